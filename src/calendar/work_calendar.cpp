@@ -1,0 +1,156 @@
+#include "calendar/work_calendar.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace jingban {
+
+const char* limitKindName(LimitKind k) {
+  switch (k) {
+    case LimitKind::kInstant: return "instant";
+    case LimitKind::kWorkingDays: return "working_days";
+    case LimitKind::kNaturalDays: return "natural_days";
+  }
+  return "instant";
+}
+
+std::optional<LimitKind> parseLimitKind(std::string_view s) {
+  if (s == "instant") return LimitKind::kInstant;
+  if (s == "working_days") return LimitKind::kWorkingDays;
+  if (s == "natural_days") return LimitKind::kNaturalDays;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string where(const std::string& file, const YAML::Node& n) {
+  return file + ":" + std::to_string(n.Mark().line + 1);
+}
+
+Result<Date> dateAt(const std::string& file, const YAML::Node& n) {
+  if (!n || !n.IsScalar()) return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, n) + ": 缺少日期");
+  auto d = Date::parse(n.as<std::string>());
+  if (!d) return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, n) + ": 日期格式应为 YYYY-MM-DD");
+  return *d;
+}
+
+}  // namespace
+
+Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  WorkCalendar cal;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  if (ec || files.empty())
+    return fail(ErrorCode::kBadRequest, "calendar_missing", "找不到节假日数据目录或文件: " + dir);
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    const std::string file = p.string();
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file);
+    } catch (const YAML::Exception& e) {
+      return fail(ErrorCode::kBadRequest, "calendar_invalid",
+                  file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    if (!root["year"]) return fail(ErrorCode::kBadRequest, "calendar_invalid", file + ":1: 缺少 year");
+    int year = root["year"].as<int>();
+    std::vector<Date> hol, work;
+    for (const auto& h : root["holidays"]) {
+      auto from = dateAt(file, h["from"]);
+      if (!from) return std::unexpected(from.error());
+      auto to = h["to"] ? dateAt(file, h["to"]) : from;
+      if (!to) return std::unexpected(to.error());
+      if (*to < *from || from->year() != year || to->year() != year)
+        return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, h) + ": 假期区间无效或不在 " + std::to_string(year) + " 年");
+      std::string name = h["name"] ? h["name"].as<std::string>() : "";
+      for (Date d = *from; d <= *to; d = d.plusDays(1)) {
+        hol.push_back(d);
+        cal.names_[d.days()] = name;
+      }
+    }
+    for (const auto& w : root["workdays"]) {
+      auto d = dateAt(file, w["date"]);
+      if (!d) return std::unexpected(d.error());
+      if (d->year() != year)
+        return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, w) + ": 调休日期不在该年");
+      work.push_back(*d);
+    }
+    cal.addYear(year, hol, work);
+  }
+  return cal;
+}
+
+void WorkCalendar::addYear(int year, const std::vector<Date>& holidays,
+                           const std::vector<Date>& workdays) {
+  years_.insert(year);
+  for (Date d : holidays) holidays_.insert(d.days());
+  for (Date d : workdays) workdays_.insert(d.days());
+}
+
+Error WorkCalendar::outOfRange(Date d) const {
+  std::string loaded;
+  for (int y : years_) loaded += (loaded.empty() ? "" : "、") + std::to_string(y);
+  return Error{ErrorCode::kOutOfRange, "date_outside_calendar",
+               "日期 " + d.str() + " 超出已加载的工作日历年份（" + loaded + "），无法计算工作日"};
+}
+
+Result<bool> WorkCalendar::isWorkingDay(Date d) const {
+  if (!covers(d)) return std::unexpected(outOfRange(d));
+  if (workdays_.count(d.days())) return true;
+  if (holidays_.count(d.days())) return false;
+  unsigned wd = d.weekday();
+  return wd != 0 && wd != 6;
+}
+
+Result<Date> WorkCalendar::addWorkingDays(Date from, int n) const {
+  if (!covers(from)) return std::unexpected(outOfRange(from));
+  Date d = from;
+  while (n > 0) {
+    d = d.plusDays(1);
+    auto w = isWorkingDay(d);
+    if (!w) return std::unexpected(w.error());
+    if (*w) --n;
+  }
+  return d;
+}
+
+Result<int> WorkCalendar::workingDaysBetween(Date a, Date b) const {
+  if (b <= a) return 0;
+  int count = 0;
+  for (Date d = a.plusDays(1); d <= b; d = d.plusDays(1)) {
+    auto w = isWorkingDay(d);
+    if (!w) return std::unexpected(w.error());
+    count += *w ? 1 : 0;
+  }
+  return count;
+}
+
+Result<Date> WorkCalendar::nextWorkingDayOnOrAfter(Date d) const {
+  for (;; d = d.plusDays(1)) {
+    auto w = isWorkingDay(d);
+    if (!w) return std::unexpected(w.error());
+    if (*w) return d;
+  }
+}
+
+Result<Date> WorkCalendar::due(Date accepted, LimitKind kind, int days) const {
+  if (!covers(accepted)) return std::unexpected(outOfRange(accepted));
+  switch (kind) {
+    case LimitKind::kInstant: return accepted;
+    case LimitKind::kWorkingDays: return addWorkingDays(accepted, days);
+    case LimitKind::kNaturalDays: return nextWorkingDayOnOrAfter(accepted.plusDays(days));
+  }
+  return accepted;
+}
+
+std::string WorkCalendar::holidayName(Date d) const {
+  auto it = names_.find(d.days());
+  return it == names_.end() ? std::string() : it->second;
+}
+
+}  // namespace jingban

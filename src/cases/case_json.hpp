@@ -1,0 +1,16 @@
+// The one JSON mapping of cases and catalog items for the API. ID numbers leave masked.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.hpp"
+#include "workflow/deadline.hpp"
+
+namespace jingban {
+
+nlohmann::json itemJson(const Item& item, const Region& region);
+nlohmann::json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events);
+// Public progress (办理进度): stage, item name, step names with dates, the one-time notice.
+nlohmann::json progressJson(const CaseState& c, const Item& item);
+
+}  // namespace jingban

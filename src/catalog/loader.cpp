@@ -1,0 +1,477 @@
+// Parses catalog YAML into Region/Item with file:line for every problem, resolves `extends`,
+// and validates the rules listed in docs/CATALOG.md.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "catalog/catalog.hpp"
+#include "effects/effects.hpp"
+
+namespace jingban {
+
+class CatalogLoader {
+ public:
+  std::vector<std::string> errors;
+
+  void problem(const std::string& file, const YAML::Node& n, const std::string& msg) {
+    int line = n ? n.Mark().line + 1 : 0;
+    errors.push_back(file + ":" + std::to_string(line < 1 ? 1 : line) + ": " + msg);
+  }
+
+  std::string str(const std::string& file, const YAML::Node& n, const std::string& what) {
+    if (!n || n.IsNull()) return "";
+    if (!n.IsScalar()) {
+      problem(file, n, what + " 应为文本");
+      return "";
+    }
+    return n.as<std::string>();
+  }
+
+  int integer(const std::string& file, const YAML::Node& n, const std::string& what) {
+    try {
+      return n.as<int>();
+    } catch (const YAML::Exception&) {
+      problem(file, n, what + " 应为整数");
+      return 0;
+    }
+  }
+
+  std::vector<std::string> strings(const std::string& file, const YAML::Node& n,
+                                   const std::string& what) {
+    std::vector<std::string> out;
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      problem(file, n, what + " 应为列表");
+      return out;
+    }
+    for (const auto& e : n) out.push_back(str(file, e, what));
+    return out;
+  }
+
+  bool boolean(const std::string& file, const YAML::Node& n, const std::string& what) {
+    try {
+      return n.as<bool>();
+    } catch (const YAML::Exception&) {
+      problem(file, n, what + " 应为 true/false");
+      return false;
+    }
+  }
+
+  void checkKeys(const std::string& file, const YAML::Node& n, const std::set<std::string>& allowed,
+                 const std::string& what) {
+    if (!n.IsMap()) {
+      problem(file, n, what + " 应为映射");
+      return;
+    }
+    for (const auto& kv : n) {
+      auto key = kv.first.as<std::string>();
+      if (!allowed.count(key)) problem(file, kv.first, what + " 中有未知字段 '" + key + "'");
+    }
+  }
+
+  TimeLimit limit(const std::string& file, const YAML::Node& n, bool variant) {
+    TimeLimit t;
+    std::set<std::string> keys{"kind", "days", "text"};
+    if (variant) keys.insert("when");
+    else keys.insert("variants");
+    checkKeys(file, n, keys, "time_limit");
+    auto kind = parseLimitKind(str(file, n["kind"], "time_limit.kind"));
+    if (!kind) problem(file, n, "time_limit.kind 须为 instant / working_days / natural_days");
+    t.kind = kind.value_or(LimitKind::kInstant);
+    t.days = n["days"] ? integer(file, n["days"], "time_limit.days") : -1;
+    t.text = str(file, n["text"], "time_limit.text");
+    t.when = str(file, n["when"], "time_limit.when");
+    if (t.kind == LimitKind::kInstant && t.days != 0) problem(file, n, "即时办结的 days 须为 0");
+    if (t.kind != LimitKind::kInstant && t.days < 1) problem(file, n, "时限天数须 ≥ 1");
+    if (t.text.empty()) problem(file, n, "time_limit.text 须保留原文");
+    return t;
+  }
+
+  AcceptanceWindow window(const std::string& file, const YAML::Node& n) {
+    AcceptanceWindow w;
+    checkKeys(file, n, {"kind", "from", "to", "days", "text"}, "acceptance_windows");
+    auto kind = str(file, n["kind"], "kind");
+    w.text = str(file, n["text"], "text");
+    auto mmdd = [&](const YAML::Node& v) {
+      auto s = str(file, v, "日期");
+      if (s.size() != 5 || s[2] != '-') {
+        problem(file, v, "yearly_dates 的 from/to 应为 MM-DD");
+        return 0;
+      }
+      return std::stoi(s.substr(0, 2)) * 100 + std::stoi(s.substr(3, 2));
+    };
+    if (kind == "monthly_days") {
+      w.kind = AcceptanceWindow::Kind::kMonthlyDays;
+      w.from = integer(file, n["from"], "from");
+      w.to = integer(file, n["to"], "to");
+      if (w.from < 1 || w.to > 31 || w.from > w.to) problem(file, n, "每月受理日区间无效");
+    } else if (kind == "quarter_first_month_working_days") {
+      w.kind = AcceptanceWindow::Kind::kQuarterFirstMonthWorkingDays;
+      w.days = integer(file, n["days"], "days");
+      if (w.days < 1) problem(file, n, "days 须 ≥ 1");
+    } else if (kind == "yearly_dates") {
+      w.kind = AcceptanceWindow::Kind::kYearlyDates;
+      w.from_mmdd = mmdd(n["from"]);
+      w.to_mmdd = mmdd(n["to"]);
+    } else {
+      problem(file, n, "未知的受理期类型 '" + kind + "'");
+    }
+    if (w.text.empty()) problem(file, n, "受理期须保留原文 text");
+    return w;
+  }
+
+  // Applies one key of an item entry. Used for full items and for a child region's overrides.
+  void itemKey(const std::string& file, Item& it, const std::string& key, const YAML::Node& v) {
+    auto S = [&](std::string& dst) { dst = str(file, v, key); };
+    auto list = [&](auto fn) {
+      if (!v.IsSequence()) {
+        problem(file, v, key + " 应为列表");
+        return;
+      }
+      for (const auto& e : v) fn(e);
+    };
+    if (key == "code") S(it.code);
+    else if (key == "code_kind") S(it.code_kind);
+    else if (key == "seq") it.seq = integer(file, v, key);
+    else if (key == "main_code") S(it.main_code);
+    else if (key == "main_name") S(it.main_name);
+    else if (key == "main_note") S(it.main_note);
+    else if (key == "name") S(it.name);
+    else if (key == "service_objects") S(it.service_objects);
+    else if (key == "applicant") it.applicant = strings(file, v, key);
+    else if (key == "channels") it.channels = strings(file, v, key);
+    else if (key == "channels_text") S(it.channels_text);
+    else if (key == "progress_query_text") S(it.progress_query_text);
+    else if (key == "steps") it.steps = strings(file, v, key);
+    else if (key == "remarks") S(it.remarks);
+    else if (key == "legal_basis") it.legal_basis = strings(file, v, key);
+    else if (key == "supervision_phone") S(it.supervision_phone);
+    else if (key == "effect") S(it.effect);
+    else if (key == "note") S(it.note);
+    else if (key == "diseases") it.diseases = toJson(v);
+    else if (key == "time_limit") {
+      it.time_limit = limit(file, v, false);
+      it.variants.clear();
+      for (const auto& var : v["variants"]) it.variants.push_back(limit(file, var, true));
+    } else if (key == "flow") {
+      it.flow.clear();
+      list([&](const YAML::Node& e) {
+        checkKeys(file, e, {"step", "kind", "role", "text", "note"}, "flow");
+        FlowStep s;
+        s.step = str(file, e["step"], "step");
+        s.role = str(file, e["role"], "role");
+        s.text = str(file, e["text"], "text");
+        auto k = str(file, e["kind"], "kind");
+        if (k == "accept") s.kind = StepKind::kAccept;
+        else if (k == "review") s.kind = StepKind::kReview;
+        else if (k == "pay") s.kind = StepKind::kPay;
+        else if (k == "complete") s.kind = StepKind::kComplete;
+        else problem(file, e, "flow.kind 须为 accept / review / pay / complete，而不是 '" + k + "'");
+        if (s.step.empty()) problem(file, e, "flow 步骤缺少 step 名称");
+        it.flow.push_back(s);
+      });
+    } else if (key == "conditions") {
+      it.conditions.clear();
+      list([&](const YAML::Node& e) {
+        checkKeys(file, e, {"id", "name"}, "conditions");
+        it.conditions.push_back({str(file, e["id"], "id"), str(file, e["name"], "name")});
+      });
+    } else if (key == "material_groups") {
+      it.material_groups.clear();
+      list([&](const YAML::Node& e) {
+        checkKeys(file, e, {"id", "text"}, "material_groups");
+        it.material_groups.push_back({str(file, e["id"], "id"), str(file, e["text"], "text")});
+      });
+    } else if (key == "materials") {
+      it.materials.clear();
+      list([&](const YAML::Node& e) {
+        checkKeys(file, e,
+                  {"id", "name", "when", "group", "commitment", "shared_data", "optional", "copies",
+                   "form", "note"},
+                  "materials");
+        Material m;
+        m.id = str(file, e["id"], "id");
+        m.name = str(file, e["name"], "name");
+        m.when = str(file, e["when"], "when");
+        m.group = str(file, e["group"], "group");
+        if (e["commitment"]) m.commitment = boolean(file, e["commitment"], "commitment");
+        m.shared_data = str(file, e["shared_data"], "shared_data");
+        if (e["optional"]) m.optional = boolean(file, e["optional"], "optional");
+        if (e["copies"]) m.copies = integer(file, e["copies"], "copies");
+        m.form = str(file, e["form"], "form");
+        m.note = str(file, e["note"], "note");
+        if (m.id.empty() || m.name.empty()) problem(file, e, "材料须有 id 和 name");
+        it.materials.push_back(m);
+      });
+    } else if (key == "acceptance_windows") {
+      it.acceptance_windows.clear();
+      list([&](const YAML::Node& e) { it.acceptance_windows.push_back(window(file, e)); });
+    } else if (key == "uncounted_periods") {
+      it.uncounted_periods.clear();
+      list([&](const YAML::Node& e) {
+        checkKeys(file, e, {"id", "name", "text"}, "uncounted_periods");
+        it.uncounted_periods.push_back(
+            {str(file, e["id"], "id"), str(file, e["name"], "name"), str(file, e["text"], "text")});
+      });
+    } else {
+      problem(file, v, "事项中有未知字段 '" + key + "'");
+    }
+  }
+
+  static nlohmann::json toJson(const YAML::Node& n) {
+    if (n.IsSequence()) {
+      auto a = nlohmann::json::array();
+      for (const auto& e : n) a.push_back(toJson(e));
+      return a;
+    }
+    if (n.IsMap()) {
+      auto o = nlohmann::json::object();
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = toJson(kv.second);
+      return o;
+    }
+    if (n.IsScalar()) return n.as<std::string>();
+    return nullptr;
+  }
+
+  void validateItem(const Region& r, const Item& it) {
+    const std::string& f = it.file;
+    auto bad = [&](const std::string& msg) {
+      errors.push_back(f + ":" + std::to_string(it.line) + ": 事项 " + it.code + " " + it.name + "：" + msg);
+    };
+    for (const char* k : {"code", "code_kind", "main_code", "main_name", "name", "effect"}) {
+      std::string v = std::string(k) == "code" ? it.code
+                      : std::string(k) == "code_kind" ? it.code_kind
+                      : std::string(k) == "main_code" ? it.main_code
+                      : std::string(k) == "main_name" ? it.main_name
+                      : std::string(k) == "name" ? it.name : it.effect;
+      if (v.empty()) bad(std::string("缺少 ") + k);
+    }
+    if (it.code.size() != 12) bad("code 须为12位");
+    if (it.main_code.size() != 12) bad("main_code 须为12位");
+    if (it.code_kind != "national" && it.code_kind != "local") bad("code_kind 须为 national 或 local");
+    if (it.code_kind == "local" && it.code.rfind(r.division_code + "99", 0) != 0)
+      bad("地方编码须以区划代码+99开头（见 docs/CATALOG.md）");
+    if (it.applicant.empty()) bad("缺少 applicant");
+    for (const auto& a : it.applicant)
+      if (a != "unit" && a != "person" && a != "institution") bad("applicant 须为 unit / person / institution");
+    if (it.channels.empty()) bad("缺少 channels");
+    if (!EffectRegistry::known(it.effect)) bad("未知的 effect '" + it.effect + "'");
+    // steps (办理环节) and flow agree.
+    const auto& st = it.steps;
+    auto has = [&](const char* s) { return std::find(st.begin(), st.end(), s) != st.end(); };
+    if (st.empty() || st.front() != "申请") bad("steps 须以“申请”开始");
+    if (st.empty() || st.back() != "办结") bad("steps 须以“办结”结束");
+    if (!has("受理")) bad("steps 须包含“受理”");
+    bool review = false, pay = false;
+    for (const auto& s : it.flow) {
+      review |= s.kind == StepKind::kReview;
+      pay |= s.kind == StepKind::kPay;
+    }
+    if (has("审核") != review) bad("steps 中的“审核”与 flow 的审核步骤不一致");
+    if (has("拨付") != pay) bad("steps 中的“拨付”与 flow 的拨付步骤不一致");
+    if (it.flow.size() < 2 || it.flow.front().kind != StepKind::kAccept ||
+        it.flow.back().kind != StepKind::kComplete)
+      bad("flow 须以 accept 开始、以 complete 结束");
+    bool seenPay = false;
+    std::set<std::string> stepNames;
+    for (size_t i = 0; i < it.flow.size(); ++i) {
+      const auto& s = it.flow[i];
+      if (!stepNames.insert(s.step).second) bad("flow 步骤名重复：" + s.step);
+      if (i > 0 && s.kind == StepKind::kAccept) bad("accept 只能是第一步");
+      if (i + 1 < it.flow.size() && s.kind == StepKind::kComplete) bad("complete 只能是最后一步");
+      if (s.kind == StepKind::kPay) seenPay = true;
+      if (s.kind == StepKind::kReview && seenPay) bad("审核步骤不能在拨付之后：" + s.step);
+      const Role* role = r.role(s.role);
+      if (!role) {
+        bad("步骤 " + s.step + " 的角色 '" + s.role + "' 未定义");
+        continue;
+      }
+      if (s.kind == StepKind::kPay && role->kind != "finance") bad("拨付步骤须由财务角色办理");
+      if ((s.kind == StepKind::kAccept || s.kind == StepKind::kComplete) && role->kind != "window")
+        bad("受理/办结步骤须由窗口角色办理");
+      if (s.kind == StepKind::kReview && role->kind != "review") bad("审核步骤须由审核角色办理：" + s.step);
+    }
+    std::set<std::string> conds, groups, mats;
+    for (const auto& c : it.conditions)
+      if (c.id.empty() || !conds.insert(c.id).second) bad("condition id 为空或重复：" + c.id);
+    std::map<std::string, int> members;
+    for (const auto& g : it.material_groups)
+      if (g.id.empty() || !groups.insert(g.id).second) bad("material_group id 为空或重复：" + g.id);
+    // An item whose seed lists no materials (“无”) has an empty list.
+    for (const auto& m : it.materials) {
+      if (!mats.insert(m.id).second) bad("材料 id 重复：" + m.id);
+      if (!m.when.empty() && !conds.count(m.when)) bad("材料 " + m.id + " 的条件 '" + m.when + "' 未在 conditions 中声明");
+      if (!m.group.empty()) {
+        if (!groups.count(m.group)) bad("材料 " + m.id + " 的组 '" + m.group + "' 未在 material_groups 中声明");
+        members[m.group]++;
+      }
+      if (!m.form.empty() && !r.form(m.form)) bad("材料 " + m.id + " 引用的表单 '" + m.form + "' 不存在");
+    }
+    for (const auto& g : it.material_groups)
+      if (members[g.id] < 2) bad("任选其一组 '" + g.id + "' 至少要有两个材料");
+    for (const auto& v : it.variants)
+      if (!conds.count(v.when)) bad("时限变体的条件 '" + v.when + "' 未声明");
+    for (const auto& u : it.uncounted_periods)
+      if (u.id.empty() || u.name.empty()) bad("uncounted_periods 须有 id 和 name");
+  }
+
+  void loadRegionFile(const std::string& file, std::vector<Region>& out,
+                      std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>>& childItems) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file);
+    } catch (const YAML::Exception& e) {
+      errors.push_back(file + ":" + std::to_string(e.mark.line + 1) + ": YAML 语法错误：" + e.msg);
+      return;
+    }
+    checkKeys(file, root, {"region", "roles", "forms", "items"}, "文件");
+    Region r;
+    r.file = file;
+    const auto& h = root["region"];
+    if (!h) {
+      problem(file, root, "缺少 region");
+      return;
+    }
+    checkKeys(file, h,
+              {"id", "name", "division_code", "extends", "seeds", "supervision_phone", "rating_scale",
+               "rating_satisfied", "note", "service_quality_text"},
+              "region");
+    r.id = str(file, h["id"], "id");
+    r.name = str(file, h["name"], "name");
+    r.division_code = str(file, h["division_code"], "division_code");
+    r.extends = str(file, h["extends"], "extends");
+    r.seeds = strings(file, h["seeds"], "seeds");
+    r.supervision_phone = str(file, h["supervision_phone"], "supervision_phone");
+    r.rating_scale = strings(file, h["rating_scale"], "rating_scale");
+    r.rating_satisfied = str(file, h["rating_satisfied"], "rating_satisfied");
+    r.note = str(file, h["note"], "note");
+    r.service_quality_text = str(file, h["service_quality_text"], "service_quality_text");
+    if (r.id.empty() || r.name.empty()) problem(file, h, "region 须有 id 和 name");
+    if (r.division_code.size() != 6) problem(file, h, "division_code 须为6位");
+    for (const auto& e : root["roles"]) {
+      checkKeys(file, e, {"id", "name", "kind"}, "roles");
+      Role role{str(file, e["id"], "id"), str(file, e["name"], "name"), str(file, e["kind"], "kind")};
+      static const std::set<std::string> kKinds{"window", "review", "finance", "supervisor"};
+      if (!kKinds.count(role.kind)) problem(file, e, "角色类型须为 window / review / finance / supervisor");
+      r.roles.push_back(role);
+    }
+    for (const auto& e : root["forms"]) {
+      checkKeys(file, e, {"id", "name", "fields", "note"}, "forms");
+      r.forms.push_back({str(file, e["id"], "id"), str(file, e["name"], "name"),
+                         strings(file, e["fields"], "fields")});
+    }
+    auto& pending = childItems[r.id];
+    for (const auto& e : root["items"]) {
+      if (!e.IsMap() || !e["code"]) {
+        problem(file, e, "事项缺少 code");
+        continue;
+      }
+      pending.push_back({file, e});
+    }
+    out.push_back(std::move(r));
+  }
+
+  void buildItems(Region& r, const Region* parent,
+                  const std::vector<std::pair<std::string, YAML::Node>>& entries) {
+    if (parent) {
+      if (r.roles.empty()) r.roles = parent->roles;
+      else
+        for (const auto& pr : parent->roles)
+          if (!r.role(pr.id)) r.roles.push_back(pr);
+      for (const auto& pf : parent->forms)
+        if (!r.form(pf.id)) r.forms.push_back(pf);
+      r.items = parent->items;
+      if (r.rating_scale.empty()) r.rating_scale = parent->rating_scale;
+      if (r.rating_satisfied.empty()) r.rating_satisfied = parent->rating_satisfied;
+      if (r.supervision_phone.empty()) r.supervision_phone = parent->supervision_phone;
+    }
+    std::map<std::string, size_t> idx;
+    for (size_t i = 0; i < r.items.size(); ++i) idx[r.items[i].code] = i;
+    std::set<std::string> seen;
+    for (const auto& [file, e] : entries) {
+      std::string code = e["code"].as<std::string>();
+      if (!seen.insert(code).second) {
+        problem(file, e["code"], "事项编码重复：" + code);
+        continue;
+      }
+      Item* it;
+      if (auto p = idx.find(code); p != idx.end()) {
+        it = &r.items[p->second];
+      } else {
+        r.items.push_back(Item{});
+        idx[code] = r.items.size() - 1;
+        it = &r.items.back();
+      }
+      it->file = file;
+      it->line = e.Mark().line + 1;
+      for (const auto& kv : e) itemKey(file, *it, kv.first.as<std::string>(), kv.second);
+    }
+    if (r.rating_scale.empty()) r.rating_scale = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
+    if (r.rating_satisfied.empty()) r.rating_satisfied = "满意";
+    if (r.ratingRank(r.rating_satisfied) < 0)
+      errors.push_back(r.file + ":1: rating_satisfied 不在 rating_scale 中");
+    std::stable_sort(r.items.begin(), r.items.end(),
+                     [](const Item& a, const Item& b) { return a.seq < b.seq; });
+    r.index.clear();
+    for (size_t i = 0; i < r.items.size(); ++i) r.index[r.items[i].code] = i;
+    for (const auto& it : r.items) validateItem(r, it);
+    if (r.items.empty()) errors.push_back(r.file + ":1: 没有任何事项");
+  }
+};
+
+Result<std::shared_ptr<const Catalog>> Catalog::loadDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+  if (ec || files.empty())
+    return fail(ErrorCode::kBadRequest, "catalog_missing", "找不到事项目录文件: " + dir);
+  std::sort(files.begin(), files.end());
+
+  CatalogLoader L;
+  std::vector<Region> raw;
+  std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>> entries;
+  for (const auto& f : files) L.loadRegionFile(f, raw, entries);
+
+  auto cat = std::make_shared<Catalog>();
+  // Parents before children; a missing or cyclic parent is an error.
+  std::set<std::string> done;
+  for (size_t round = 0; round <= raw.size() && done.size() < raw.size(); ++round) {
+    for (auto& r : raw) {
+      if (done.count(r.id)) continue;
+      if (!r.extends.empty() && !done.count(r.extends)) continue;
+      const Region* parent = r.extends.empty() ? nullptr : cat->region(r.extends);
+      L.buildItems(r, parent, entries[r.id]);
+      cat->regions_.push_back(r);
+      done.insert(r.id);
+    }
+  }
+  for (const auto& r : raw)
+    if (!done.count(r.id))
+      L.errors.push_back(r.file + ":1: extends '" + r.extends + "' 不存在或循环继承");
+  // Regions in the order of their seed documents (INDEX.md numbers them), then by id.
+  auto firstSeed = [](const Region& r) {
+    return r.seeds.empty() ? std::string("~") : *std::min_element(r.seeds.begin(), r.seeds.end());
+  };
+  std::stable_sort(cat->regions_.begin(), cat->regions_.end(), [&](const Region& a, const Region& b) {
+    return std::make_pair(firstSeed(a), a.id) < std::make_pair(firstSeed(b), b.id);
+  });
+  std::set<std::string> ids;
+  for (const auto& r : raw)
+    if (!ids.insert(r.id).second) L.errors.push_back(r.file + ":1: 地区 id 重复：" + r.id);
+
+  if (!L.errors.empty()) {
+    std::string all;
+    std::set<std::string> once;
+    for (const auto& e : L.errors)
+      if (once.insert(e).second) all += e + "\n";
+    return fail(ErrorCode::kBadRequest, "catalog_invalid", all);
+  }
+  return std::shared_ptr<const Catalog>(cat);
+}
+
+}  // namespace jingban

@@ -1,0 +1,26 @@
+// The REST API (JSON, UTF-8) on top of CaseService and Auth. Paths and fields are a contract;
+// see README "API" and GET /api/v1/openapi.json.
+#pragma once
+
+#include <memory>
+
+#include "auth/auth.hpp"
+#include "cases/case_service.hpp"
+#include "http/router.hpp"
+
+namespace jingban {
+
+class Api {
+ public:
+  Api(CaseService& cases, Auth& auth);
+  void handle(HttpRequest&& req, Responder respond) const { router_.dispatch(std::move(req), std::move(respond)); }
+
+ private:
+  CaseService& cases_;
+  Auth& auth_;
+  Router router_;
+};
+
+const std::string& openapiJson();
+
+}  // namespace jingban

@@ -1,0 +1,47 @@
+// SQLite engine of the store: WAL journal, synchronous=FULL, versioned migrations (PRAGMA
+// user_version). One writer connection (the committer thread) and a pool of readers.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/store.hpp"
+
+struct sqlite3;
+
+namespace jingban {
+
+class SqliteStore : public Store {
+ public:
+  // Opens or creates the file and upgrades its schema to the latest version.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;
+  static int schemaVersion();  // latest version the code knows
+
+  Result<void> commit(const std::vector<Mutation>& batch) override;
+  Result<std::optional<CaseState>> loadCase(const std::string& case_no) override;
+  Result<std::vector<CaseState>> listCases(const CaseFilter& f) override;
+  Result<std::optional<std::string>> idempotentResponse(const std::string& key) override;
+  Result<int> lastSequence(const std::string& prefix) override;
+  Result<int> registerChangeCount(const std::string& case_no) override;
+  Result<void> putStaff(const StaffRecord& s) override;
+  Result<std::optional<StaffRecord>> staff(const std::string& username) override;
+  Result<void> putSession(const std::string& token_hash, const std::string& username,
+                          int64_t expires_at) override;
+  Result<std::optional<std::pair<std::string, int64_t>>> session(const std::string& token_hash) override;
+
+ private:
+  SqliteStore() = default;
+  class Reader;
+  Reader acquire();
+  void release(sqlite3* db);
+
+  std::string path_;
+  sqlite3* writer_ = nullptr;
+  std::mutex writer_mu_;
+  std::mutex pool_mu_;
+  std::vector<sqlite3*> readers_;
+};
+
+}  // namespace jingban

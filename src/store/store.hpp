@@ -1,0 +1,57 @@
+// The storage interface. The core (cases/, auth/) speaks only to this; each engine lives in
+// store/<engine>/ (SQLite now, PostgreSQL next) and passes the same tests.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "effects/effects.hpp"
+#include "workflow/case_state.hpp"
+
+namespace jingban {
+
+// One case change: the new projection plus the events it adds, committed together with an
+// idempotency record and a register change where there is one.
+struct Mutation {
+  CaseState state;                 // the full new projection (events not needed)
+  int previous_version = 0;        // 0 for a new case; the row must still be at this version
+  std::vector<Event> new_events;
+  std::optional<RegisterChange> register_change;
+  std::optional<std::pair<std::string, std::string>> idempotency;  // key → response body
+};
+
+struct CaseFilter {
+  std::string region, item_code, status, step;
+  std::optional<Date> due_before;  // due_on < this (open cases only when set)
+  std::optional<Date> due_until;   // due_on <= this
+  bool open_only = false;
+  bool follow_up_open = false;
+  int limit = 100, offset = 0;
+};
+
+struct StaffRecord {
+  std::string username, name, region, password_hash;
+  std::vector<std::string> roles;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // All mutations in one durable transaction, or none. A version mismatch fails the batch.
+  virtual Result<void> commit(const std::vector<Mutation>& batch) = 0;
+  virtual Result<std::optional<CaseState>> loadCase(const std::string& case_no) = 0;
+  virtual Result<std::vector<CaseState>> listCases(const CaseFilter& f) = 0;  // without events
+  virtual Result<std::optional<std::string>> idempotentResponse(const std::string& key) = 0;
+  // The highest sequence used in case numbers starting with `prefix`.
+  virtual Result<int> lastSequence(const std::string& prefix) = 0;
+  virtual Result<int> registerChangeCount(const std::string& case_no) = 0;
+
+  virtual Result<void> putStaff(const StaffRecord& s) = 0;
+  virtual Result<std::optional<StaffRecord>> staff(const std::string& username) = 0;
+  virtual Result<void> putSession(const std::string& token_hash, const std::string& username,
+                                  int64_t expires_at) = 0;
+  virtual Result<std::optional<std::pair<std::string, int64_t>>> session(const std::string& token_hash) = 0;
+};
+
+}  // namespace jingban

@@ -1,0 +1,123 @@
+#include "workflow/case_state.hpp"
+
+namespace jingban {
+
+namespace {
+constexpr std::pair<CaseStatus, const char*> kStatusNames[] = {
+    {CaseStatus::kSubmitted, "submitted"},   {CaseStatus::kSupplement, "supplement"},
+    {CaseStatus::kInProgress, "in_progress"}, {CaseStatus::kCompleted, "completed"},
+    {CaseStatus::kNotAccepted, "not_accepted"}, {CaseStatus::kRejected, "rejected"},
+    {CaseStatus::kWithdrawn, "withdrawn"},
+};
+
+nlohmann::json optDate(const std::optional<Date>& d) {
+  return d ? nlohmann::json(d->str()) : nlohmann::json(nullptr);
+}
+std::optional<Date> readDate(const nlohmann::json& j) {
+  if (!j.is_string()) return std::nullopt;
+  return Date::parse(j.get<std::string>());
+}
+}  // namespace
+
+const char* caseStatusName(CaseStatus s) {
+  for (const auto& [k, n] : kStatusNames)
+    if (k == s) return n;
+  return "submitted";
+}
+
+std::optional<CaseStatus> parseCaseStatus(std::string_view s) {
+  for (const auto& [k, n] : kStatusNames)
+    if (s == n) return k;
+  return std::nullopt;
+}
+
+bool isTerminal(CaseStatus s) {
+  return s == CaseStatus::kCompleted || s == CaseStatus::kNotAccepted ||
+         s == CaseStatus::kRejected || s == CaseStatus::kWithdrawn;
+}
+
+nlohmann::json eventJson(const Event& e) {
+  return {{"seq", e.seq},       {"at", e.at.unix_seconds}, {"actor", e.actor},
+          {"action", e.action}, {"step", e.step},          {"comment", e.comment},
+          {"data", e.data}};
+}
+
+Event eventFromJson(const nlohmann::json& j) {
+  Event e;
+  e.seq = j.at("seq");
+  e.at.unix_seconds = j.at("at");
+  e.actor = j.at("actor");
+  e.action = j.at("action");
+  e.step = j.at("step");
+  e.comment = j.at("comment");
+  e.data = j.value("data", nlohmann::json::object());
+  return e;
+}
+
+nlohmann::json toStorage(const CaseState& c) {
+  nlohmann::json notice = nlohmann::json::array();
+  for (const auto& m : c.notice) notice.push_back({{"id", m.id}, {"name", m.name}});
+  nlohmann::json approvals = nlohmann::json::object();
+  for (const auto& [k, v] : c.approvals) approvals[std::to_string(k)] = v;
+  // Events are stored in their own table; the row holds the projection only.
+  return {{"case_no", c.case_no},
+          {"region", c.region},
+          {"item_code", c.item_code},
+          {"item_name", c.item_name},
+          {"channel", c.channel},
+          {"applicant",
+           {{"kind", c.applicant.kind},
+            {"id_no", c.applicant.id_no},
+            {"name", c.applicant.name},
+            {"phone", c.applicant.phone}}},
+          {"conditions", c.conditions},
+          {"form", c.form},
+          {"materials", c.materials},
+          {"status", caseStatusName(c.status)},
+          {"step", c.step},
+          {"submitted_at", c.submitted_at.unix_seconds},
+          {"accepted_on", optDate(c.accepted_on)},
+          {"due_on", optDate(c.due_on)},
+          {"closed_on", optDate(c.closed_on)},
+          {"paused_since", optDate(c.paused_since)},
+          {"pause_period", c.pause_period},
+          {"paused_days", c.paused_days},
+          {"approvals", approvals},
+          {"notice", notice},
+          {"paid_fen", c.paid_fen},
+          {"rating", c.rating},
+          {"rating_reason", c.rating_reason},
+          {"follow_up", c.follow_up}};
+}
+
+CaseState fromStorage(const nlohmann::json& j) {
+  CaseState c;
+  c.case_no = j.at("case_no");
+  c.region = j.at("region");
+  c.item_code = j.at("item_code");
+  c.item_name = j.at("item_name");
+  c.channel = j.at("channel");
+  const auto& a = j.at("applicant");
+  c.applicant = {a.at("kind"), a.at("id_no"), a.at("name"), a.at("phone")};
+  c.conditions = j.at("conditions").get<std::set<std::string>>();
+  c.form = j.at("form");
+  c.materials = j.at("materials").get<MaterialStatus>();
+  c.status = parseCaseStatus(j.at("status").get<std::string>()).value_or(CaseStatus::kSubmitted);
+  c.step = j.at("step");
+  c.submitted_at.unix_seconds = j.at("submitted_at");
+  c.accepted_on = readDate(j.at("accepted_on"));
+  c.due_on = readDate(j.at("due_on"));
+  c.closed_on = readDate(j.at("closed_on"));
+  c.paused_since = readDate(j.at("paused_since"));
+  c.pause_period = j.at("pause_period");
+  c.paused_days = j.at("paused_days");
+  for (const auto& [k, v] : j.at("approvals").items()) c.approvals[std::stoi(k)] = v;
+  for (const auto& m : j.at("notice")) c.notice.push_back({m.at("id"), m.at("name")});
+  c.paid_fen = j.at("paid_fen");
+  c.rating = j.at("rating");
+  c.rating_reason = j.at("rating_reason");
+  c.follow_up = j.at("follow_up");
+  return c;
+}
+
+}  // namespace jingban

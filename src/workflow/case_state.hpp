@@ -1,0 +1,73 @@
+// A case (办件): the projection of its event log. Pure data plus its storage form.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "calendar/date.hpp"
+#include "catalog/checklist.hpp"
+
+namespace jingban {
+
+enum class CaseStatus {
+  kSubmitted,    // 已申请, waiting for 受理
+  kSupplement,   // 退回补正: waiting for the applicant's missing materials
+  kInProgress,   // 已受理, at a flow step
+  kCompleted,    // 已办结
+  kNotAccepted,  // 不予受理
+  kRejected,     // 审核不通过
+  kWithdrawn,    // 已撤回
+};
+const char* caseStatusName(CaseStatus s);
+std::optional<CaseStatus> parseCaseStatus(std::string_view s);
+bool isTerminal(CaseStatus s);
+
+struct Event {
+  int seq = 0;
+  Instant at;
+  std::string actor;  // staff username, or "applicant"
+  std::string action;
+  std::string step;   // the flow step acted on
+  std::string comment;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+struct Applicant {
+  std::string kind;   // unit | person | institution
+  std::string id_no;  // 公民身份号码 or 统一社会信用代码, validated
+  std::string name;
+  std::string phone;
+};
+
+struct CaseState {
+  std::string case_no, region, item_code, item_name, channel;
+  Applicant applicant;
+  std::set<std::string> conditions;
+  nlohmann::json form = nlohmann::json::object();
+  MaterialStatus materials;
+  CaseStatus status = CaseStatus::kSubmitted;
+  int step = 0;  // index into the item's flow: 0 = 受理
+  Instant submitted_at;
+  std::optional<Date> accepted_on, due_on, closed_on;
+  std::optional<Date> paused_since;
+  std::string pause_period;  // "supplement" (补正) or an uncounted period id
+  int paused_days = 0;       // working days already paused
+  std::map<int, std::string> approvals;  // review step index → who approved it
+  std::vector<MissingMaterial> notice;   // the latest 一次性告知
+  int64_t paid_fen = 0;
+  std::string rating, rating_reason, follow_up;  // follow_up: "" | open | resolved
+  std::vector<Event> events;
+
+  int version() const { return static_cast<int>(events.size()); }
+};
+
+nlohmann::json toStorage(const CaseState& c);
+CaseState fromStorage(const nlohmann::json& j);
+nlohmann::json eventJson(const Event& e);
+Event eventFromJson(const nlohmann::json& j);
+
+}  // namespace jingban

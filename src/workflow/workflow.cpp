@@ -1,0 +1,388 @@
+#include "workflow/workflow.hpp"
+
+#include "effects/effects.hpp"
+#include "workflow/deadline.hpp"
+
+namespace jingban {
+
+namespace {
+
+Error conflict(const std::string& slug, const std::string& msg) {
+  return Error{ErrorCode::kConflict, slug, msg};
+}
+
+std::string windowsText(const Item& item) {
+  std::string t;
+  for (const auto& w : item.acceptance_windows) t += (t.empty() ? "" : "；") + w.text;
+  return t;
+}
+
+nlohmann::json noticeJson(const std::vector<MissingMaterial>& missing) {
+  auto a = nlohmann::json::array();
+  for (const auto& m : missing) a.push_back({{"id", m.id}, {"name", m.name}});
+  return a;
+}
+
+// The flow step the case is at, for the actions that need one.
+const FlowStep& current(const WorkflowContext& ctx, const CaseState& c) {
+  return ctx.item.flow.at(static_cast<size_t>(c.step));
+}
+
+Result<void> requireStaffRole(const WorkflowContext& ctx, const Actor& actor, const std::string& role) {
+  if (actor.applicant)
+    return fail(ErrorCode::kForbidden, "staff_only", "该操作须由经办人员办理");
+  if (actor.region != ctx.region.id)
+    return fail(ErrorCode::kForbidden, "wrong_region",
+                "经办人员所属地区（" + actor.region + "）与办件地区（" + ctx.region.id + "）不一致");
+  if (!actor.hasRole(role)) {
+    const Role* r = ctx.region.role(role);
+    return fail(ErrorCode::kForbidden, "role_required",
+                "该环节须由“" + (r ? r->name : role) + "”办理");
+  }
+  return {};
+}
+
+Result<void> requireStep(const WorkflowContext& ctx, const CaseState& c, StepKind kind,
+                         const std::string& action) {
+  if (c.status != CaseStatus::kInProgress)
+    return std::unexpected(conflict("wrong_state", std::string("办件当前状态为“") + caseStatusName(c.status) +
+                                                       "”，不能执行 " + action));
+  if (c.paused_since)
+    return std::unexpected(conflict("paused", "办件处于暂停计时（" + c.pause_period + "）中，请先恢复"));
+  const FlowStep& s = current(ctx, c);
+  if (s.kind != kind)
+    return std::unexpected(conflict("wrong_step", "办件当前在“" + s.step + "”环节，不能执行 " + action));
+  return {};
+}
+
+Result<void> requireReason(const Action& a, const char* what) {
+  if (a.comment.empty())
+    return fail(ErrorCode::kUnprocessable, "reason_required", std::string(what) + "须填写原因");
+  return {};
+}
+
+// Appends the event and returns the new state.
+CaseState withEvent(const WorkflowContext& ctx, CaseState next, const Actor& actor, const Action& a,
+                    const std::string& step, nlohmann::json data = nlohmann::json::object()) {
+  Event e;
+  e.seq = next.version() + 1;
+  e.at = ctx.now;
+  e.actor = actor.username;
+  e.action = a.name;
+  e.step = step;
+  e.comment = a.comment;
+  e.data = std::move(data);
+  next.events.push_back(std::move(e));
+  return next;
+}
+
+Result<void> endPause(const WorkflowContext& ctx, CaseState& c) {
+  if (!c.paused_since) return {};
+  auto days = ctx.calendar.workingDaysBetween(*c.paused_since, ctx.now.date());
+  if (!days) return std::unexpected(days.error());
+  c.paused_days += *days;
+  c.paused_since.reset();
+  c.pause_period.clear();
+  auto due = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
+  if (!due) return std::unexpected(due.error());
+  c.due_on = *due;
+  return {};
+}
+
+MaterialStatus merged(const MaterialStatus& base, const MaterialStatus& update) {
+  MaterialStatus m = base;
+  for (const auto& [k, v] : update) m[k] = v;
+  return m;
+}
+
+Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (c.status != CaseStatus::kSubmitted)
+    return std::unexpected(conflict("wrong_state", std::string("办件状态为“") + caseStatusName(c.status) + "”，不能受理"));
+  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+  Date today = ctx.now.date();
+  auto open = anyWindowOpen(ctx.item.acceptance_windows, ctx.calendar, today);
+  if (!open) return std::unexpected(open.error());
+  if (!*open)
+    return fail(ErrorCode::kUnprocessable, "outside_acceptance_window",
+                "“" + ctx.item.name + "”仅在以下时间受理：" + windowsText(ctx.item) + "。今天（" +
+                    today.str() + "）不在受理期内");
+  if (auto r = checkStatuses(ctx.item, a.materials); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.materials = merged(c.materials, a.materials);
+  auto missing = missingMaterials(ctx.item, n.conditions, n.materials);
+  if (!missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : "、") + m.name;
+    return fail(ErrorCode::kUnprocessable, "materials_missing",
+                "材料不齐，不能受理，请一次性告知申请人补正：" + names);
+  }
+  if (auto r = EffectRegistry::validate(ctx.item, n); !r) return std::unexpected(r.error());
+  auto due = computeDue(ctx.item, n.conditions, today, 0, ctx.calendar);
+  if (!due) return std::unexpected(due.error());
+  n.status = CaseStatus::kInProgress;
+  n.accepted_on = today;
+  n.due_on = *due;
+  n.step = 1;
+  n.notice.clear();
+  return withEvent(ctx, std::move(n), actor, a, ctx.item.flow.front().step,
+                   {{"materials", a.materials}, {"due_on", due->str()}});
+}
+
+// 退回补正 with the one-time notice: at 受理 (before the clock starts) or at a review step
+// (the clock pauses until the applicant supplements).
+Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                                      const Action& a) {
+  bool before = c.status == CaseStatus::kSubmitted;
+  if (!before) {
+    if (auto r = requireStep(ctx, c, StepKind::kReview, "退回补正"); !r) return std::unexpected(r.error());
+  }
+  const FlowStep& s = current(ctx, c);
+  if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  if (auto r = checkStatuses(ctx.item, a.materials); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.materials = merged(c.materials, a.materials);
+  auto missing = missingMaterials(ctx.item, n.conditions, n.materials);
+  if (missing.empty())
+    return fail(ErrorCode::kUnprocessable, "nothing_missing",
+                "按材料清单没有缺少的材料，不能退回补正；如材料有误，请在清单中标记为 missing");
+  n.notice = missing;
+  n.status = CaseStatus::kSupplement;
+  if (!before) {
+    n.paused_since = ctx.now.date();
+    n.pause_period = "supplement";
+  }
+  return withEvent(ctx, std::move(n), actor, a, s.step, {{"notice", noticeJson(missing)}});
+}
+
+Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (c.status != CaseStatus::kSupplement)
+    return std::unexpected(conflict("wrong_state", "办件未处于退回补正状态"));
+  if (!actor.applicant) {
+    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+  }
+  if (a.materials.empty())
+    return fail(ErrorCode::kUnprocessable, "materials_required", "请列出补正提交的材料");
+  if (auto r = checkStatuses(ctx.item, a.materials); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.materials = merged(c.materials, a.materials);
+  n.status = c.accepted_on ? CaseStatus::kInProgress : CaseStatus::kSubmitted;
+  if (auto r = endPause(ctx, n); !r) return std::unexpected(r.error());
+  auto still = missingMaterials(ctx.item, n.conditions, n.materials);
+  return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step,
+                   {{"materials", a.materials}, {"still_missing", noticeJson(still)}});
+}
+
+Result<CaseState> notAccept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (c.status != CaseStatus::kSubmitted && !(c.status == CaseStatus::kSupplement && !c.accepted_on))
+    return std::unexpected(conflict("wrong_state", "只有尚未受理的办件可以不予受理"));
+  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+  if (auto r = requireReason(a, "不予受理"); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.status = CaseStatus::kNotAccepted;
+  n.closed_on = ctx.now.date();
+  return withEvent(ctx, std::move(n), actor, a, ctx.item.flow.front().step);
+}
+
+Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kReview, "审核通过"); !r) return std::unexpected(r.error());
+  const FlowStep& s = current(ctx, c);
+  if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  for (const auto& [idx, who] : c.approvals)
+    if (idx != c.step && who == actor.username)
+      return fail(ErrorCode::kForbidden, "four_eyes",
+                  "同一办件的“" + ctx.item.flow[static_cast<size_t>(idx)].step + "”已由您办理，“" + s.step +
+                      "”须由另一名工作人员办理（初审、复审不得为同一人）");
+  CaseState n = c;
+  if (auto r = EffectRegistry::validate(ctx.item, n); !r) return std::unexpected(r.error());
+  n.approvals[c.step] = actor.username;
+  n.step = c.step + 1;
+  return withEvent(ctx, std::move(n), actor, a, s.step);
+}
+
+Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (c.status != CaseStatus::kInProgress || c.paused_since)
+    return std::unexpected(conflict("wrong_state", "办件当前不能退回"));
+  const FlowStep& s = current(ctx, c);
+  if (s.kind != StepKind::kReview && s.kind != StepKind::kPay)
+    return std::unexpected(conflict("wrong_step", "“" + s.step + "”环节不能退回"));
+  if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  if (auto r = requireReason(a, "退回"); !r) return std::unexpected(r.error());
+  int target = -1;
+  for (int i = 1; i < c.step; ++i)
+    if (ctx.item.flow[static_cast<size_t>(i)].step == a.target_step &&
+        ctx.item.flow[static_cast<size_t>(i)].kind == StepKind::kReview)
+      target = i;
+  if (target < 0)
+    return fail(ErrorCode::kUnprocessable, "bad_target_step",
+                "只能退回到本办件此前的审核环节，“" + a.target_step + "”不是");
+  CaseState n = c;
+  for (auto it = n.approvals.begin(); it != n.approvals.end();)
+    it = it->first >= target ? n.approvals.erase(it) : std::next(it);
+  n.step = target;
+  return withEvent(ctx, std::move(n), actor, a, s.step, {{"to", a.target_step}});
+}
+
+Result<CaseState> reject(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kReview, "审核不通过"); !r) return std::unexpected(r.error());
+  const FlowStep& s = current(ctx, c);
+  if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  if (auto r = requireReason(a, "审核不通过"); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.status = CaseStatus::kRejected;
+  n.closed_on = ctx.now.date();
+  return withEvent(ctx, std::move(n), actor, a, s.step);
+}
+
+Result<CaseState> pay(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kPay, "拨付"); !r) return std::unexpected(r.error());
+  const FlowStep& s = current(ctx, c);
+  if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  if (!a.amount_fen || *a.amount_fen < 0)
+    return fail(ErrorCode::kUnprocessable, "amount_required", "拨付须填写金额（整数，单位：分，不得为负）");
+  CaseState n = c;
+  n.paid_fen += *a.amount_fen;
+  n.step = c.step + 1;
+  return withEvent(ctx, std::move(n), actor, a, s.step, {{"amount_fen", *a.amount_fen}});
+}
+
+Result<CaseState> complete(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kComplete, "办结"); !r) return std::unexpected(r.error());
+  const FlowStep& s = current(ctx, c);
+  if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.status = CaseStatus::kCompleted;
+  n.closed_on = ctx.now.date();
+  return withEvent(ctx, std::move(n), actor, a, s.step);
+}
+
+Result<CaseState> withdraw(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (isTerminal(c.status))
+    return std::unexpected(conflict("wrong_state", "办件已结束，不能撤回"));
+  if (!actor.applicant) {
+    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+    if (auto r = requireReason(a, "代为撤回"); !r) return std::unexpected(r.error());
+  }
+  CaseState n = c;
+  n.status = CaseStatus::kWithdrawn;
+  n.closed_on = ctx.now.date();
+  return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step);
+}
+
+Result<CaseState> pause(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (c.status != CaseStatus::kInProgress || c.paused_since)
+    return std::unexpected(conflict("wrong_state", "只有办理中且未暂停的办件可以暂停计时"));
+  const UncountedPeriod* p = ctx.item.uncounted(a.period);
+  if (!p)
+    return fail(ErrorCode::kUnprocessable, "not_uncounted",
+                "“" + a.period + "”不是本事项规定的不计入时限的期间");
+  if (auto r = requireStaffRole(ctx, actor, current(ctx, c).role); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.paused_since = ctx.now.date();
+  n.pause_period = p->id;
+  return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step, {{"period", p->id}});
+}
+
+Result<CaseState> resume(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (c.status != CaseStatus::kInProgress || !c.paused_since)
+    return std::unexpected(conflict("wrong_state", "办件未处于暂停计时状态"));
+  if (auto r = requireStaffRole(ctx, actor, current(ctx, c).role); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  std::string period = n.pause_period;
+  if (auto r = endPause(ctx, n); !r) return std::unexpected(r.error());
+  return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step,
+                   {{"period", period}, {"due_on", n.due_on->str()}});
+}
+
+Result<CaseState> rate(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+  if (!actor.applicant) return fail(ErrorCode::kForbidden, "applicant_only", "好差评只能由申请人本人评价");
+  if (c.status != CaseStatus::kCompleted && c.status != CaseStatus::kNotAccepted &&
+      c.status != CaseStatus::kRejected)
+    return std::unexpected(conflict("wrong_state", "办件办结后才能评价"));
+  if (!c.rating.empty()) return std::unexpected(conflict("already_rated", "该办件已评价，不能重复评价"));
+  int rank = ctx.region.ratingRank(a.rating);
+  if (rank < 0) {
+    std::string scale;
+    for (const auto& s : ctx.region.rating_scale) scale += (scale.empty() ? "" : "、") + s;
+    return fail(ErrorCode::kUnprocessable, "bad_rating", "评价须为：" + scale);
+  }
+  bool below = rank > ctx.region.ratingRank(ctx.region.rating_satisfied);
+  if (below && a.comment.empty())
+    return fail(ErrorCode::kUnprocessable, "reason_required",
+                "评价低于“" + ctx.region.rating_satisfied + "”时须填写原因");
+  CaseState n = c;
+  n.rating = a.rating;
+  n.rating_reason = a.comment;
+  if (below) n.follow_up = "open";
+  return withEvent(ctx, std::move(n), actor, a, "评价", {{"rating", a.rating}, {"follow_up", below}});
+}
+
+Result<CaseState> resolveFollowUp(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                                  const Action& a) {
+  if (c.follow_up != "open") return std::unexpected(conflict("no_follow_up", "该办件没有待处理的差评回访"));
+  if (actor.applicant || actor.region != ctx.region.id || !actor.hasRole("supervisor"))
+    return fail(ErrorCode::kForbidden, "role_required", "差评回访须由监督人员处理");
+  if (auto r = requireReason(a, "回访处理"); !r) return std::unexpected(r.error());
+  CaseState n = c;
+  n.follow_up = "resolved";
+  return withEvent(ctx, std::move(n), actor, a, "回访");
+}
+
+}  // namespace
+
+const std::set<std::string>& actionNames() {
+  static const std::set<std::string> names{"accept", "return", "supplement", "not_accept", "approve",
+                                           "send_back", "reject", "pay", "complete", "withdraw",
+                                           "pause", "resume", "rate", "resolve_follow_up"};
+  return names;
+}
+
+Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s, const std::string& case_no) {
+  if (!ctx.item.acceptsApplicant(s.applicant.kind)) {
+    std::string kinds;
+    for (const auto& k : ctx.item.applicant) kinds += (kinds.empty() ? "" : "/") + k;
+    return fail(ErrorCode::kUnprocessable, "wrong_applicant",
+                "“" + ctx.item.name + "”的申请人类型应为 " + kinds);
+  }
+  if (s.applicant.name.empty())
+    return fail(ErrorCode::kUnprocessable, "name_required", "请填写申请人名称");
+  for (const auto& cond : s.conditions)
+    if (!ctx.item.condition(cond))
+      return fail(ErrorCode::kUnprocessable, "unknown_condition",
+                  "事项“" + ctx.item.name + "”没有情形 " + cond);
+  if (auto r = checkStatuses(ctx.item, s.materials); !r) return std::unexpected(r.error());
+  CaseState c;
+  c.case_no = case_no;
+  c.region = ctx.region.id;
+  c.item_code = ctx.item.code;
+  c.item_name = ctx.item.name;
+  c.channel = s.channel;
+  c.applicant = s.applicant;
+  c.conditions = s.conditions;
+  c.form = s.form;
+  c.materials = s.materials;
+  c.submitted_at = ctx.now;
+  Actor applicant{"applicant", {}, ctx.region.id, true};
+  Action a{.name = "submit"};
+  return withEvent(ctx, std::move(c), applicant, a, "申请", {{"channel", s.channel}});
+}
+
+Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                              const Action& a) {
+  if (a.name == "accept") return accept(ctx, c, actor, a);
+  if (a.name == "return") return returnForSupplement(ctx, c, actor, a);
+  if (a.name == "supplement") return supplement(ctx, c, actor, a);
+  if (a.name == "not_accept") return notAccept(ctx, c, actor, a);
+  if (a.name == "approve") return approve(ctx, c, actor, a);
+  if (a.name == "send_back") return sendBack(ctx, c, actor, a);
+  if (a.name == "reject") return reject(ctx, c, actor, a);
+  if (a.name == "pay") return pay(ctx, c, actor, a);
+  if (a.name == "complete") return complete(ctx, c, actor, a);
+  if (a.name == "withdraw") return withdraw(ctx, c, actor, a);
+  if (a.name == "pause") return pause(ctx, c, actor, a);
+  if (a.name == "resume") return resume(ctx, c, actor, a);
+  if (a.name == "rate") return rate(ctx, c, actor, a);
+  if (a.name == "resolve_follow_up") return resolveFollowUp(ctx, c, actor, a);
+  return fail(ErrorCode::kNotFound, "unknown_action", "未知的办理动作：" + a.name);
+}
+
+}  // namespace jingban

@@ -1,0 +1,55 @@
+// The case state machine (pure: no I/O, time passed in). Each action either returns the next state
+// with one more event, or an error that names why it is refused; the caller stores the result.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "catalog/catalog.hpp"
+#include "workflow/case_state.hpp"
+
+namespace jingban {
+
+struct Actor {
+  std::string username;  // "applicant" for the applicant's own actions
+  std::set<std::string> roles;
+  std::string region;
+  bool applicant = false;
+  bool hasRole(const std::string& r) const { return roles.count(r) > 0; }
+};
+
+struct Action {
+  std::string name;
+  std::string comment;           // reason / remark
+  MaterialStatus materials;      // accept / return / supplement: the checklist
+  std::string target_step;       // send_back: the earlier step
+  std::string period;            // pause: an uncounted period id
+  std::optional<int64_t> amount_fen;  // pay
+  std::string rating;            // rate
+};
+
+struct WorkflowContext {
+  const Region& region;
+  const Item& item;
+  const WorkCalendar& calendar;
+  Instant now;
+};
+
+struct Submission {
+  std::string channel;
+  Applicant applicant;
+  std::set<std::string> conditions;
+  nlohmann::json form = nlohmann::json::object();
+  MaterialStatus materials;
+};
+
+// Every action name applyAction understands.
+const std::set<std::string>& actionNames();
+
+// 申请: a new case at 受理. `case_no` is assigned by the caller.
+Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s, const std::string& case_no);
+Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                              const Action& a);
+
+}  // namespace jingban
