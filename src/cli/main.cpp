@@ -1,4 +1,5 @@
 // jingban: serve | check-catalog | guide | deadline. main() builds the parts and hands them down.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -15,9 +16,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::optional<Instant> parseInstant(const std::string& s) {
+  // YYYY-MM-DDTHH:MM:SS in Asia/Shanghai
+  if (s.size() != 19 || s[10] != 'T') return std::nullopt;
+  auto d = Date::parse(s.substr(0, 10));
+  if (!d) return std::nullopt;
+  int h = 0, m = 0, sec = 0;
+  if (std::sscanf(s.c_str() + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3) return std::nullopt;
+  return Instant{static_cast<int64_t>(d->days()) * 86400 + h * 3600 + m * 60 + sec - 8 * 3600};
+}
+
 int usage() {
   std::cerr << "用法:\n"
-               "  jingban serve --port P --db FILE [--demo] [--address A] [--threads N]\n"
+               "  jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--fake-now YYYY-MM-DDTHH:MM:SS]\n"
                "  jingban check-catalog\n"
                "  jingban guide REGION CODE\n"
                "  jingban deadline FROM N [--natural]\n"
@@ -86,6 +97,14 @@ int serve(const Args& a, const char* argv0) {
   auto store = SqliteStore::open(a.get("--db"));
   if (!store) return std::cerr << store.error().message << "\n", 1;
   Clock clock = systemClock();
+  if (a.has("--fake-now")) {
+    // For demonstrations and tests: the clock starts at the given instant and runs on from there.
+    auto start = parseInstant(a.get("--fake-now"));
+    if (!start) return std::cerr << "--fake-now 须为 YYYY-MM-DDTHH:MM:SS（北京时间）\n", 1;
+    Instant real = systemClock()();
+    int64_t offset = start->unix_seconds - real.unix_seconds;
+    clock = [offset] { return Instant{systemClock()().unix_seconds + offset}; };
+  }
   Committer committer(**store);
   Auth auth(**store, clock);
   CaseService cases(*cat, *cal, **store, committer, clock);

@@ -18,7 +18,7 @@ const std::vector<std::string>& EffectRegistry::names() {
       "assistance_reimbursement", "institution_agreement", "pharmacy_agreement",
       "institution_settlement", "pharmacy_settlement", "social_security_card",
       "veteran_contribution", "wage_declaration", "fee_declaration", "outpatient_pooling_signing",
-      "benefit_qualification", "emergency_transfer_filing"};
+      "benefit_qualification", "emergency_transfer_filing", "benefit_payment"};
   return kNames;
 }
 
