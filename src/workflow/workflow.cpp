@@ -187,8 +187,11 @@ Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const 
   if (auto r = requireStep(ctx, c, StepKind::kReview, "审核通过"); !r) return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  // 四眼原则: whoever approved a step held by another review role (初审 vs 复审) may not approve
+  // this one. Consecutive steps of the same role (核对数据 → 结算 → 推送) are one hand's work.
   for (const auto& [idx, who] : c.approvals)
-    if (idx != c.step && who == actor.username)
+    if (idx != c.step && who == actor.username &&
+        ctx.item.flow[static_cast<size_t>(idx)].role != s.role)
       return fail(ErrorCode::kForbidden, "four_eyes",
                   "同一办件的“" + ctx.item.flow[static_cast<size_t>(idx)].step + "”已由您办理，“" + s.step +
                       "”须由另一名工作人员办理（初审、复审不得为同一人）");
