@@ -77,7 +77,7 @@ Result<std::string> CaseService::nextCaseNo(const Region& r, Date day) {
 }
 
 bool CaseService::beginIdempotent(const std::string& key, const Reply& reply) {
-  std::shared_ptr<IdemSlot> slot;
+  std::optional<Result<json>> answered;
   {
     std::lock_guard lk(idem_mu_);
     auto it = idem_.find(key);
@@ -86,20 +86,20 @@ bool CaseService::beginIdempotent(const std::string& key, const Reply& reply) {
         it->second->waiters.push_back(reply);
         return false;
       }
-      auto r = *it->second->result;
-      // Reply outside the lock.
-      idem_mu_.unlock();
-      reply(r);
-      idem_mu_.lock();
-      return false;
+      answered = *it->second->result;
+    } else {
+      idem_.emplace(key, std::make_shared<IdemSlot>());
     }
-    slot = std::make_shared<IdemSlot>();
-    idem_.emplace(key, slot);
+  }
+  if (answered) {
+    reply(*answered);
+    return false;
   }
   auto stored = store_.idempotentResponse(key);
   if (stored && *stored) {
-    finishIdempotent(key, json::parse(**stored));
-    reply(json::parse(**stored));
+    json first = json::parse(**stored);
+    finishIdempotent(key, first);
+    reply(first);
     return false;
   }
   return true;
