@@ -58,7 +58,12 @@ Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
                   file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
     if (!root["year"]) return fail(ErrorCode::kBadRequest, "calendar_invalid", file + ":1: 缺少 year");
-    int year = root["year"].as<int>();
+    int year = 0;
+    try {
+      year = root["year"].as<int>();
+    } catch (const YAML::Exception&) {
+      return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, root["year"]) + ": year 须为整数");
+    }
     std::vector<Date> hol, work;
     for (const auto& h : root["holidays"]) {
       auto from = dateAt(file, h["from"]);

@@ -96,12 +96,13 @@ class CatalogLoader {
     auto kind = str(file, n["kind"], "kind");
     w.text = str(file, n["text"], "text");
     auto mmdd = [&](const YAML::Node& v) {
-      auto s = str(file, v, "日期");
-      if (s.size() != 5 || s[2] != '-') {
-        problem(file, v, "yearly_dates 的 from/to 应为 MM-DD");
+      // Checked against a leap year so that 02-29 is a valid yearly date.
+      auto d = Date::parse("2000-" + str(file, v, "日期"));
+      if (!d) {
+        problem(file, v, "yearly_dates 的 from/to 应为有效的 MM-DD 日期");
         return 0;
       }
-      return std::stoi(s.substr(0, 2)) * 100 + std::stoi(s.substr(3, 2));
+      return static_cast<int>(d->month() * 100 + d->day());
     };
     if (kind == "monthly_days") {
       w.kind = AcceptanceWindow::Kind::kMonthlyDays;
@@ -249,6 +250,7 @@ class CatalogLoader {
                       : std::string(k) == "name" ? it.name : it.effect;
       if (v.empty()) bad(std::string("缺少 ") + k);
     }
+    if (it.time_limit.text.empty()) bad("缺少 time_limit（办理时限）");
     if (it.code.size() != 12) bad("code 须为12位");
     if (it.main_code.size() != 12) bad("main_code 须为12位");
     if (it.code_kind != "national" && it.code_kind != "local") bad("code_kind 须为 national 或 local");

@@ -31,8 +31,10 @@ Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Dat
   DeadlineView v;
   if (!c.accepted_on || !c.due_on) return v;
   Date due = *c.due_on;
-  if (c.paused_since && !isTerminal(c.status)) {
-    auto running = cal.workingDaysBetween(*c.paused_since, today);
+  if (c.paused_since) {
+    // A pause still running moves the due date up to today, or up to the day the case closed.
+    Date until = isTerminal(c.status) && c.closed_on ? *c.closed_on : today;
+    auto running = cal.workingDaysBetween(*c.paused_since, until);
     if (!running) return std::unexpected(running.error());
     auto moved = cal.addWorkingDays(due, *running);
     if (!moved) return std::unexpected(moved.error());

@@ -1,0 +1,290 @@
+// catalog/ loader (Catalog::loadDir): a valid minimal region (fixtures/testland.yaml) and every
+// rule of docs/CATALOG.md "Rules check-catalog enforces", each reported with file:line. `extends`
+// and the real catalog/ directory: catalog_extends_test.cpp.
+#include "catalog/catalog.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <ostream>
+#include <regex>
+#include <stdexcept>
+#include <string>
+
+namespace jingban {
+
+// gtest printers (identical in every test file that needs them).
+inline void PrintTo(LimitKind k, std::ostream* os) { *os << limitKindName(k); }
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string readFixture(const std::string& name) {
+  std::ifstream in(std::string(JINGBAN_UNIT_FIXTURES) + "/" + name);
+  if (!in) throw std::runtime_error("missing fixture " + name);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// fixtures/testland.yaml. Item 1 (lines 15-43): 受理 → 初审 → 复审 → 办结. Item 2 (lines 44-61):
+// 受理 → 审核 → 拨付 → 办结.
+const std::string& baseRegion() {
+  static const std::string text = readFixture("testland.yaml");
+  return text;
+}
+constexpr int kItem1First = 15, kItem1Last = 43, kItem2First = 44, kItem2Last = 61;
+
+class CatalogFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("jingban_catalog_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  Result<std::shared_ptr<const Catalog>> load() { return Catalog::loadDir(dir_.string()); }
+
+  // Replaces exactly one occurrence of `from` in the base region, writes it as region.yaml, loads.
+  std::string loadBroken(const std::string& from, const std::string& to) {
+    std::string text = baseRegion();
+    auto pos = text.find(from);
+    EXPECT_NE(pos, std::string::npos) << "fixture has no '" << from << "'";
+    EXPECT_EQ(text.find(from, pos + 1), std::string::npos) << "'" << from << "' is not unique";
+    if (pos != std::string::npos) text.replace(pos, from.size(), to);
+    write("region.yaml", text);
+    auto r = load();
+    EXPECT_FALSE(r.has_value()) << "accepted a catalog with '" << from << "' replaced by '" << to
+                                << "'";
+    return r ? std::string() : r.error().message;
+  }
+
+  fs::path dir_;
+};
+
+// The line numbers `message` gives for region.yaml.
+std::vector<int> linesOf(const std::string& message) {
+  std::vector<int> out;
+  std::regex re(R"(region\.yaml:(\d+))");
+  for (std::sregex_iterator it(message.begin(), message.end(), re), end; it != end; ++it)
+    out.push_back(std::stoi((*it)[1]));
+  return out;
+}
+
+::testing::AssertionResult pointsInto(const std::string& message, int first, int last) {
+  for (int line : linesOf(message))
+    if (line >= first && line <= last) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "no region.yaml:<" << first << "-" << last << "> in: " << message;
+}
+
+TEST_F(CatalogFixture, ValidMinimalRegionLoads) {
+  write("region.yaml", baseRegion());
+  auto cat = load();
+  ASSERT_TRUE(cat.has_value()) << cat.error().message;
+  ASSERT_EQ((*cat)->regions().size(), 1u);
+  const Region* r = (*cat)->region("testland");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->name, "测试省");
+  EXPECT_EQ(r->division_code, "990000");
+  EXPECT_EQ(r->roles.size(), 5u);
+  ASSERT_EQ(r->items.size(), 2u);
+  const Item* it = r->item("002036001001");
+  ASSERT_NE(it, nullptr);
+  EXPECT_EQ(it->name, "单位参保登记");
+  ASSERT_EQ(it->flow.size(), 4u);
+  EXPECT_EQ(it->flow[0].kind, StepKind::kAccept);
+  EXPECT_EQ(it->flow[2].role, "senior_reviewer");
+  EXPECT_EQ(it->flow[3].kind, StepKind::kComplete);
+  EXPECT_EQ(it->time_limit.kind, LimitKind::kWorkingDays);
+  EXPECT_EQ(it->time_limit.days, 5);
+  ASSERT_EQ(it->acceptance_windows.size(), 1u);
+  EXPECT_EQ(it->acceptance_windows[0].to, 15);
+  ASSERT_EQ(it->materials.size(), 4u);
+  EXPECT_TRUE(it->material("reg_table")->commitment);
+  EXPECT_EQ(it->material("hmt_permit")->when, "hmt");
+  EXPECT_EQ(it->line, kItem1First);
+  // National defaults when the region names no rating scale.
+  EXPECT_EQ(r->rating_satisfied, "满意");
+  EXPECT_EQ(r->ratingRank("非常满意"), 0);
+  EXPECT_EQ(r->ratingRank("基本满意"), 2);
+  EXPECT_EQ(r->item("002036006001")->flow[2].kind, StepKind::kPay);
+  EXPECT_EQ(r->item("999999999999"), nullptr);
+}
+
+TEST_F(CatalogFixture, MissingDirectoryIsAnError) {
+  EXPECT_FALSE(Catalog::loadDir((dir_ / "nope").string()).has_value());
+}
+
+TEST_F(CatalogFixture, UnknownKeysAreErrorsAtTheirLine) {
+  auto m = loadBroken("    service_objects: 用人单位\n",
+                      "    service_objects: 用人单位\n    materails: []\n");
+  EXPECT_EQ(linesOf(m), std::vector<int>{22}) << m;
+  EXPECT_NE(m.find("materails"), std::string::npos) << m;
+  m = loadBroken("  seeds: [t.txt]\n", "  seeds: [t.txt]\n  colour: red\n");
+  EXPECT_EQ(linesOf(m), std::vector<int>{6}) << m;
+  m = loadBroken("{id: invoice, name: 医疗费用发票}",
+                 "{id: invoice, name: 医疗费用发票, colour: red}");
+  EXPECT_TRUE(pointsInto(m, 59, 59)) << m;
+  m = loadBroken("text: 不超过5个工作日}", "text: 不超过5个工作日, dayz: 5}");
+  EXPECT_TRUE(pointsInto(m, 39, 39)) << m;
+}
+
+TEST_F(CatalogFixture, DuplicateCodeIsAnError) {
+  auto m = loadBroken(R"(code: "002036006001")", R"(code: "002036001001")");
+  EXPECT_TRUE(pointsInto(m, kItem2First, kItem2First)) << m;
+}
+
+TEST_F(CatalogFixture, CodeMustHaveTwelveCharacters) {
+  auto m = loadBroken(R"(code: "002036006001")", R"(code: "00203600600")");
+  EXPECT_TRUE(pointsInto(m, kItem2First, kItem2Last)) << m;
+}
+
+TEST_F(CatalogFixture, StepsMustAgreeWithFlow) {
+  // 审核 in steps iff the flow has a review step.
+  auto m = loadBroken("steps: [申请, 受理, 审核, 办结]", "steps: [申请, 受理, 办结]");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  // 拨付 in steps iff the flow has a pay step.
+  m = loadBroken("steps: [申请, 受理, 审核, 拨付, 办结]", "steps: [申请, 受理, 审核, 办结]");
+  EXPECT_TRUE(pointsInto(m, kItem2First, kItem2Last)) << m;
+  // steps starts with 申请, contains 受理, ends with 办结.
+  m = loadBroken("steps: [申请, 受理, 审核, 办结]", "steps: [受理, 审核, 办结]");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  m = loadBroken("steps: [申请, 受理, 审核, 办结]", "steps: [申请, 审核, 办结]");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  m = loadBroken("steps: [申请, 受理, 审核, 办结]", "steps: [申请, 受理, 审核]");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+}
+
+TEST_F(CatalogFixture, FlowOrderIsAcceptReviewsPaysComplete) {
+  // Pay before a review.
+  auto m = loadBroken(
+      "      - {step: 审核, kind: review, role: reviewer, text: 审核}\n"
+      "      - {step: 拨付, kind: pay, role: finance, text: 拨付}\n",
+      "      - {step: 拨付, kind: pay, role: finance, text: 拨付}\n"
+      "      - {step: 审核, kind: review, role: reviewer, text: 审核}\n");
+  EXPECT_TRUE(pointsInto(m, kItem2First, kItem2Last)) << m;
+  // Not accept first.
+  m = loadBroken("{step: 受理, kind: accept, role: window, text: 受理}\n      - {step: 初审",
+                 "{step: 受理, kind: review, role: reviewer, text: 受理}\n      - {step: 初审");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  // Not complete last.
+  m = loadBroken("{step: 办结, kind: complete, role: window, text: 办结}\n    conditions",
+                 "{step: 办结, kind: review, role: reviewer, text: 办结}\n    conditions");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  // Unknown step kind.
+  m = loadBroken("{step: 复审, kind: review,", "{step: 复审, kind: approve,");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+}
+
+TEST_F(CatalogFixture, UndefinedRoleIsAnError) {
+  auto m = loadBroken("role: senior_reviewer", "role: auditor");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  EXPECT_NE(m.find("auditor"), std::string::npos) << m;
+}
+
+TEST_F(CatalogFixture, PayStepByNonFinanceRoleIsAnError) {
+  auto m = loadBroken("kind: pay, role: finance", "kind: pay, role: reviewer");
+  EXPECT_TRUE(pointsInto(m, kItem2First, kItem2Last)) << m;
+}
+
+TEST_F(CatalogFixture, UndefinedConditionIsAnError) {
+  auto m = loadBroken("when: hmt}", "when: foreigner}");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  EXPECT_NE(m.find("foreigner"), std::string::npos) << m;
+}
+
+TEST_F(CatalogFixture, GroupWithOneMemberIsAnError) {
+  auto m = loadBroken("{id: approval_doc, name: 单位批准成立的文件, group: unit_proof}",
+                      "{id: approval_doc, name: 单位批准成立的文件}");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  // A member naming an undeclared group.
+  m = loadBroken("{id: approval_doc, name: 单位批准成立的文件, group: unit_proof}",
+                 "{id: approval_doc, name: 单位批准成立的文件, group: nowhere}");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+}
+
+TEST_F(CatalogFixture, UnknownFormIsAnError) {
+  auto m = loadBroken("form: reg_form,", "form: no_such_form,");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+}
+
+TEST_F(CatalogFixture, UnknownEffectIsAnError) {
+  auto m = loadBroken("effect: unit_enrolment", "effect: teleportation");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+  EXPECT_NE(m.find("teleportation"), std::string::npos) << m;
+}
+
+TEST_F(CatalogFixture, BadTimeLimitsAreErrors) {
+  const std::string good = "{kind: working_days, days: 5, text: 不超过5个工作日}";
+  for (const char* bad :
+       {"{kind: fortnights, days: 1, text: 两周}", "{kind: instant, days: 3, text: 即时办结}",
+        "{kind: working_days, days: 0, text: 0个工作日}",
+        "{kind: natural_days, days: -2, text: 负数}", "{kind: working_days, text: 没有天数}",
+        "{kind: working_days, days: 5, text: 原文, variants: [{when: nobody, "
+        "kind: instant, days: 0, text: 即时}]}"}) {
+    auto m = loadBroken(good, bad);
+    EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << bad << " → " << m;
+  }
+}
+
+TEST_F(CatalogFixture, BadAcceptanceWindowKindIsAnError) {
+  auto m =
+      loadBroken("{kind: monthly_days, from: 1, to: 15,", "{kind: fortnightly, from: 1, to: 15,");
+  EXPECT_TRUE(pointsInto(m, 40, 41)) << m;
+}
+
+TEST_F(CatalogFixture, NonNumericYearlyDateIsAnErrorNotAnException) {
+  std::string m;
+  EXPECT_NO_THROW(m = loadBroken("{kind: monthly_days, from: 1, to: 15,",
+                                 "{kind: yearly_dates, from: \"xx-01\", to: \"12-31\","));
+  EXPECT_TRUE(pointsInto(m, 40, 41)) << m;
+}
+
+TEST_F(CatalogFixture, ImpossibleYearlyDatesAreErrors) {
+  for (const char* bad : {"from: \"13-01\", to: \"12-31\"", "from: \"09-01\", to: \"02-30\"",
+                          "from: \"9-1\", to: \"12-31\""}) {
+    auto m = loadBroken("{kind: monthly_days, from: 1, to: 15,",
+                        std::string("{kind: yearly_dates, ") + bad + ",");
+    EXPECT_TRUE(pointsInto(m, 40, 41)) << bad << " → " << m;
+  }
+}
+
+TEST_F(CatalogFixture, YamlSyntaxErrorNamesFileAndLine) {
+  auto m = loadBroken("    channels: [窗口, 网上]\n", "    channels: [窗口, 网上\n");
+  EXPECT_FALSE(linesOf(m).empty()) << m;
+}
+
+TEST_F(CatalogFixture, MissingNameIsAnError) {
+  auto m = loadBroken("    name: 单位参保登记\n", "");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+}
+
+// time_limit is a required key (docs/CATALOG.md marks it nowhere as optional); without it the item
+// would silently get an instant limit, i.e. a due date on the day of acceptance.
+TEST_F(CatalogFixture, MissingTimeLimitIsAnError) {
+  auto m = loadBroken("    time_limit: {kind: working_days, days: 5, text: 不超过5个工作日}\n", "");
+  EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << m;
+}
+
+TEST_F(CatalogFixture, EveryProblemIsReportedNotJustTheFirst) {
+  std::string text = baseRegion();
+  text.replace(text.find("effect: unit_enrolment"), 22, "effect: teleportation");
+  text.replace(text.find("kind: pay, role: finance"), 24, "kind: pay, role: reviewer");
+  write("region.yaml", text);
+  auto r = load();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(pointsInto(r.error().message, kItem1First, kItem1Last)) << r.error().message;
+  EXPECT_TRUE(pointsInto(r.error().message, kItem2First, kItem2Last)) << r.error().message;
+}
+
+}  // namespace
+}  // namespace jingban
