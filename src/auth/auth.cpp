@@ -19,7 +19,9 @@ std::string sha256Hex(const std::string& s) {
   return hex(h, sizeof h);
 }
 
-Error unauthorized(const std::string& msg) { return Error{ErrorCode::kUnauthorized, "unauthorized", msg}; }
+Error unauthorized(const std::string& msg) {
+  return Error{ErrorCode::kUnauthorized, "unauthorized", msg};
+}
 }  // namespace
 
 Auth::Auth(Store& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
@@ -41,8 +43,7 @@ bool Auth::verifyPassword(const std::string& hash, const std::string& password) 
 Result<void> Auth::createStaff(const std::string& username, const std::string& name,
                                const std::string& region, const std::vector<std::string>& roles,
                                const std::string& password) {
-  if (password.size() < 8)
-    return fail(ErrorCode::kUnprocessable, "weak_password", "密码至少8位");
+  if (password.size() < 8) return fail(ErrorCode::kUnprocessable, "weak_password", "密码至少8位");
   return store_.putStaff({username, name, region, hashPassword(password), roles});
 }
 
@@ -82,7 +83,10 @@ Result<Actor> Auth::authenticate(const std::string& header) {
   auto staff = store_.staff((*sess)->first);
   if (!staff) return std::unexpected(staff.error());
   if (!*staff) return std::unexpected(unauthorized("账号不存在"));
-  Actor a{(*staff)->username, {(*staff)->roles.begin(), (*staff)->roles.end()}, (*staff)->region, false};
+  Actor a{(*staff)->username,
+          {(*staff)->roles.begin(), (*staff)->roles.end()},
+          (*staff)->region,
+          false};
   std::lock_guard lk(mu_);
   cache_[key] = {a, (*sess)->second};
   return a;

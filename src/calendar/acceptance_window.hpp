@@ -11,15 +11,16 @@ namespace jingban {
 struct AcceptanceWindow {
   enum class Kind { kMonthlyDays, kQuarterFirstMonthWorkingDays, kYearlyDates };
   Kind kind = Kind::kMonthlyDays;
-  int from = 1, to = 31;          // monthly_days: day of month range
-  int days = 0;                   // quarter_first_month_working_days
+  int from = 1, to = 31;                // monthly_days: day of month range
+  int days = 0;                         // quarter_first_month_working_days
   int from_mmdd = 101, to_mmdd = 1231;  // yearly_dates, month*100+day; may wrap the year end
-  std::string text;               // the seed's words
+  std::string text;                     // the seed's words
 };
 
 // True when `d` falls in `w`.
 Result<bool> windowOpen(const AcceptanceWindow& w, const WorkCalendar& cal, Date d);
 // True when there are no windows or `d` falls in any of them.
-Result<bool> anyWindowOpen(const std::vector<AcceptanceWindow>& ws, const WorkCalendar& cal, Date d);
+Result<bool> anyWindowOpen(const std::vector<AcceptanceWindow>& ws, const WorkCalendar& cal,
+                           Date d);
 
 }  // namespace jingban

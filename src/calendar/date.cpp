@@ -9,7 +9,9 @@ namespace chr = std::chrono;
 namespace {
 constexpr int64_t kShanghaiOffset = 8 * 3600;
 
-chr::year_month_day ymd(int32_t days) { return chr::year_month_day{chr::sys_days{chr::days{days}}}; }
+chr::year_month_day ymd(int32_t days) {
+  return chr::year_month_day{chr::sys_days{chr::days{days}}};
+}
 }  // namespace
 
 Date Date::fromYmd(int y, unsigned m, unsigned d) {

@@ -23,8 +23,8 @@ class Date {
   int year() const;
   unsigned month() const;
   unsigned day() const;
-  unsigned weekday() const;  // 0 = Sunday … 6 = Saturday
-  std::string str() const;   // YYYY-MM-DD
+  unsigned weekday() const;     // 0 = Sunday … 6 = Saturday
+  std::string str() const;      // YYYY-MM-DD
   std::string compact() const;  // YYYYMMDD
 
   Date plusDays(int n) const { return Date(days_ + n); }
@@ -37,7 +37,7 @@ class Date {
 // Wall-clock instant in Asia/Shanghai.
 struct Instant {
   int64_t unix_seconds = 0;
-  Date date() const;      // the Shanghai calendar date
+  Date date() const;        // the Shanghai calendar date
   std::string iso() const;  // 2026-02-13T09:30:00+08:00
 };
 

@@ -9,9 +9,12 @@ namespace jingban {
 
 const char* limitKindName(LimitKind k) {
   switch (k) {
-    case LimitKind::kInstant: return "instant";
-    case LimitKind::kWorkingDays: return "working_days";
-    case LimitKind::kNaturalDays: return "natural_days";
+    case LimitKind::kInstant:
+      return "instant";
+    case LimitKind::kWorkingDays:
+      return "working_days";
+    case LimitKind::kNaturalDays:
+      return "natural_days";
   }
   return "instant";
 }
@@ -30,9 +33,12 @@ std::string where(const std::string& file, const YAML::Node& n) {
 }
 
 Result<Date> dateAt(const std::string& file, const YAML::Node& n) {
-  if (!n || !n.IsScalar()) return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, n) + ": 缺少日期");
+  if (!n || !n.IsScalar())
+    return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, n) + ": 缺少日期");
   auto d = Date::parse(n.as<std::string>());
-  if (!d) return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, n) + ": 日期格式应为 YYYY-MM-DD");
+  if (!d)
+    return fail(ErrorCode::kBadRequest, "calendar_invalid",
+                where(file, n) + ": 日期格式应为 YYYY-MM-DD");
   return *d;
 }
 
@@ -57,12 +63,14 @@ Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
       return fail(ErrorCode::kBadRequest, "calendar_invalid",
                   file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
-    if (!root["year"]) return fail(ErrorCode::kBadRequest, "calendar_invalid", file + ":1: 缺少 year");
+    if (!root["year"])
+      return fail(ErrorCode::kBadRequest, "calendar_invalid", file + ":1: 缺少 year");
     int year = 0;
     try {
       year = root["year"].as<int>();
     } catch (const YAML::Exception&) {
-      return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, root["year"]) + ": year 须为整数");
+      return fail(ErrorCode::kBadRequest, "calendar_invalid",
+                  where(file, root["year"]) + ": year 须为整数");
     }
     std::vector<Date> hol, work;
     for (const auto& h : root["holidays"]) {
@@ -71,7 +79,8 @@ Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
       auto to = h["to"] ? dateAt(file, h["to"]) : from;
       if (!to) return std::unexpected(to.error());
       if (*to < *from || from->year() != year || to->year() != year)
-        return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, h) + ": 假期区间无效或不在 " + std::to_string(year) + " 年");
+        return fail(ErrorCode::kBadRequest, "calendar_invalid",
+                    where(file, h) + ": 假期区间无效或不在 " + std::to_string(year) + " 年");
       std::string name = h["name"] ? h["name"].as<std::string>() : "";
       for (Date d = *from; d <= *to; d = d.plusDays(1)) {
         hol.push_back(d);
@@ -82,7 +91,8 @@ Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
       auto d = dateAt(file, w["date"]);
       if (!d) return std::unexpected(d.error());
       if (d->year() != year)
-        return fail(ErrorCode::kBadRequest, "calendar_invalid", where(file, w) + ": 调休日期不在该年");
+        return fail(ErrorCode::kBadRequest, "calendar_invalid",
+                    where(file, w) + ": 调休日期不在该年");
       work.push_back(*d);
     }
     cal.addYear(year, hol, work);
@@ -146,9 +156,12 @@ Result<Date> WorkCalendar::nextWorkingDayOnOrAfter(Date d) const {
 Result<Date> WorkCalendar::due(Date accepted, LimitKind kind, int days) const {
   if (!covers(accepted)) return std::unexpected(outOfRange(accepted));
   switch (kind) {
-    case LimitKind::kInstant: return accepted;
-    case LimitKind::kWorkingDays: return addWorkingDays(accepted, days);
-    case LimitKind::kNaturalDays: return nextWorkingDayOnOrAfter(accepted.plusDays(days));
+    case LimitKind::kInstant:
+      return accepted;
+    case LimitKind::kWorkingDays:
+      return addWorkingDays(accepted, days);
+    case LimitKind::kNaturalDays:
+      return nextWorkingDayOnOrAfter(accepted.plusDays(days));
   }
   return accepted;
 }

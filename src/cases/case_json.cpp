@@ -10,8 +10,11 @@ json itemJson(const Item& it, const Region& region) {
   json flow = json::array();
   for (const auto& s : it.flow) {
     const Role* r = region.role(s.role);
-    flow.push_back({{"step", s.step}, {"kind", stepKindName(s.kind)}, {"role", s.role},
-                    {"role_name", r ? r->name : s.role}, {"text", s.text}});
+    flow.push_back({{"step", s.step},
+                    {"kind", stepKindName(s.kind)},
+                    {"role", s.role},
+                    {"role_name", r ? r->name : s.role},
+                    {"text", s.text}});
   }
   json materials = json::array();
   for (const auto& m : it.materials) {
@@ -40,7 +43,8 @@ json itemJson(const Item& it, const Region& region) {
   for (const auto& c : it.conditions) conds.push_back({{"id", c.id}, {"name", c.name}});
   for (const auto& g : it.material_groups) groups.push_back({{"id", g.id}, {"text", g.text}});
   for (const auto& w : it.acceptance_windows) windows.push_back({{"text", w.text}});
-  for (const auto& u : it.uncounted_periods) unc.push_back({{"id", u.id}, {"name", u.name}, {"text", u.text}});
+  for (const auto& u : it.uncounted_periods)
+    unc.push_back({{"id", u.id}, {"name", u.name}, {"text", u.text}});
   json j = {{"code", it.code},
             {"code_kind", it.code_kind},
             {"name", it.name},
@@ -79,34 +83,43 @@ json optDate(const std::optional<Date>& d) { return d ? json(d->str()) : json(nu
 
 json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events) {
   const FlowStep& s = item.flow.at(static_cast<size_t>(c.step));
-  json j = {{"case_no", c.case_no},
-            {"region", c.region},
-            {"item_code", c.item_code},
-            {"item_name", c.item_name},
-            {"channel", c.channel},
-            {"applicant", {{"kind", c.applicant.kind}, {"name", c.applicant.name},
-                           {"id_no", maskId(c.applicant.id_no)}}},
-            {"conditions", c.conditions},
-            {"status", caseStatusName(c.status)},
-            {"step", {{"index", c.step}, {"name", s.step}, {"kind", stepKindName(s.kind)}, {"role", s.role}}},
-            {"materials", c.materials},
-            {"notice", noticeJson(c.notice)},
-            {"submitted_at", c.submitted_at.iso()},
-            {"accepted_on", optDate(c.accepted_on)},
-            {"due_on", optDate(d.due)},
-            {"closed_on", optDate(c.closed_on)},
-            {"deadline_status", deadlineStatusName(d.status)},
-            {"paused", c.paused_since.has_value()},
-            {"pause_period", c.pause_period},
-            {"paid_fen", c.paid_fen},
-            {"rating", c.rating},
-            {"follow_up", c.follow_up},
-            {"version", c.version()}};
+  json j = {
+      {"case_no", c.case_no},
+      {"region", c.region},
+      {"item_code", c.item_code},
+      {"item_name", c.item_name},
+      {"channel", c.channel},
+      {"applicant",
+       {{"kind", c.applicant.kind},
+        {"name", c.applicant.name},
+        {"id_no", maskId(c.applicant.id_no)}}},
+      {"conditions", c.conditions},
+      {"status", caseStatusName(c.status)},
+      {"step",
+       {{"index", c.step}, {"name", s.step}, {"kind", stepKindName(s.kind)}, {"role", s.role}}},
+      {"materials", c.materials},
+      {"notice", noticeJson(c.notice)},
+      {"submitted_at", c.submitted_at.iso()},
+      {"accepted_on", optDate(c.accepted_on)},
+      {"due_on", optDate(d.due)},
+      {"closed_on", optDate(c.closed_on)},
+      {"deadline_status", deadlineStatusName(d.status)},
+      {"paused", c.paused_since.has_value()},
+      {"pause_period", c.pause_period},
+      {"paid_fen", c.paid_fen},
+      {"rating", c.rating},
+      {"follow_up", c.follow_up},
+      {"version", c.version()}};
   if (with_events) {
     json ev = json::array();
     for (const auto& e : c.events)
-      ev.push_back({{"seq", e.seq}, {"at", e.at.iso()}, {"actor", e.actor}, {"action", e.action},
-                    {"step", e.step}, {"comment", e.comment}, {"data", e.data}});
+      ev.push_back({{"seq", e.seq},
+                    {"at", e.at.iso()},
+                    {"actor", e.actor},
+                    {"action", e.action},
+                    {"step", e.step},
+                    {"comment", e.comment},
+                    {"data", e.data}});
     j["events"] = ev;
     j["form"] = c.form;
   }
@@ -116,17 +129,36 @@ json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool 
 json progressJson(const CaseState& c, const Item& item) {
   std::string stage, result;
   switch (c.status) {
-    case CaseStatus::kSubmitted: stage = c.accepted_on ? "办理中" : "待受理"; break;
-    case CaseStatus::kSupplement: stage = c.accepted_on ? "办理中" : "待受理"; result = "待补正"; break;
-    case CaseStatus::kInProgress: stage = c.step <= 1 ? "已受理" : "办理中"; break;
-    case CaseStatus::kCompleted: stage = "已办结"; result = "办结"; break;
-    case CaseStatus::kNotAccepted: stage = "已办结"; result = "不予受理"; break;
-    case CaseStatus::kRejected: stage = "已办结"; result = "审核不通过"; break;
-    case CaseStatus::kWithdrawn: stage = "已办结"; result = "已撤回"; break;
+    case CaseStatus::kSubmitted:
+      stage = c.accepted_on ? "办理中" : "待受理";
+      break;
+    case CaseStatus::kSupplement:
+      stage = c.accepted_on ? "办理中" : "待受理";
+      result = "待补正";
+      break;
+    case CaseStatus::kInProgress:
+      stage = c.step <= 1 ? "已受理" : "办理中";
+      break;
+    case CaseStatus::kCompleted:
+      stage = "已办结";
+      result = "办结";
+      break;
+    case CaseStatus::kNotAccepted:
+      stage = "已办结";
+      result = "不予受理";
+      break;
+    case CaseStatus::kRejected:
+      stage = "已办结";
+      result = "审核不通过";
+      break;
+    case CaseStatus::kWithdrawn:
+      stage = "已办结";
+      result = "已撤回";
+      break;
   }
   // One line per step reached, with the date it was last acted on.
-  static const std::set<std::string> kStepActions{"submit", "accept", "approve", "pay", "complete",
-                                                  "not_accept", "reject", "withdraw"};
+  static const std::set<std::string> kStepActions{"submit",   "accept",     "approve", "pay",
+                                                  "complete", "not_accept", "reject",  "withdraw"};
   json steps = json::array();
   for (const auto& e : c.events) {
     if (!kStepActions.count(e.action)) continue;

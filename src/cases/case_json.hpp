@@ -9,7 +9,8 @@
 namespace jingban {
 
 nlohmann::json itemJson(const Item& item, const Region& region);
-nlohmann::json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events);
+nlohmann::json caseJson(const CaseState& c, const Item& item, const DeadlineView& d,
+                        bool with_events);
 // Public progress (办理进度): stage, item name, step names with dates, the one-time notice.
 nlohmann::json progressJson(const CaseState& c, const Item& item);
 

@@ -17,7 +17,10 @@ Error notFound(const std::string& what) { return Error{ErrorCode::kNotFound, "no
 
 CaseService::CaseService(std::shared_ptr<const Catalog> catalog, const WorkCalendar& calendar,
                          Store& store, Committer& committer, Clock clock)
-    : catalog_(std::move(catalog)), calendar_(calendar), store_(store), committer_(committer),
+    : catalog_(std::move(catalog)),
+      calendar_(calendar),
+      store_(store),
+      committer_(committer),
       clock_(std::move(clock)) {}
 
 Result<json> CaseService::view(const CaseState& c) const {
@@ -128,8 +131,10 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   const Region* region = catalog_->region(region_id);
   if (!region) return reply(std::unexpected(notFound("未知地区：" + region_id)));
   const Item* item = region->item(item_code);
-  if (!item) return reply(std::unexpected(notFound("地区“" + region->name + "”没有事项 " + item_code)));
-  auto id = checkId(s.applicant.kind == "person" ? IdKind::kCitizen : IdKind::kCreditCode, s.applicant.id_no);
+  if (!item)
+    return reply(std::unexpected(notFound("地区“" + region->name + "”没有事项 " + item_code)));
+  auto id = checkId(s.applicant.kind == "person" ? IdKind::kCitizen : IdKind::kCreditCode,
+                    s.applicant.id_no);
   if (!id) return reply(std::unexpected(id.error()));
   s.applicant.id_no = *id;
   std::string key = idempotency_key.empty() ? "" : "submit:" + idempotency_key;
@@ -183,7 +188,8 @@ void CaseService::act(const std::string& case_no, const Actor& actor, const Acti
   auto found = entry(case_no);
   if (!found) return reply(std::unexpected(found.error()));
   std::shared_ptr<Entry> e = *found;
-  std::string key = idempotency_key.empty() ? "" : "act:" + case_no + ":" + action.name + ":" + idempotency_key;
+  std::string key =
+      idempotency_key.empty() ? "" : "act:" + case_no + ":" + action.name + ":" + idempotency_key;
   if (!key.empty() && !beginIdempotent(key, reply)) return;
   auto done = [this, key, reply](Result<json> r) {
     if (!key.empty()) finishIdempotent(key, r);
@@ -254,8 +260,10 @@ Result<json> CaseService::progress(const std::string& case_no, const std::string
 Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
   CaseFilter f = q.filter;
   if (f.region.empty()) f.region = viewer.region;
-  if (f.region != viewer.region) return fail(ErrorCode::kForbidden, "wrong_region", "无权查看其他地区的办件");
-  if (f.limit < 1 || f.limit > 500) return fail(ErrorCode::kBadRequest, "bad_limit", "limit 须在 1 到 500 之间");
+  if (f.region != viewer.region)
+    return fail(ErrorCode::kForbidden, "wrong_region", "无权查看其他地区的办件");
+  if (f.limit < 1 || f.limit > 500)
+    return fail(ErrorCode::kBadRequest, "bad_limit", "limit 须在 1 到 500 之间");
   Date day = today();
   int want = f.limit, skip = f.offset;
   if (q.deadline) {

@@ -6,10 +6,14 @@ namespace jingban {
 
 const char* stepKindName(StepKind k) {
   switch (k) {
-    case StepKind::kAccept: return "accept";
-    case StepKind::kReview: return "review";
-    case StepKind::kPay: return "pay";
-    case StepKind::kComplete: return "complete";
+    case StepKind::kAccept:
+      return "accept";
+    case StepKind::kReview:
+      return "review";
+    case StepKind::kPay:
+      return "pay";
+    case StepKind::kComplete:
+      return "complete";
   }
   return "review";
 }

@@ -1,5 +1,5 @@
-// The service-item catalog (政务服务事项): each region's items as loaded from catalog/<region>.yaml.
-// The format is documented in docs/CATALOG.md; this is its in-memory form.
+// The service-item catalog (政务服务事项): each region's items as loaded from
+// catalog/<region>.yaml. The format is documented in docs/CATALOG.md; this is its in-memory form.
 #pragma once
 
 #include <map>

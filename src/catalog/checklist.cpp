@@ -5,7 +5,9 @@ namespace jingban {
 Result<void> checkStatuses(const Item& item, const MaterialStatus& status) {
   for (const auto& [id, st] : status) {
     const Material* m = item.material(id);
-    if (!m) return fail(ErrorCode::kUnprocessable, "unknown_material", "事项“" + item.name + "”没有材料 " + id);
+    if (!m)
+      return fail(ErrorCode::kUnprocessable, "unknown_material",
+                  "事项“" + item.name + "”没有材料 " + id);
     if (st == "provided" || st == "missing") continue;
     if (st == "commitment") {
       if (!m->commitment)
@@ -31,7 +33,9 @@ std::vector<MissingMaterial> missingMaterials(const Item& item, const std::set<s
     auto it = status.find(m.id);
     return it != status.end() && it->second != "missing";
   };
-  auto applies = [&](const Material& m) { return !m.optional && (m.when.empty() || conds.count(m.when)); };
+  auto applies = [&](const Material& m) {
+    return !m.optional && (m.when.empty() || conds.count(m.when));
+  };
   std::vector<MissingMaterial> out;
   std::set<std::string> groupsDone;
   for (const auto& m : item.materials) {

@@ -7,11 +7,20 @@ std::string htmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -22,34 +31,43 @@ namespace {
 std::string para(const std::string& text) {
   std::string out = "<p>";
   for (char c : htmlEscape(text)) {
-    if (c == '\n') out += "<br>";
-    else out += c;
+    if (c == '\n')
+      out += "<br>";
+    else
+      out += c;
   }
   return out + "</p>";
 }
 
 std::string section(int n, const char* title, const std::string& body) {
-  static const char* kNum[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"};
-  return "<section><h2>" + std::string(kNum[(n - 1) % 12]) + "、" + title + "</h2>" + body + "</section>\n";
+  static const char* kNum[] = {"一", "二", "三", "四", "五",   "六",
+                               "七", "八", "九", "十", "十一", "十二"};
+  return "<section><h2>" + std::string(kNum[(n - 1) % 12]) + "、" + title + "</h2>" + body +
+         "</section>\n";
 }
 
 }  // namespace
 
 std::string guideHtml(const Region& region, const Item& it) {
   std::string h;
-  h += "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + htmlEscape(it.name) +
-       " 办事指南</title><style>body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.6}"
-       "h1{font-size:1.5em}h2{font-size:1.1em;border-bottom:1px solid #ccc}table{border-collapse:collapse}"
+  h += "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
+       htmlEscape(it.name) +
+       " 办事指南</title><style>body{font-family:sans-serif;max-width:52em;margin:2em "
+       "auto;line-height:1.6}"
+       "h1{font-size:1.5em}h2{font-size:1.1em;border-bottom:1px solid "
+       "#ccc}table{border-collapse:collapse}"
        "td,th{border:1px solid #999;padding:.2em .5em;text-align:left}</style></head><body>\n";
   h += "<h1>" + htmlEscape(region.name) + " · " + htmlEscape(it.name) + " 办事指南</h1>\n";
   h += "<p>事项编码：" + htmlEscape(it.code) + "　主项：" + htmlEscape(it.main_code) + " " +
        htmlEscape(it.main_name) + "</p>\n";
   int n = 0;
   h += section(++n, "事项名称", para(it.name));
-  h += section(++n, "服务对象", para(it.service_objects.empty() ? "（依据文件未单列）" : it.service_objects));
+  h += section(++n, "服务对象",
+               para(it.service_objects.empty() ? "（依据文件未单列）" : it.service_objects));
   std::string channels;
   for (const auto& c : it.channels) channels += (channels.empty() ? "" : "、") + c;
-  h += section(++n, "办理方式", para(channels) + (it.channels_text.empty() ? "" : para(it.channels_text)));
+  h += section(++n, "办理方式",
+               para(channels) + (it.channels_text.empty() ? "" : para(it.channels_text)));
   std::string flow = "<p>办理环节：";
   for (size_t i = 0; i < it.steps.size(); ++i) flow += (i ? "—" : "") + htmlEscape(it.steps[i]);
   flow += "</p><ol>";
@@ -86,7 +104,8 @@ std::string guideHtml(const Region& region, const Item& it) {
     limit += para((c ? c->name : v.when) + "：" + v.text);
   }
   for (const auto& w : it.acceptance_windows) limit += para("受理时间：" + w.text);
-  for (const auto& u : it.uncounted_periods) limit += para("不计入办理时限：" + u.name + (u.text.empty() ? "" : "（" + u.text + "）"));
+  for (const auto& u : it.uncounted_periods)
+    limit += para("不计入办理时限：" + u.name + (u.text.empty() ? "" : "（" + u.text + "）"));
   h += section(++n, "办理时限", limit);
   if (!it.remarks.empty()) h += section(++n, "备注", para(it.remarks));
   if (!it.legal_basis.empty()) {
@@ -94,13 +113,15 @@ std::string guideHtml(const Region& region, const Item& it) {
     for (const auto& l : it.legal_basis) lb += "<li>" + htmlEscape(l) + "</li>";
     h += section(++n, "设定依据", lb + "</ol>");
   }
-  if (!it.progress_query_text.empty()) h += section(++n, "办理进度查询", para(it.progress_query_text));
+  if (!it.progress_query_text.empty())
+    h += section(++n, "办理进度查询", para(it.progress_query_text));
   std::string phone = region.supervisionPhone(it);
   h += section(++n, "监督电话", para(phone.empty() ? "（依据文件未公布）" : phone));
   std::string scale;
   for (const auto& s : region.rating_scale) scale += (scale.empty() ? "" : "、") + s;
-  h += section(++n, "满意度测评",
-               para(scale) + (region.service_quality_text.empty() ? "" : para(region.service_quality_text)));
+  h += section(
+      ++n, "满意度测评",
+      para(scale) + (region.service_quality_text.empty() ? "" : para(region.service_quality_text)));
   if (!it.note.empty()) h += "<aside><h2>编目说明</h2>" + para(it.note) + "</aside>\n";
   h += "</body></html>\n";
   return h;

@@ -75,8 +75,10 @@ class CatalogLoader {
   TimeLimit limit(const std::string& file, const YAML::Node& n, bool variant) {
     TimeLimit t;
     std::set<std::string> keys{"kind", "days", "text"};
-    if (variant) keys.insert("when");
-    else keys.insert("variants");
+    if (variant)
+      keys.insert("when");
+    else
+      keys.insert("variants");
     checkKeys(file, n, keys, "time_limit");
     auto kind = parseLimitKind(str(file, n["kind"], "time_limit.kind"));
     if (!kind) problem(file, n, "time_limit.kind 须为 instant / working_days / natural_days");
@@ -134,25 +136,44 @@ class CatalogLoader {
       }
       for (const auto& e : v) fn(e);
     };
-    if (key == "code") S(it.code);
-    else if (key == "code_kind") S(it.code_kind);
-    else if (key == "seq") it.seq = integer(file, v, key);
-    else if (key == "main_code") S(it.main_code);
-    else if (key == "main_name") S(it.main_name);
-    else if (key == "main_note") S(it.main_note);
-    else if (key == "name") S(it.name);
-    else if (key == "service_objects") S(it.service_objects);
-    else if (key == "applicant") it.applicant = strings(file, v, key);
-    else if (key == "channels") it.channels = strings(file, v, key);
-    else if (key == "channels_text") S(it.channels_text);
-    else if (key == "progress_query_text") S(it.progress_query_text);
-    else if (key == "steps") it.steps = strings(file, v, key);
-    else if (key == "remarks") S(it.remarks);
-    else if (key == "legal_basis") it.legal_basis = strings(file, v, key);
-    else if (key == "supervision_phone") S(it.supervision_phone);
-    else if (key == "effect") S(it.effect);
-    else if (key == "note") S(it.note);
-    else if (key == "diseases") it.diseases = toJson(v);
+    if (key == "code")
+      S(it.code);
+    else if (key == "code_kind")
+      S(it.code_kind);
+    else if (key == "seq")
+      it.seq = integer(file, v, key);
+    else if (key == "main_code")
+      S(it.main_code);
+    else if (key == "main_name")
+      S(it.main_name);
+    else if (key == "main_note")
+      S(it.main_note);
+    else if (key == "name")
+      S(it.name);
+    else if (key == "service_objects")
+      S(it.service_objects);
+    else if (key == "applicant")
+      it.applicant = strings(file, v, key);
+    else if (key == "channels")
+      it.channels = strings(file, v, key);
+    else if (key == "channels_text")
+      S(it.channels_text);
+    else if (key == "progress_query_text")
+      S(it.progress_query_text);
+    else if (key == "steps")
+      it.steps = strings(file, v, key);
+    else if (key == "remarks")
+      S(it.remarks);
+    else if (key == "legal_basis")
+      it.legal_basis = strings(file, v, key);
+    else if (key == "supervision_phone")
+      S(it.supervision_phone);
+    else if (key == "effect")
+      S(it.effect);
+    else if (key == "note")
+      S(it.note);
+    else if (key == "diseases")
+      it.diseases = toJson(v);
     else if (key == "time_limit") {
       it.time_limit = limit(file, v, false);
       it.variants.clear();
@@ -166,11 +187,16 @@ class CatalogLoader {
         s.role = str(file, e["role"], "role");
         s.text = str(file, e["text"], "text");
         auto k = str(file, e["kind"], "kind");
-        if (k == "accept") s.kind = StepKind::kAccept;
-        else if (k == "review") s.kind = StepKind::kReview;
-        else if (k == "pay") s.kind = StepKind::kPay;
-        else if (k == "complete") s.kind = StepKind::kComplete;
-        else problem(file, e, "flow.kind 须为 accept / review / pay / complete，而不是 '" + k + "'");
+        if (k == "accept")
+          s.kind = StepKind::kAccept;
+        else if (k == "review")
+          s.kind = StepKind::kReview;
+        else if (k == "pay")
+          s.kind = StepKind::kPay;
+        else if (k == "complete")
+          s.kind = StepKind::kComplete;
+        else
+          problem(file, e, "flow.kind 须为 accept / review / pay / complete，而不是 '" + k + "'");
         if (s.step.empty()) problem(file, e, "flow 步骤缺少 step 名称");
         it.flow.push_back(s);
       });
@@ -240,25 +266,29 @@ class CatalogLoader {
   void validateItem(const Region& r, const Item& it) {
     const std::string& f = it.file;
     auto bad = [&](const std::string& msg) {
-      errors.push_back(f + ":" + std::to_string(it.line) + ": 事项 " + it.code + " " + it.name + "：" + msg);
+      errors.push_back(f + ":" + std::to_string(it.line) + ": 事项 " + it.code + " " + it.name +
+                       "：" + msg);
     };
     for (const char* k : {"code", "code_kind", "main_code", "main_name", "name", "effect"}) {
-      std::string v = std::string(k) == "code" ? it.code
+      std::string v = std::string(k) == "code"        ? it.code
                       : std::string(k) == "code_kind" ? it.code_kind
                       : std::string(k) == "main_code" ? it.main_code
                       : std::string(k) == "main_name" ? it.main_name
-                      : std::string(k) == "name" ? it.name : it.effect;
+                      : std::string(k) == "name"      ? it.name
+                                                      : it.effect;
       if (v.empty()) bad(std::string("缺少 ") + k);
     }
     if (it.time_limit.text.empty()) bad("缺少 time_limit（办理时限）");
     if (it.code.size() != 12) bad("code 须为12位");
     if (it.main_code.size() != 12) bad("main_code 须为12位");
-    if (it.code_kind != "national" && it.code_kind != "local") bad("code_kind 须为 national 或 local");
+    if (it.code_kind != "national" && it.code_kind != "local")
+      bad("code_kind 须为 national 或 local");
     if (it.code_kind == "local" && it.code.rfind(r.division_code + "99", 0) != 0)
       bad("地方编码须以区划代码+99开头（见 docs/CATALOG.md）");
     if (it.applicant.empty()) bad("缺少 applicant");
     for (const auto& a : it.applicant)
-      if (a != "unit" && a != "person" && a != "institution") bad("applicant 须为 unit / person / institution");
+      if (a != "unit" && a != "person" && a != "institution")
+        bad("applicant 须为 unit / person / institution");
     if (it.channels.empty()) bad("缺少 channels");
     if (!EffectRegistry::known(it.effect)) bad("未知的 effect '" + it.effect + "'");
     // steps (办理环节) and flow agree.
@@ -294,7 +324,8 @@ class CatalogLoader {
       if (s.kind == StepKind::kPay && role->kind != "finance") bad("拨付步骤须由财务角色办理");
       if ((s.kind == StepKind::kAccept || s.kind == StepKind::kComplete) && role->kind != "window")
         bad("受理/办结步骤须由窗口角色办理");
-      if (s.kind == StepKind::kReview && role->kind != "review") bad("审核步骤须由审核角色办理：" + s.step);
+      if (s.kind == StepKind::kReview && role->kind != "review")
+        bad("审核步骤须由审核角色办理：" + s.step);
     }
     std::set<std::string> conds, groups, mats;
     for (const auto& c : it.conditions)
@@ -305,12 +336,15 @@ class CatalogLoader {
     // An item whose seed lists no materials (“无”) has an empty list.
     for (const auto& m : it.materials) {
       if (!mats.insert(m.id).second) bad("材料 id 重复：" + m.id);
-      if (!m.when.empty() && !conds.count(m.when)) bad("材料 " + m.id + " 的条件 '" + m.when + "' 未在 conditions 中声明");
+      if (!m.when.empty() && !conds.count(m.when))
+        bad("材料 " + m.id + " 的条件 '" + m.when + "' 未在 conditions 中声明");
       if (!m.group.empty()) {
-        if (!groups.count(m.group)) bad("材料 " + m.id + " 的组 '" + m.group + "' 未在 material_groups 中声明");
+        if (!groups.count(m.group))
+          bad("材料 " + m.id + " 的组 '" + m.group + "' 未在 material_groups 中声明");
         members[m.group]++;
       }
-      if (!m.form.empty() && !r.form(m.form)) bad("材料 " + m.id + " 引用的表单 '" + m.form + "' 不存在");
+      if (!m.form.empty() && !r.form(m.form))
+        bad("材料 " + m.id + " 引用的表单 '" + m.form + "' 不存在");
     }
     for (const auto& g : it.material_groups)
       if (members[g.id] < 2) bad("任选其一组 '" + g.id + "' 至少要有两个材料");
@@ -320,8 +354,9 @@ class CatalogLoader {
       if (u.id.empty() || u.name.empty()) bad("uncounted_periods 须有 id 和 name");
   }
 
-  void loadRegionFile(const std::string& file, std::vector<Region>& out,
-                      std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>>& childItems) {
+  void loadRegionFile(
+      const std::string& file, std::vector<Region>& out,
+      std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>>& childItems) {
     YAML::Node root;
     try {
       root = YAML::LoadFile(file);
@@ -338,8 +373,8 @@ class CatalogLoader {
       return;
     }
     checkKeys(file, h,
-              {"id", "name", "division_code", "extends", "seeds", "supervision_phone", "rating_scale",
-               "rating_satisfied", "note", "service_quality_text"},
+              {"id", "name", "division_code", "extends", "seeds", "supervision_phone",
+               "rating_scale", "rating_satisfied", "note", "service_quality_text"},
               "region");
     r.id = str(file, h["id"], "id");
     r.name = str(file, h["name"], "name");
@@ -355,9 +390,11 @@ class CatalogLoader {
     if (r.division_code.size() != 6) problem(file, h, "division_code 须为6位");
     for (const auto& e : root["roles"]) {
       checkKeys(file, e, {"id", "name", "kind"}, "roles");
-      Role role{str(file, e["id"], "id"), str(file, e["name"], "name"), str(file, e["kind"], "kind")};
+      Role role{str(file, e["id"], "id"), str(file, e["name"], "name"),
+                str(file, e["kind"], "kind")};
       static const std::set<std::string> kKinds{"window", "review", "finance", "supervisor"};
-      if (!kKinds.count(role.kind)) problem(file, e, "角色类型须为 window / review / finance / supervisor");
+      if (!kKinds.count(role.kind))
+        problem(file, e, "角色类型须为 window / review / finance / supervisor");
       r.roles.push_back(role);
     }
     for (const auto& e : root["forms"]) {
@@ -379,7 +416,8 @@ class CatalogLoader {
   void buildItems(Region& r, const Region* parent,
                   const std::vector<std::pair<std::string, YAML::Node>>& entries) {
     if (parent) {
-      if (r.roles.empty()) r.roles = parent->roles;
+      if (r.roles.empty())
+        r.roles = parent->roles;
       else
         for (const auto& pr : parent->roles)
           if (!r.role(pr.id)) r.roles.push_back(pr);
@@ -411,7 +449,8 @@ class CatalogLoader {
       it->line = e.Mark().line + 1;
       for (const auto& kv : e) itemKey(file, *it, kv.first.as<std::string>(), kv.second);
     }
-    if (r.rating_scale.empty()) r.rating_scale = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
+    if (r.rating_scale.empty())
+      r.rating_scale = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
     if (r.rating_satisfied.empty()) r.rating_satisfied = "满意";
     if (r.ratingRank(r.rating_satisfied) < 0)
       errors.push_back(r.file + ":1: rating_satisfied 不在 rating_scale 中");
@@ -459,9 +498,10 @@ Result<std::shared_ptr<const Catalog>> Catalog::loadDir(const std::string& dir) 
   auto firstSeed = [](const Region& r) {
     return r.seeds.empty() ? std::string("~") : *std::min_element(r.seeds.begin(), r.seeds.end());
   };
-  std::stable_sort(cat->regions_.begin(), cat->regions_.end(), [&](const Region& a, const Region& b) {
-    return std::make_pair(firstSeed(a), a.id) < std::make_pair(firstSeed(b), b.id);
-  });
+  std::stable_sort(cat->regions_.begin(), cat->regions_.end(),
+                   [&](const Region& a, const Region& b) {
+                     return std::make_pair(firstSeed(a), a.id) < std::make_pair(firstSeed(b), b.id);
+                   });
   std::set<std::string> ids;
   for (const auto& r : raw)
     if (!ids.insert(r.id).second) L.errors.push_back(r.file + ":1: 地区 id 重复：" + r.id);

@@ -21,7 +21,8 @@ Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, Store& st
   for (const auto& r : catalog.regions()) {
     std::vector<std::string> reviewRoles;
     for (const auto& role : r.roles) {
-      if (auto e = ensure(r, r.id + "_" + role.id, role.name, {role.id}); !e) return std::unexpected(e.error());
+      if (auto e = ensure(r, r.id + "_" + role.id, role.name, {role.id}); !e)
+        return std::unexpected(e.error());
       // A second reviewer per review role, so that an item with two review steps of the same role
       // can be handled without breaking the four-eyes rule.
       if (role.kind == "review") {
@@ -31,7 +32,8 @@ Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, Store& st
       }
     }
     // A section head (科长) who may act at any review step, but never twice on one case.
-    if (auto e = ensure(r, r.id + "_lead", "审核科长", reviewRoles); !e) return std::unexpected(e.error());
+    if (auto e = ensure(r, r.id + "_lead", "审核科长", reviewRoles); !e)
+      return std::unexpected(e.error());
   }
   return out;
 }

@@ -28,7 +28,8 @@ std::optional<Instant> parseInstant(const std::string& s) {
 
 int usage() {
   std::cerr << "用法:\n"
-               "  jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--fake-now YYYY-MM-DDTHH:MM:SS]\n"
+               "  jingban serve --port P --db FILE [--demo] [--address A] [--threads N] "
+               "[--fake-now YYYY-MM-DDTHH:MM:SS]\n"
                "  jingban check-catalog\n"
                "  jingban guide REGION CODE\n"
                "  jingban deadline FROM N [--natural]\n"
@@ -52,8 +53,10 @@ Args parse(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string s = argv[i];
     if (s.rfind("--", 0) == 0) {
-      if (kFlags.count(s) || i + 1 >= argc) a.options[s] = "1";
-      else a.options[s] = argv[++i];
+      if (kFlags.count(s) || i + 1 >= argc)
+        a.options[s] = "1";
+      else
+        a.options[s] = argv[++i];
     } else {
       a.positional.push_back(s);
     }
@@ -62,7 +65,8 @@ Args parse(int argc, char** argv) {
 }
 
 // Data directories: the option, else ./NAME, else NAME beside the build directory.
-std::string dataDir(const Args& a, const std::string& option, const std::string& name, const char* argv0) {
+std::string dataDir(const Args& a, const std::string& option, const std::string& name,
+                    const char* argv0) {
   if (a.has(option)) return a.get(option);
   if (fs::exists(name)) return name;
   auto beside = fs::absolute(argv0).parent_path().parent_path() / name;
@@ -80,7 +84,8 @@ int checkCatalog(const Args& a, const char* argv0) {
     std::cout << r.id << " " << r.name << ": " << r.items.size() << " 项\n";
     items += r.items.size();
   }
-  std::cout << "check-catalog: OK, " << (*cat)->regions().size() << " regions, " << items << " items\n";
+  std::cout << "check-catalog: OK, " << (*cat)->regions().size() << " regions, " << items
+            << " items\n";
   return 0;
 }
 
@@ -119,10 +124,12 @@ int serve(const Args& a, const char* argv0) {
   opt.address = a.get("--address", "127.0.0.1");
   opt.port = static_cast<unsigned short>(std::stoi(a.get("--port", "8080")));
   opt.threads = std::stoi(a.get("--threads", "2"));
-  HttpServer server(opt, [&api](HttpRequest&& req, Responder res) { api.handle(std::move(req), std::move(res)); });
+  HttpServer server(opt, [&api](HttpRequest&& req, Responder res) {
+    api.handle(std::move(req), std::move(res));
+  });
   unsigned short port = server.start();
-  std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db " << a.get("--db") << ")"
-            << std::endl;
+  std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db "
+            << a.get("--db") << ")" << std::endl;
   server.waitForSignal();
   server.stop();
   std::cout << "jingban stopped" << std::endl;
@@ -135,7 +142,8 @@ int guide(const Args& a, const char* argv0) {
   if (!cat) return std::cerr << cat.error().message, 1;
   const Region* r = (*cat)->region(a.positional[0]);
   const Item* it = r ? r->item(a.positional[1]) : nullptr;
-  if (!it) return std::cerr << "找不到事项 " << a.positional[0] << " " << a.positional[1] << "\n", 1;
+  if (!it)
+    return std::cerr << "找不到事项 " << a.positional[0] << " " << a.positional[1] << "\n", 1;
   std::cout << guideHtml(*r, *it);
   return 0;
 }
@@ -152,7 +160,8 @@ int deadline(const Args& a, const char* argv0) {
   } catch (const std::exception&) {
     return std::cerr << "天数须为整数\n", 1;
   }
-  auto due = cal->due(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays, n);
+  auto due =
+      cal->due(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays, n);
   if (!due) return std::cerr << due.error().message << "\n", 1;
   std::cout << due->str() << "\n";
   return 0;

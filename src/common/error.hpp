@@ -9,15 +9,15 @@
 namespace jingban {
 
 enum class ErrorCode {
-  kBadRequest,       // malformed input (JSON, missing field, bad date)      400
-  kUnauthorized,     // no or bad credentials                                 401
-  kForbidden,        // authenticated but not allowed (role, region, 四眼)    403
-  kNotFound,         // unknown item, case, region                            404
-  kConflict,         // acting twice, out of order, state does not allow it   409
-  kUnprocessable,    // well-formed but refused by a rule (window, materials) 422
-  kOutOfRange,       // date outside the loaded calendar                      422
-  kUnavailable,      // storage failure; nothing was acknowledged              503
-  kInternal,         // a bug                                                 500
+  kBadRequest,     // malformed input (JSON, missing field, bad date)      400
+  kUnauthorized,   // no or bad credentials                                 401
+  kForbidden,      // authenticated but not allowed (role, region, 四眼)    403
+  kNotFound,       // unknown item, case, region                            404
+  kConflict,       // acting twice, out of order, state does not allow it   409
+  kUnprocessable,  // well-formed but refused by a rule (window, materials) 422
+  kOutOfRange,     // date outside the loaded calendar                      422
+  kUnavailable,    // storage failure; nothing was acknowledged              503
+  kInternal,       // a bug                                                 500
 };
 
 struct Error {

@@ -8,17 +8,41 @@
 namespace jingban {
 
 const std::vector<std::string>& EffectRegistry::names() {
-  static const std::vector<std::string> kNames{
-      "unit_enrolment", "employee_enrolment", "resident_enrolment", "flexible_enrolment",
-      "unit_change", "employee_change", "resident_change", "unit_query", "person_query",
-      "account_withdrawal", "insurance_certificate", "relation_transfer", "remote_care_filing",
-      "chronic_disease_qualification", "outpatient_reimbursement", "inpatient_reimbursement",
-      "maternity_filing", "prenatal_payment", "maternity_medical_payment",
-      "family_planning_payment", "maternity_allowance", "assistance_contribution_subsidy",
-      "assistance_reimbursement", "institution_agreement", "pharmacy_agreement",
-      "institution_settlement", "pharmacy_settlement", "social_security_card",
-      "veteran_contribution", "wage_declaration", "fee_declaration", "outpatient_pooling_signing",
-      "benefit_qualification", "emergency_transfer_filing", "benefit_payment"};
+  static const std::vector<std::string> kNames{"unit_enrolment",
+                                               "employee_enrolment",
+                                               "resident_enrolment",
+                                               "flexible_enrolment",
+                                               "unit_change",
+                                               "employee_change",
+                                               "resident_change",
+                                               "unit_query",
+                                               "person_query",
+                                               "account_withdrawal",
+                                               "insurance_certificate",
+                                               "relation_transfer",
+                                               "remote_care_filing",
+                                               "chronic_disease_qualification",
+                                               "outpatient_reimbursement",
+                                               "inpatient_reimbursement",
+                                               "maternity_filing",
+                                               "prenatal_payment",
+                                               "maternity_medical_payment",
+                                               "family_planning_payment",
+                                               "maternity_allowance",
+                                               "assistance_contribution_subsidy",
+                                               "assistance_reimbursement",
+                                               "institution_agreement",
+                                               "pharmacy_agreement",
+                                               "institution_settlement",
+                                               "pharmacy_settlement",
+                                               "social_security_card",
+                                               "veteran_contribution",
+                                               "wage_declaration",
+                                               "fee_declaration",
+                                               "outpatient_pooling_signing",
+                                               "benefit_qualification",
+                                               "emergency_transfer_filing",
+                                               "benefit_payment"};
   return kNames;
 }
 

@@ -13,7 +13,9 @@ namespace jingban {
 class Api {
  public:
   Api(CaseService& cases, Auth& auth);
-  void handle(HttpRequest&& req, Responder respond) const { router_.dispatch(std::move(req), std::move(respond)); }
+  void handle(HttpRequest&& req, Responder respond) const {
+    router_.dispatch(std::move(req), std::move(respond));
+  }
 
  private:
   CaseService& cases_;

@@ -29,17 +29,20 @@ void Router::dispatch(HttpRequest&& req, Responder respond) const {
     bool match = true;
     for (size_t i = 0; i < parts.size() && match; ++i) {
       const auto& p = r.parts[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = parts[i];
-      else match = p == parts[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}')
+        params[p.substr(1, p.size() - 2)] = parts[i];
+      else
+        match = p == parts[i];
     }
     if (!match) continue;
     pathKnown = true;
     if (r.method != req.method) continue;
     return r.handler(std::move(req), params, std::move(respond));
   }
-  nlohmann::json e = {{"error",
-                       {{"code", pathKnown ? "method_not_allowed" : "not_found"},
-                        {"message", pathKnown ? "该地址不支持此请求方法" : "没有这个接口：" + req.path}}}};
+  nlohmann::json e = {
+      {"error",
+       {{"code", pathKnown ? "method_not_allowed" : "not_found"},
+        {"message", pathKnown ? "该地址不支持此请求方法" : "没有这个接口：" + req.path}}}};
   respond({pathKnown ? 405 : 404, "application/json; charset=utf-8", e.dump()});
 }
 

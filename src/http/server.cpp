@@ -1,12 +1,11 @@
 #include "http/server.hpp"
 
-#include <optional>
-#include <utility>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace jingban {
@@ -43,8 +42,10 @@ std::map<std::string, std::string> parseQuery(const std::string& q) {
     std::string part = q.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
     if (!part.empty()) {
       size_t eq = part.find('=');
-      if (eq == std::string::npos) out[percentDecode(part)] = "";
-      else out[percentDecode(part.substr(0, eq))] = percentDecode(part.substr(eq + 1));
+      if (eq == std::string::npos)
+        out[percentDecode(part)] = "";
+      else
+        out[percentDecode(part.substr(0, eq))] = percentDecode(part.substr(eq + 1));
     }
     if (amp == std::string::npos) break;
     pos = amp + 1;
@@ -69,8 +70,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(opt_.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(opt_.header_limit));
     stream_.expires_after(std::chrono::seconds(opt_.idle_timeout_seconds));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -79,7 +81,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) return fail(413, "请求体过大");
     if (ec == http::error::header_limit) return fail(431, "请求头过大");
     if (ec) {
-      if (ec.category() == http::make_error_code(http::error::bad_method).category()) return fail(400, "HTTP 请求格式错误");
+      if (ec.category() == http::make_error_code(http::error::bad_method).category())
+        return fail(400, "HTTP 请求格式错误");
       return close();
     }
     auto& msg = parser_->get();
@@ -98,7 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     auto self = shared_from_this();
     handler_(std::move(req), [self](HttpResponse r) {
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+      net::post(self->stream_.get_executor(),
+                [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     });
   }
 
@@ -119,10 +123,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     stream_.expires_after(std::chrono::seconds(opt_.idle_timeout_seconds));
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      if (ec || !self->keep_alive_) return self->close();
-      self->read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        if (ec || !self->keep_alive_) return self->close();
+                        self->read();
+                      });
   }
 
   void close() {
@@ -174,7 +179,8 @@ unsigned short HttpServer::start() {
   I.acceptor.listen(net::socket_base::max_listen_connections);
   I.guard.emplace(net::make_work_guard(I.ioc));
   I.accept();
-  for (int i = 0; i < std::max(1, I.opt.threads); ++i) I.threads.emplace_back([&I] { I.ioc.run(); });
+  for (int i = 0; i < std::max(1, I.opt.threads); ++i)
+    I.threads.emplace_back([&I] { I.ioc.run(); });
   return I.acceptor.local_endpoint().port();
 }
 

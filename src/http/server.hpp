@@ -31,7 +31,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;
   int threads = 2;
-  size_t body_limit = 1 << 20;    // 1 MiB
+  size_t body_limit = 1 << 20;     // 1 MiB
   size_t header_limit = 16 << 10;  // 16 KiB
   int idle_timeout_seconds = 30;
 };

@@ -14,8 +14,8 @@ namespace jingban {
 // One case change: the new projection plus the events it adds, committed together with an
 // idempotency record and a register change where there is one.
 struct Mutation {
-  CaseState state;                 // the full new projection (events not needed)
-  int previous_version = 0;        // 0 for a new case; the row must still be at this version
+  CaseState state;           // the full new projection (events not needed)
+  int previous_version = 0;  // 0 for a new case; the row must still be at this version
   std::vector<Event> new_events;
   std::optional<RegisterChange> register_change;
   std::optional<std::pair<std::string, std::string>> idempotency;  // key → response body
@@ -51,7 +51,8 @@ class Store {
   virtual Result<std::optional<StaffRecord>> staff(const std::string& username) = 0;
   virtual Result<void> putSession(const std::string& token_hash, const std::string& username,
                                   int64_t expires_at) = 0;
-  virtual Result<std::optional<std::pair<std::string, int64_t>>> session(const std::string& token_hash) = 0;
+  virtual Result<std::optional<std::pair<std::string, int64_t>>> session(
+      const std::string& token_hash) = 0;
 };
 
 }  // namespace jingban

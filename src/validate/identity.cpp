@@ -24,7 +24,8 @@ bool validCitizenId(std::string_view id) {
 
 bool validCreditCode(std::string_view code) {
   static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  static constexpr int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+  static constexpr int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                       29, 25, 13, 8,  24, 10, 30, 28};
   if (code.size() != 18) return false;
   int sum = 0;
   for (int i = 0; i < 17; ++i) {

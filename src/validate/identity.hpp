@@ -9,7 +9,7 @@
 
 namespace jingban {
 
-bool validCitizenId(std::string_view id);   // 18 characters, valid birth date, check digit
+bool validCitizenId(std::string_view id);     // 18 characters, valid birth date, check digit
 bool validCreditCode(std::string_view code);  // 18 characters, GB 32100 alphabet and check
 // 630102********1234 / 9163****…**12AB: never more than the first 6 and last 4 characters.
 std::string maskId(std::string_view id);

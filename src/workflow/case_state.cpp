@@ -4,8 +4,8 @@ namespace jingban {
 
 namespace {
 constexpr std::pair<CaseStatus, const char*> kStatusNames[] = {
-    {CaseStatus::kSubmitted, "submitted"},   {CaseStatus::kSupplement, "supplement"},
-    {CaseStatus::kInProgress, "in_progress"}, {CaseStatus::kCompleted, "completed"},
+    {CaseStatus::kSubmitted, "submitted"},      {CaseStatus::kSupplement, "supplement"},
+    {CaseStatus::kInProgress, "in_progress"},   {CaseStatus::kCompleted, "completed"},
     {CaseStatus::kNotAccepted, "not_accepted"}, {CaseStatus::kRejected, "rejected"},
     {CaseStatus::kWithdrawn, "withdrawn"},
 };
@@ -37,9 +37,8 @@ bool isTerminal(CaseStatus s) {
 }
 
 nlohmann::json eventJson(const Event& e) {
-  return {{"seq", e.seq},       {"at", e.at.unix_seconds}, {"actor", e.actor},
-          {"action", e.action}, {"step", e.step},          {"comment", e.comment},
-          {"data", e.data}};
+  return {{"seq", e.seq},   {"at", e.at.unix_seconds}, {"actor", e.actor}, {"action", e.action},
+          {"step", e.step}, {"comment", e.comment},    {"data", e.data}};
 }
 
 Event eventFromJson(const nlohmann::json& j) {

@@ -31,7 +31,7 @@ struct Event {
   Instant at;
   std::string actor;  // staff username, or "applicant"
   std::string action;
-  std::string step;   // the flow step acted on
+  std::string step;  // the flow step acted on
   std::string comment;
   nlohmann::json data = nlohmann::json::object();
 };
@@ -54,8 +54,8 @@ struct CaseState {
   Instant submitted_at;
   std::optional<Date> accepted_on, due_on, closed_on;
   std::optional<Date> paused_since;
-  std::string pause_period;  // "supplement" (补正) or an uncounted period id
-  int paused_days = 0;       // working days already paused
+  std::string pause_period;              // "supplement" (补正) or an uncounted period id
+  int paused_days = 0;                   // working days already paused
   std::map<int, std::string> approvals;  // review step index → who approved it
   std::vector<MissingMaterial> notice;   // the latest 一次性告知
   int64_t paid_fen = 0;

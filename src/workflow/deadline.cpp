@@ -4,10 +4,14 @@ namespace jingban {
 
 const char* deadlineStatusName(DeadlineStatus s) {
   switch (s) {
-    case DeadlineStatus::kNotStarted: return "not_started";
-    case DeadlineStatus::kOnTime: return "on_time";
-    case DeadlineStatus::kDueSoon: return "due_soon";
-    case DeadlineStatus::kOverdue: return "overdue";
+    case DeadlineStatus::kNotStarted:
+      return "not_started";
+    case DeadlineStatus::kOnTime:
+      return "on_time";
+    case DeadlineStatus::kDueSoon:
+      return "due_soon";
+    case DeadlineStatus::kOverdue:
+      return "overdue";
   }
   return "not_started";
 }

@@ -28,12 +28,13 @@ const FlowStep& current(const WorkflowContext& ctx, const CaseState& c) {
   return ctx.item.flow.at(static_cast<size_t>(c.step));
 }
 
-Result<void> requireStaffRole(const WorkflowContext& ctx, const Actor& actor, const std::string& role) {
-  if (actor.applicant)
-    return fail(ErrorCode::kForbidden, "staff_only", "该操作须由经办人员办理");
+Result<void> requireStaffRole(const WorkflowContext& ctx, const Actor& actor,
+                              const std::string& role) {
+  if (actor.applicant) return fail(ErrorCode::kForbidden, "staff_only", "该操作须由经办人员办理");
   if (actor.region != ctx.region.id)
-    return fail(ErrorCode::kForbidden, "wrong_region",
-                "经办人员所属地区（" + actor.region + "）与办件地区（" + ctx.region.id + "）不一致");
+    return fail(
+        ErrorCode::kForbidden, "wrong_region",
+        "经办人员所属地区（" + actor.region + "）与办件地区（" + ctx.region.id + "）不一致");
   if (!actor.hasRole(role)) {
     const Role* r = ctx.region.role(role);
     return fail(ErrorCode::kForbidden, "role_required",
@@ -45,13 +46,16 @@ Result<void> requireStaffRole(const WorkflowContext& ctx, const Actor& actor, co
 Result<void> requireStep(const WorkflowContext& ctx, const CaseState& c, StepKind kind,
                          const std::string& action) {
   if (c.status != CaseStatus::kInProgress)
-    return std::unexpected(conflict("wrong_state", std::string("办件当前状态为“") + caseStatusName(c.status) +
-                                                       "”，不能执行 " + action));
+    return std::unexpected(conflict(
+        "wrong_state",
+        std::string("办件当前状态为“") + caseStatusName(c.status) + "”，不能执行 " + action));
   if (c.paused_since)
-    return std::unexpected(conflict("paused", "办件处于暂停计时（" + c.pause_period + "）中，请先恢复"));
+    return std::unexpected(
+        conflict("paused", "办件处于暂停计时（" + c.pause_period + "）中，请先恢复"));
   const FlowStep& s = current(ctx, c);
   if (s.kind != kind)
-    return std::unexpected(conflict("wrong_step", "办件当前在“" + s.step + "”环节，不能执行 " + action));
+    return std::unexpected(
+        conflict("wrong_step", "办件当前在“" + s.step + "”环节，不能执行 " + action));
   return {};
 }
 
@@ -95,10 +99,13 @@ MaterialStatus merged(const MaterialStatus& base, const MaterialStatus& update) 
   return m;
 }
 
-Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                         const Action& a) {
   if (c.status != CaseStatus::kSubmitted)
-    return std::unexpected(conflict("wrong_state", std::string("办件状态为“") + caseStatusName(c.status) + "”，不能受理"));
-  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+    return std::unexpected(conflict(
+        "wrong_state", std::string("办件状态为“") + caseStatusName(c.status) + "”，不能受理"));
+  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+    return std::unexpected(r.error());
   Date today = ctx.now.date();
   auto open = anyWindowOpen(ctx.item.acceptance_windows, ctx.calendar, today);
   if (!open) return std::unexpected(open.error());
@@ -130,11 +137,12 @@ Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const A
 
 // 退回补正 with the one-time notice: at 受理 (before the clock starts) or at a review step
 // (the clock pauses until the applicant supplements).
-Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
-                                      const Action& a) {
+Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseState& c,
+                                      const Actor& actor, const Action& a) {
   bool before = c.status == CaseStatus::kSubmitted;
   if (!before) {
-    if (auto r = requireStep(ctx, c, StepKind::kReview, "退回补正"); !r) return std::unexpected(r.error());
+    if (auto r = requireStep(ctx, c, StepKind::kReview, "退回补正"); !r)
+      return std::unexpected(r.error());
   }
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
@@ -154,11 +162,13 @@ Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseStat
   return withEvent(ctx, std::move(n), actor, a, s.step, {{"notice", noticeJson(missing)}});
 }
 
-Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                             const Action& a) {
   if (c.status != CaseStatus::kSupplement)
     return std::unexpected(conflict("wrong_state", "办件未处于退回补正状态"));
   if (!actor.applicant) {
-    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+      return std::unexpected(r.error());
   }
   if (a.materials.empty())
     return fail(ErrorCode::kUnprocessable, "materials_required", "请列出补正提交的材料");
@@ -172,10 +182,13 @@ Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, con
                    {{"materials", a.materials}, {"still_missing", noticeJson(still)}});
 }
 
-Result<CaseState> notAccept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
-  if (c.status != CaseStatus::kSubmitted && !(c.status == CaseStatus::kSupplement && !c.accepted_on))
+Result<CaseState> notAccept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                            const Action& a) {
+  if (c.status != CaseStatus::kSubmitted &&
+      !(c.status == CaseStatus::kSupplement && !c.accepted_on))
     return std::unexpected(conflict("wrong_state", "只有尚未受理的办件可以不予受理"));
-  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+    return std::unexpected(r.error());
   if (auto r = requireReason(a, "不予受理"); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.status = CaseStatus::kNotAccepted;
@@ -183,8 +196,10 @@ Result<CaseState> notAccept(const WorkflowContext& ctx, const CaseState& c, cons
   return withEvent(ctx, std::move(n), actor, a, ctx.item.flow.front().step);
 }
 
-Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
-  if (auto r = requireStep(ctx, c, StepKind::kReview, "审核通过"); !r) return std::unexpected(r.error());
+Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                          const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kReview, "审核通过"); !r)
+    return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
   // 四眼原则: whoever approved a step held by another review role (初审 vs 复审) may not approve
@@ -193,8 +208,8 @@ Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const 
     if (idx != c.step && who == actor.username &&
         ctx.item.flow[static_cast<size_t>(idx)].role != s.role)
       return fail(ErrorCode::kForbidden, "four_eyes",
-                  "同一办件的“" + ctx.item.flow[static_cast<size_t>(idx)].step + "”已由您办理，“" + s.step +
-                      "”须由另一名工作人员办理（初审、复审不得为同一人）");
+                  "同一办件的“" + ctx.item.flow[static_cast<size_t>(idx)].step + "”已由您办理，“" +
+                      s.step + "”须由另一名工作人员办理（初审、复审不得为同一人）");
   CaseState n = c;
   if (auto r = EffectRegistry::validate(ctx.item, n); !r) return std::unexpected(r.error());
   n.approvals[c.step] = actor.username;
@@ -202,7 +217,8 @@ Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const 
   return withEvent(ctx, std::move(n), actor, a, s.step);
 }
 
-Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                           const Action& a) {
   if (c.status != CaseStatus::kInProgress || c.paused_since)
     return std::unexpected(conflict("wrong_state", "办件当前不能退回"));
   const FlowStep& s = current(ctx, c);
@@ -225,8 +241,10 @@ Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const
   return withEvent(ctx, std::move(n), actor, a, s.step, {{"to", a.target_step}});
 }
 
-Result<CaseState> reject(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
-  if (auto r = requireStep(ctx, c, StepKind::kReview, "审核不通过"); !r) return std::unexpected(r.error());
+Result<CaseState> reject(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                         const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kReview, "审核不通过"); !r)
+    return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
   if (auto r = requireReason(a, "审核不通过"); !r) return std::unexpected(r.error());
@@ -236,20 +254,24 @@ Result<CaseState> reject(const WorkflowContext& ctx, const CaseState& c, const A
   return withEvent(ctx, std::move(n), actor, a, s.step);
 }
 
-Result<CaseState> pay(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+Result<CaseState> pay(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                      const Action& a) {
   if (auto r = requireStep(ctx, c, StepKind::kPay, "拨付"); !r) return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
   if (!a.amount_fen || *a.amount_fen < 0)
-    return fail(ErrorCode::kUnprocessable, "amount_required", "拨付须填写金额（整数，单位：分，不得为负）");
+    return fail(ErrorCode::kUnprocessable, "amount_required",
+                "拨付须填写金额（整数，单位：分，不得为负）");
   CaseState n = c;
   n.paid_fen += *a.amount_fen;
   n.step = c.step + 1;
   return withEvent(ctx, std::move(n), actor, a, s.step, {{"amount_fen", *a.amount_fen}});
 }
 
-Result<CaseState> complete(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
-  if (auto r = requireStep(ctx, c, StepKind::kComplete, "办结"); !r) return std::unexpected(r.error());
+Result<CaseState> complete(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                           const Action& a) {
+  if (auto r = requireStep(ctx, c, StepKind::kComplete, "办结"); !r)
+    return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
   CaseState n = c;
@@ -258,11 +280,12 @@ Result<CaseState> complete(const WorkflowContext& ctx, const CaseState& c, const
   return withEvent(ctx, std::move(n), actor, a, s.step);
 }
 
-Result<CaseState> withdraw(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
-  if (isTerminal(c.status))
-    return std::unexpected(conflict("wrong_state", "办件已结束，不能撤回"));
+Result<CaseState> withdraw(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                           const Action& a) {
+  if (isTerminal(c.status)) return std::unexpected(conflict("wrong_state", "办件已结束，不能撤回"));
   if (!actor.applicant) {
-    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r) return std::unexpected(r.error());
+    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+      return std::unexpected(r.error());
     if (auto r = requireReason(a, "代为撤回"); !r) return std::unexpected(r.error());
   }
   CaseState n = c;
@@ -271,24 +294,28 @@ Result<CaseState> withdraw(const WorkflowContext& ctx, const CaseState& c, const
   return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step);
 }
 
-Result<CaseState> pause(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+Result<CaseState> pause(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                        const Action& a) {
   if (c.status != CaseStatus::kInProgress || c.paused_since)
     return std::unexpected(conflict("wrong_state", "只有办理中且未暂停的办件可以暂停计时"));
   const UncountedPeriod* p = ctx.item.uncounted(a.period);
   if (!p)
     return fail(ErrorCode::kUnprocessable, "not_uncounted",
                 "“" + a.period + "”不是本事项规定的不计入时限的期间");
-  if (auto r = requireStaffRole(ctx, actor, current(ctx, c).role); !r) return std::unexpected(r.error());
+  if (auto r = requireStaffRole(ctx, actor, current(ctx, c).role); !r)
+    return std::unexpected(r.error());
   CaseState n = c;
   n.paused_since = ctx.now.date();
   n.pause_period = p->id;
   return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step, {{"period", p->id}});
 }
 
-Result<CaseState> resume(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
+Result<CaseState> resume(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                         const Action& a) {
   if (c.status != CaseStatus::kInProgress || !c.paused_since)
     return std::unexpected(conflict("wrong_state", "办件未处于暂停计时状态"));
-  if (auto r = requireStaffRole(ctx, actor, current(ctx, c).role); !r) return std::unexpected(r.error());
+  if (auto r = requireStaffRole(ctx, actor, current(ctx, c).role); !r)
+    return std::unexpected(r.error());
   CaseState n = c;
   std::string period = n.pause_period;
   if (auto r = endPause(ctx, n); !r) return std::unexpected(r.error());
@@ -296,12 +323,15 @@ Result<CaseState> resume(const WorkflowContext& ctx, const CaseState& c, const A
                    {{"period", period}, {"due_on", n.due_on->str()}});
 }
 
-Result<CaseState> rate(const WorkflowContext& ctx, const CaseState& c, const Actor& actor, const Action& a) {
-  if (!actor.applicant) return fail(ErrorCode::kForbidden, "applicant_only", "好差评只能由申请人本人评价");
+Result<CaseState> rate(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                       const Action& a) {
+  if (!actor.applicant)
+    return fail(ErrorCode::kForbidden, "applicant_only", "好差评只能由申请人本人评价");
   if (c.status != CaseStatus::kCompleted && c.status != CaseStatus::kNotAccepted &&
       c.status != CaseStatus::kRejected)
     return std::unexpected(conflict("wrong_state", "办件办结后才能评价"));
-  if (!c.rating.empty()) return std::unexpected(conflict("already_rated", "该办件已评价，不能重复评价"));
+  if (!c.rating.empty())
+    return std::unexpected(conflict("already_rated", "该办件已评价，不能重复评价"));
   int rank = ctx.region.ratingRank(a.rating);
   if (rank < 0) {
     std::string scale;
@@ -316,12 +346,14 @@ Result<CaseState> rate(const WorkflowContext& ctx, const CaseState& c, const Act
   n.rating = a.rating;
   n.rating_reason = a.comment;
   if (below) n.follow_up = "open";
-  return withEvent(ctx, std::move(n), actor, a, "评价", {{"rating", a.rating}, {"follow_up", below}});
+  return withEvent(ctx, std::move(n), actor, a, "评价",
+                   {{"rating", a.rating}, {"follow_up", below}});
 }
 
-Result<CaseState> resolveFollowUp(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
-                                  const Action& a) {
-  if (c.follow_up != "open") return std::unexpected(conflict("no_follow_up", "该办件没有待处理的差评回访"));
+Result<CaseState> resolveFollowUp(const WorkflowContext& ctx, const CaseState& c,
+                                  const Actor& actor, const Action& a) {
+  if (c.follow_up != "open")
+    return std::unexpected(conflict("no_follow_up", "该办件没有待处理的差评回访"));
   if (actor.applicant || actor.region != ctx.region.id || !actor.hasRole("supervisor"))
     return fail(ErrorCode::kForbidden, "role_required", "差评回访须由监督人员处理");
   if (auto r = requireReason(a, "回访处理"); !r) return std::unexpected(r.error());
@@ -333,13 +365,15 @@ Result<CaseState> resolveFollowUp(const WorkflowContext& ctx, const CaseState& c
 }  // namespace
 
 const std::set<std::string>& actionNames() {
-  static const std::set<std::string> names{"accept", "return", "supplement", "not_accept", "approve",
-                                           "send_back", "reject", "pay", "complete", "withdraw",
-                                           "pause", "resume", "rate", "resolve_follow_up"};
+  static const std::set<std::string> names{
+      "accept",    "return", "supplement", "not_accept",       "approve",
+      "send_back", "reject", "pay",        "complete",         "withdraw",
+      "pause",     "resume", "rate",       "resolve_follow_up"};
   return names;
 }
 
-Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s, const std::string& case_no) {
+Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
+                           const std::string& case_no) {
   if (!ctx.item.acceptsApplicant(s.applicant.kind)) {
     std::string kinds;
     for (const auto& k : ctx.item.applicant) kinds += (kinds.empty() ? "" : "/") + k;

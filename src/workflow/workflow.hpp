@@ -21,12 +21,12 @@ struct Actor {
 
 struct Action {
   std::string name;
-  std::string comment;           // reason / remark
-  MaterialStatus materials;      // accept / return / supplement: the checklist
-  std::string target_step;       // send_back: the earlier step
-  std::string period;            // pause: an uncounted period id
+  std::string comment;                // reason / remark
+  MaterialStatus materials;           // accept / return / supplement: the checklist
+  std::string target_step;            // send_back: the earlier step
+  std::string period;                 // pause: an uncounted period id
   std::optional<int64_t> amount_fen;  // pay
-  std::string rating;            // rate
+  std::string rating;                 // rate
 };
 
 struct WorkflowContext {
@@ -48,7 +48,8 @@ struct Submission {
 const std::set<std::string>& actionNames();
 
 // 申请: a new case at 受理. `case_no` is assigned by the caller.
-Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s, const std::string& case_no);
+Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
+                           const std::string& case_no);
 Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
                               const Action& a);
 

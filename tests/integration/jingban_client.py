@@ -50,6 +50,12 @@ class Server:
             self.proc.wait(timeout=30)
         self.log.close()
 
+    def kill(self):
+        """SIGKILL: no shutdown path runs; whatever was acknowledged must already be on disk."""
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        self.log.close()
+
     def request(self, method, path, body=None, token=None, headers=None, raw=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), data=data, method=method)

@@ -78,7 +78,9 @@ Error dbError(sqlite3* db, const std::string& what) {
 // A prepared statement with RAII finalize and small bind helpers.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr); }
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr);
+  }
   ~Stmt() { sqlite3_finalize(st_); }
   bool ok() const { return rc_ == SQLITE_OK; }
   Stmt& bind(int i, const std::string& v) {
@@ -111,11 +113,14 @@ class Stmt {
   int rc_;
 };
 
-bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+bool exec(sqlite3* db, const char* sql) {
+  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
 
 Result<sqlite3*> openConnection(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     auto e = dbError(db, "打开 " + path);
     sqlite3_close(db);
@@ -205,13 +210,16 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
     return std::unexpected(e);
   };
   {
-    Stmt ins(db,
-             "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-             "accepted_on,due_on,closed_on,follow_up,version,body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt ins(
+        db,
+        "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
+        "accepted_on,due_on,closed_on,follow_up,version,body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     Stmt upd(db,
              "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
              "version=?,body=? WHERE case_no=? AND version=?");
-    Stmt ev(db, "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) VALUES(?,?,?,?,?,?,?,?)");
+    Stmt ev(db,
+            "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) "
+            "VALUES(?,?,?,?,?,?,?,?)");
     Stmt idem(db, "INSERT INTO idempotency(key,case_no,response) VALUES(?,?,?)");
     Stmt reg(db, "INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
     if (!ins.ok() || !upd.ok() || !ev.ok() || !idem.ok() || !reg.ok()) return abort("准备语句");
@@ -221,24 +229,38 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
       std::string stepName = c.events.empty() ? "" : c.events.back().step;
       int version = m.previous_version + static_cast<int>(m.new_events.size());
       if (m.previous_version == 0) {
-        ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
+        ins.bind(1, c.case_no)
+            .bind(2, c.region)
+            .bind(3, c.item_code)
+            .bind(4, caseStatusName(c.status));
         ins.bind(5, stepName).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
         ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
         ins.bind(12, static_cast<int64_t>(version)).bind(13, body);
         if (ins.step() != SQLITE_DONE) return abort("新建办件 " + c.case_no);
       } else {
-        upd.bind(1, caseStatusName(c.status)).bind(2, stepName).bind(3, c.accepted_on).bind(4, c.due_on);
-        upd.bind(5, c.closed_on).bind(6, c.follow_up).bind(7, static_cast<int64_t>(version)).bind(8, body);
+        upd.bind(1, caseStatusName(c.status))
+            .bind(2, stepName)
+            .bind(3, c.accepted_on)
+            .bind(4, c.due_on);
+        upd.bind(5, c.closed_on)
+            .bind(6, c.follow_up)
+            .bind(7, static_cast<int64_t>(version))
+            .bind(8, body);
         upd.bind(9, c.case_no).bind(10, static_cast<int64_t>(m.previous_version));
         if (upd.step() != SQLITE_DONE) return abort("更新办件 " + c.case_no);
         if (sqlite3_changes(db) != 1) {
           exec(db, "ROLLBACK");
-          return fail(ErrorCode::kConflict, "version_conflict", "办件 " + c.case_no + " 已被他人同时修改，请刷新后重试");
+          return fail(ErrorCode::kConflict, "version_conflict",
+                      "办件 " + c.case_no + " 已被他人同时修改，请刷新后重试");
         }
       }
       for (const auto& e : m.new_events) {
         ev.bind(1, c.case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
-        ev.bind(4, e.actor).bind(5, e.action).bind(6, e.step).bind(7, e.comment).bind(8, e.data.dump());
+        ev.bind(4, e.actor)
+            .bind(5, e.action)
+            .bind(6, e.step)
+            .bind(7, e.comment)
+            .bind(8, e.data.dump());
         if (ev.step() != SQLITE_DONE) return abort("写入办理记录");
         ev.reset();
       }
@@ -248,7 +270,9 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
         idem.reset();
       }
       if (m.register_change) {
-        reg.bind(1, c.case_no).bind(2, m.register_change->effect).bind(3, m.register_change->payload.dump());
+        reg.bind(1, c.case_no)
+            .bind(2, m.register_change->effect)
+            .bind(3, m.register_change->payload.dump());
         if (reg.step() != SQLITE_DONE) return abort("写入登记变更");
         reg.reset();
       }
@@ -269,7 +293,9 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
   if (rc == SQLITE_DONE) return std::optional<CaseState>();
   if (rc != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件"));
   CaseState c = fromStorage(nlohmann::json::parse(q.text(0)));
-  Stmt e(r.get(), "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
+  Stmt e(
+      r.get(),
+      "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
   e.bind(1, case_no);
   while ((rc = e.step()) == SQLITE_ROW) {
     Event ev;
@@ -311,7 +337,8 @@ Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   q.bind(i++, static_cast<int64_t>(f.limit)).bind(i, static_cast<int64_t>(f.offset));
   std::vector<CaseState> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(fromStorage(nlohmann::json::parse(q.text(0))));
+  while ((rc = q.step()) == SQLITE_ROW)
+    out.push_back(fromStorage(nlohmann::json::parse(q.text(0))));
   if (rc != SQLITE_DONE) return std::unexpected(dbError(r.get(), "查询办件"));
   return out;
 }
@@ -381,7 +408,8 @@ Result<void> SqliteStore::putSession(const std::string& token_hash, const std::s
   return {};
 }
 
-Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::session(const std::string& token_hash) {
+Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::session(
+    const std::string& token_hash) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
   Stmt q(r.get(), "SELECT username,expires_at FROM sessions WHERE token_hash=?");

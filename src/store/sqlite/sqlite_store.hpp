@@ -29,7 +29,8 @@ class SqliteStore : public Store {
   Result<std::optional<StaffRecord>> staff(const std::string& username) override;
   Result<void> putSession(const std::string& token_hash, const std::string& username,
                           int64_t expires_at) override;
-  Result<std::optional<std::pair<std::string, int64_t>>> session(const std::string& token_hash) override;
+  Result<std::optional<std::pair<std::string, int64_t>>> session(
+      const std::string& token_hash) override;
 
  private:
   SqliteStore() = default;
