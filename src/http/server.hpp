@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>  // Boost 1.74 Asio uses std::exchange without including it
 
 namespace jingban {
 
