@@ -81,6 +81,11 @@ json noticeJson(const std::vector<MissingMaterial>& n) {
 json optDate(const std::optional<Date>& d) { return d ? json(d->str()) : json(nullptr); }
 }  // namespace
 
+json eventView(const Event& e) {
+  return {{"seq", e.seq},         {"at", e.at.iso()},        {"actor", e.actor}, {"action", e.action},
+          {"step", e.step},       {"comment", e.comment},    {"data", e.data}};
+}
+
 json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events) {
   const FlowStep& s = item.flow.at(static_cast<size_t>(c.step));
   json j = {
@@ -112,14 +117,7 @@ json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool 
       {"version", c.version()}};
   if (with_events) {
     json ev = json::array();
-    for (const auto& e : c.events)
-      ev.push_back({{"seq", e.seq},
-                    {"at", e.at.iso()},
-                    {"actor", e.actor},
-                    {"action", e.action},
-                    {"step", e.step},
-                    {"comment", e.comment},
-                    {"data", e.data}});
+    for (const auto& e : c.events) ev.push_back(eventView(e));
     j["events"] = ev;
     j["form"] = c.form;
   }

@@ -8,6 +8,7 @@
 
 namespace jingban {
 
+nlohmann::json eventView(const Event& e);
 nlohmann::json itemJson(const Item& item, const Region& region);
 nlohmann::json caseJson(const CaseState& c, const Item& item, const DeadlineView& d,
                         bool with_events);

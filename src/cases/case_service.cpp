@@ -32,6 +32,17 @@ Result<json> CaseService::view(const CaseState& c) const {
   return caseJson(c, *it, *d, true);
 }
 
+Result<std::string> CaseService::actionBody(const CaseState& c) const {
+  const Region* r = catalog_->region(c.region);
+  const Item* it = r ? r->item(c.item_code) : nullptr;
+  if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中：" + c.item_code));
+  auto d = deadlineOn(c, calendar_, today());
+  if (!d) return std::unexpected(d.error());
+  json j = caseJson(c, *it, *d, false);
+  if (!c.events.empty()) j["event"] = eventView(c.events.back());
+  return j.dump();
+}
+
 Result<std::shared_ptr<CaseService::Entry>> CaseService::entry(const std::string& case_no) {
   Shard& sh = shards_[std::hash<std::string>{}(case_no) % kShards];
   {
@@ -80,7 +91,7 @@ Result<std::string> CaseService::nextCaseNo(const Region& r, Date day) {
 }
 
 bool CaseService::beginIdempotent(const std::string& key, const Reply& reply) {
-  std::optional<Result<json>> answered;
+  std::optional<Result<std::string>> answered;
   {
     std::lock_guard lk(idem_mu_);
     auto it = idem_.find(key);
@@ -100,15 +111,14 @@ bool CaseService::beginIdempotent(const std::string& key, const Reply& reply) {
   }
   auto stored = store_.idempotentResponse(key);
   if (stored && *stored) {
-    json first = json::parse(**stored);
-    finishIdempotent(key, first);
-    reply(first);
+    finishIdempotent(key, **stored);
+    reply(**stored);
     return false;
   }
   return true;
 }
 
-void CaseService::finishIdempotent(const std::string& key, const Result<json>& r) {
+void CaseService::finishIdempotent(const std::string& key, const Result<std::string>& r) {
   std::vector<Reply> waiters;
   {
     std::lock_guard lk(idem_mu_);
@@ -121,7 +131,11 @@ void CaseService::finishIdempotent(const std::string& key, const Result<json>& r
     } else {
       idem_.erase(it);  // a failed attempt may be retried with the same key
     }
-    if (idem_.size() > 200000) idem_.clear();  // the table in the store stays authoritative
+    if (idem_.size() > 100000) {
+      // Forget answered keys (the table in the store stays authoritative); keep those in flight,
+      // whose waiters are still to be answered.
+      for (auto i = idem_.begin(); i != idem_.end();) i = i->second->done ? idem_.erase(i) : std::next(i);
+    }
   }
   for (auto& w : waiters) w(r);
 }
@@ -139,7 +153,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   s.applicant.id_no = *id;
   std::string key = idempotency_key.empty() ? "" : "submit:" + idempotency_key;
   if (!key.empty() && !beginIdempotent(key, reply)) return;
-  auto done = [this, key, reply](Result<json> r) {
+  auto done = [this, key, reply](Result<std::string> r) {
     if (!key.empty()) finishIdempotent(key, r);
     reply(std::move(r));
   };
@@ -150,14 +164,14 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   auto opened = openCase(ctx, s, *no);
   if (!opened) return done(std::unexpected(opened.error()));
   auto state = std::make_shared<const CaseState>(std::move(*opened));
-  auto v = view(*state);
+  auto v = actionBody(*state);
   if (!v) return done(std::unexpected(v.error()));
   auto e = std::make_shared<Entry>();
   e->latest = state;
   putEntry(state->case_no, e);
-  Mutation m{*state, 0, state->events, std::nullopt, std::nullopt};
-  if (!key.empty()) m.idempotency = std::make_pair(key, v->dump());
-  committer_.submit(std::move(m), [this, e, state, body = *v, done](Result<void> r) {
+  Mutation m = makeMutation(state, 0, state->events);
+  if (!key.empty()) m.idempotency = std::make_pair(key, *v);
+  committer_.submit(std::move(m), [e, state, body = std::move(*v), done](Result<void> r) {
     std::lock_guard lk(e->mu);
     if (!r) {
       e->latest = nullptr;
@@ -191,7 +205,7 @@ void CaseService::act(const std::string& case_no, const Actor& actor, const Acti
   std::string key =
       idempotency_key.empty() ? "" : "act:" + case_no + ":" + action.name + ":" + idempotency_key;
   if (!key.empty() && !beginIdempotent(key, reply)) return;
-  auto done = [this, key, reply](Result<json> r) {
+  auto done = [this, key, reply](Result<std::string> r) {
     if (!key.empty()) finishIdempotent(key, r);
     reply(std::move(r));
   };
@@ -205,15 +219,15 @@ void CaseService::act(const std::string& case_no, const Actor& actor, const Acti
   auto next = applyAction(ctx, cur, actor, action);
   if (!next) return done(std::unexpected(next.error()));
   auto state = std::make_shared<const CaseState>(std::move(*next));
-  auto v = view(*state);
+  auto v = actionBody(*state);
   if (!v) return done(std::unexpected(v.error()));
-  Mutation m{*state, cur.version(), {state->events.back()}, std::nullopt, std::nullopt};
+  Mutation m = makeMutation(state, cur.version(), {state->events.back()});
   if (state->status == CaseStatus::kCompleted && cur.status != CaseStatus::kCompleted)
     m.register_change = EffectRegistry::apply(*item, *state);
-  if (!key.empty()) m.idempotency = std::make_pair(key, v->dump());
+  if (!key.empty()) m.idempotency = std::make_pair(key, *v);
   e->latest = state;
   lk.unlock();
-  committer_.submit(std::move(m), [e, state, body = *v, done](Result<void> r) {
+  committer_.submit(std::move(m), [e, state, body = std::move(*v), done](Result<void> r) {
     std::unique_lock lk(e->mu);
     if (!r) {
       // Roll the in-memory view back to what is durable; queued followers fail their version check.

@@ -23,7 +23,8 @@ struct ListQuery {
 
 class CaseService {
  public:
-  using Reply = std::function<void(Result<nlohmann::json>)>;
+  // The reply carries the JSON body, serialised once (it is also what an idempotent replay returns).
+  using Reply = std::function<void(Result<std::string>)>;
 
   CaseService(std::shared_ptr<const Catalog> catalog, const WorkCalendar& calendar, Store& store,
               Committer& committer, Clock clock);
@@ -53,7 +54,7 @@ class CaseService {
   };
   struct IdemSlot {
     bool done = false;
-    std::optional<Result<nlohmann::json>> result;
+    std::optional<Result<std::string>> result;
     std::vector<Reply> waiters;
   };
 
@@ -62,8 +63,10 @@ class CaseService {
   Result<std::string> nextCaseNo(const Region& r, Date day);
   // True when the caller should go on; false when the key was already answered or is in flight.
   bool beginIdempotent(const std::string& key, const Reply& reply);
-  void finishIdempotent(const std::string& key, const Result<nlohmann::json>& r);
+  void finishIdempotent(const std::string& key, const Result<std::string>& r);
   Result<nlohmann::json> view(const CaseState& c) const;
+  // The answer to an action: the case without its full log, plus the event just added.
+  Result<std::string> actionBody(const CaseState& c) const;
 
   std::shared_ptr<const Catalog> catalog_;
   const WorkCalendar& calendar_;

@@ -119,19 +119,26 @@ int serve(const Args& a, const char* argv0) {
     std::cout << "演示账号（密码均为 " << accounts->front().password << "）:\n";
     for (const auto& d : *accounts) std::cout << "  " << d.username << "\t" << d.role_name << "\n";
   }
-  Api api(cases, auth);
   ServerOptions opt;
   opt.address = a.get("--address", "127.0.0.1");
   opt.port = static_cast<unsigned short>(std::stoi(a.get("--port", "8080")));
   opt.threads = std::stoi(a.get("--threads", "2"));
+  // The server outlives the API (whose sign-in thread may still answer through it) and the
+  // committer's completions (which it runs).
+  std::unique_ptr<Api> api;
   HttpServer server(opt, [&api](HttpRequest&& req, Responder res) {
-    api.handle(std::move(req), std::move(res));
+    api->handle(std::move(req), std::move(res));
   });
+  api = std::make_unique<Api>(cases, auth);
+  // Replies to committed actions are sent from the I/O threads, not the commit thread.
+  committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
   unsigned short port = server.start();
   std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db "
             << a.get("--db") << ")" << std::endl;
   server.waitForSignal();
   server.stop();
+  api.reset();
+  committer.stop();  // everything acknowledged is already durable; this only drains the queue
   std::cout << "jingban stopped" << std::endl;
   return 0;
 }

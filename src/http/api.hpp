@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "auth/auth.hpp"
+#include "common/work_queue.hpp"
 #include "cases/case_service.hpp"
 #include "http/router.hpp"
 
@@ -20,6 +21,7 @@ class Api {
  private:
   CaseService& cases_;
   Auth& auth_;
+  std::unique_ptr<WorkQueue> hashing_;  // argon2 sign-ins, off the I/O threads
   Router router_;
 };
 

@@ -197,6 +197,8 @@ void HttpServer::stop() {
   I.threads.clear();
 }
 
+void HttpServer::post(std::function<void()> fn) { net::post(impl_->ioc, std::move(fn)); }
+
 void HttpServer::waitForSignal() {
   net::io_context sig_ioc;
   net::signal_set signals(sig_ioc, SIGINT, SIGTERM);

@@ -44,6 +44,8 @@ class HttpServer {
   // Binds and starts the I/O threads; returns the bound port (useful with port 0).
   unsigned short start();
   void stop();
+  // Runs `fn` on one of the I/O threads.
+  void post(std::function<void()> fn);
   // Blocks until stop() or SIGINT/SIGTERM.
   void waitForSignal();
 

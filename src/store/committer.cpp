@@ -2,22 +2,40 @@
 
 namespace jingban {
 
+Mutation makeMutation(std::shared_ptr<const CaseState> state, int previous_version,
+                      std::vector<Event> new_events) {
+  Mutation m;
+  m.body = toStorage(*state).dump();
+  m.state = std::move(state);
+  m.previous_version = previous_version;
+  m.new_events = std::move(new_events);
+  return m;
+}
+
 Committer::Committer(Store& store, size_t max_batch)
     : store_(store), max_batch_(max_batch), thread_([this] { run(); }) {}
 
-Committer::~Committer() {
+Committer::~Committer() { stop(); }
+
+void Committer::stop() {
   {
     std::lock_guard lk(mu_);
     stopping_ = true;
   }
   cv_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Committer::setExecutor(Executor e) {
+  std::lock_guard lk(mu_);
+  executor_ = std::move(e);
 }
 
 void Committer::submit(Mutation m, Done done) {
   {
     std::lock_guard lk(mu_);
-    queue_.emplace_back(std::move(m), std::move(done));
+    queue_.push_back(std::move(m));
+    dones_.push_back(std::move(done));
   }
   cv_.notify_one();
 }
@@ -29,29 +47,46 @@ Committer::Stats Committer::stats() const {
 
 void Committer::run() {
   for (;;) {
-    std::vector<std::pair<Mutation, Done>> batch;
+    std::vector<Mutation> batch;
+    std::vector<Done> dones;
+    Executor executor;
     {
       std::unique_lock lk(mu_);
       cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (queue_.size() <= max_batch_) {
+        batch.swap(queue_);
+        dones.swap(dones_);
+      } else {
+        auto n = static_cast<long>(max_batch_);
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
+        queue_.erase(queue_.begin(), queue_.begin() + n);
+        dones.assign(std::make_move_iterator(dones_.begin()), std::make_move_iterator(dones_.begin() + n));
+        dones_.erase(dones_.begin(), dones_.begin() + n);
       }
+      executor = executor_;
+      stats_.batches++;
+      stats_.mutations += batch.size();
     }
-    std::vector<Mutation> ms;
-    ms.reserve(batch.size());
-    for (auto& [m, d] : batch) ms.push_back(m);
-    auto r = store_.commit(ms);
+    std::vector<Result<void>> results;
+    results.reserve(batch.size());
+    auto r = store_.commit(batch);
     if (r || batch.size() == 1) {
-      for (auto& [m, d] : batch) d(r);
+      results.assign(batch.size(), r);
     } else {
       // One bad mutation must not fail its neighbours: retry each on its own, in order.
-      for (auto& [m, d] : batch) d(store_.commit({m}));
+      for (auto& m : batch) {
+        std::vector<Mutation> one;
+        one.push_back(std::move(m));
+        results.push_back(store_.commit(one));
+      }
     }
-    std::lock_guard lk(mu_);
-    stats_.batches++;
-    stats_.mutations += batch.size();
+    // Completions (and freeing the batch) happen off this thread when an executor is set.
+    for (size_t i = 0; i < dones.size(); ++i) {
+      if (executor) executor([d = std::move(dones[i]), res = std::move(results[i])] { d(res); });
+      else dones[i](results[i]);
+    }
+    if (executor) executor([b = std::make_shared<std::vector<Mutation>>(std::move(batch))] {});
   }
 }
 

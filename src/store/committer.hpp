@@ -4,10 +4,10 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -16,8 +16,15 @@ namespace jingban {
 class Committer {
  public:
   using Done = std::function<void(Result<void>)>;
+  // Runs a completion somewhere other than the commit thread (the HTTP I/O threads), so that the
+  // commit thread does SQL and fsync only. Without one, completions run inline.
+  using Executor = std::function<void(std::function<void()>)>;
+
   explicit Committer(Store& store, size_t max_batch = 512);
-  ~Committer();  // commits what is queued, then stops
+  ~Committer();  // stop()
+  // Commits what is queued, runs its completions, and ends the commit thread.
+  void stop();
+  void setExecutor(Executor e);
   void submit(Mutation m, Done done);
 
   struct Stats {
@@ -31,7 +38,9 @@ class Committer {
   size_t max_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<Mutation, Done>> queue_;
+  std::vector<Mutation> queue_;
+  std::vector<Done> dones_;
+  Executor executor_;
   bool stopping_ = false;
   Stats stats_;
   std::thread thread_;

@@ -2,6 +2,7 @@
 // store/<engine>/ (SQLite now, PostgreSQL next) and passes the same tests.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,12 +15,17 @@ namespace jingban {
 // One case change: the new projection plus the events it adds, committed together with an
 // idempotency record and a register change where there is one.
 struct Mutation {
-  CaseState state;           // the full new projection (events not needed)
+  std::shared_ptr<const CaseState> state;  // the new projection
+  std::string body;          // toStorage(*state).dump(), made off the commit thread
   int previous_version = 0;  // 0 for a new case; the row must still be at this version
   std::vector<Event> new_events;
   std::optional<RegisterChange> register_change;
   std::optional<std::pair<std::string, std::string>> idempotency;  // key → response body
 };
+
+// Builds a mutation, serialising the row body on the calling thread.
+Mutation makeMutation(std::shared_ptr<const CaseState> state, int previous_version,
+                      std::vector<Event> new_events);
 
 struct CaseFilter {
   std::string region, item_code, status, step;

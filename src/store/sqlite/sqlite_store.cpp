@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 namespace jingban {
 
@@ -44,7 +45,7 @@ CREATE TABLE idempotency(
   key TEXT PRIMARY KEY,
   case_no TEXT NOT NULL,
   response TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE register_journal(
   case_no TEXT PRIMARY KEY,
   effect TEXT NOT NULL,
@@ -75,14 +76,19 @@ Error dbError(sqlite3* db, const std::string& what) {
                "数据库操作失败（" + what + "）：" + (db ? sqlite3_errmsg(db) : "无法打开")};
 }
 
-// A prepared statement with RAII finalize and small bind helpers.
+// A cached prepared statement borrowed for one use: bound, stepped, then reset on destruction.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr);
+  explicit Stmt(sqlite3_stmt* st) : st_(st) {}
+  ~Stmt() {
+    if (st_) {
+      sqlite3_reset(st_);
+      sqlite3_clear_bindings(st_);
+    }
   }
-  ~Stmt() { sqlite3_finalize(st_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return st_ != nullptr; }
   Stmt& bind(int i, const std::string& v) {
     sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -108,9 +114,7 @@ class Stmt {
   int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
 
  private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-  int rc_;
+  sqlite3_stmt* st_;
 };
 
 bool exec(sqlite3* db, const char* sql) {
@@ -137,18 +141,38 @@ Result<sqlite3*> openConnection(const std::string& path) {
 
 }  // namespace
 
+struct SqliteStore::Conn {
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache;
+  ~Conn() {
+    for (auto& [sql, st] : cache) sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  // Prepared once per connection, then reused: preparing costs more than most of our queries.
+  Stmt prepare(const std::string& sql) {
+    auto it = cache.find(sql);
+    if (it != cache.end()) return Stmt(it->second);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
+      return Stmt(nullptr);
+    cache.emplace(sql, st);
+    return Stmt(st);
+  }
+};
+
 class SqliteStore::Reader {
  public:
-  Reader(SqliteStore* s, sqlite3* db) : s_(s), db_(db) {}
-  Reader(Reader&& o) noexcept : s_(o.s_), db_(o.db_) { o.db_ = nullptr; }
+  Reader(SqliteStore* s, Conn* c) : s_(s), c_(c) {}
+  Reader(Reader&& o) noexcept : s_(o.s_), c_(o.c_) { o.c_ = nullptr; }
   ~Reader() {
-    if (db_) s_->release(db_);
+    if (c_) s_->release(c_);
   }
-  sqlite3* get() const { return db_; }
+  sqlite3* get() const { return c_ ? c_->db : nullptr; }
+  Stmt prepare(const std::string& sql) const { return c_->prepare(sql); }
 
  private:
   SqliteStore* s_;
-  sqlite3* db_;
+  Conn* c_;
 };
 
 int SqliteStore::schemaVersion() { return static_cast<int>(kMigrations.size()); }
@@ -158,9 +182,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   s->path_ = path;
   auto w = openConnection(path);
   if (!w) return std::unexpected(w.error());
-  s->writer_ = *w;
-  Stmt v(s->writer_, "PRAGMA user_version");
+  s->writer_ = std::make_unique<Conn>();
+  s->writer_->db = *w;
+  Stmt v = s->writer_->prepare("PRAGMA user_version");
   int version = v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : 0;
+  v.reset();
   if (version > schemaVersion())
     return fail(ErrorCode::kUnavailable, "schema_too_new",
                 "数据库结构版本 " + std::to_string(version) + " 高于本程序支持的 " +
@@ -168,116 +194,97 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   for (int i = version; i < schemaVersion(); ++i) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[static_cast<size_t>(i)] +
                       "PRAGMA user_version=" + std::to_string(i + 1) + ";COMMIT;";
-    if (!exec(s->writer_, sql.c_str())) {
-      auto e = dbError(s->writer_, "升级数据库结构到版本 " + std::to_string(i + 1));
-      exec(s->writer_, "ROLLBACK");
+    if (!exec(s->writer_->db, sql.c_str())) {
+      auto e = dbError(s->writer_->db, "升级数据库结构到版本 " + std::to_string(i + 1));
+      exec(s->writer_->db, "ROLLBACK");
       return std::unexpected(e);
     }
   }
   return s;
 }
 
-SqliteStore::~SqliteStore() {
-  for (auto* r : readers_) sqlite3_close(r);
-  sqlite3_close(writer_);
-}
+SqliteStore::~SqliteStore() = default;
 
 SqliteStore::Reader SqliteStore::acquire() {
   {
     std::lock_guard lk(pool_mu_);
     if (!readers_.empty()) {
-      sqlite3* db = readers_.back();
+      Conn* c = readers_.back().release();
       readers_.pop_back();
-      return Reader(this, db);
+      return Reader(this, c);
     }
   }
   auto db = openConnection(path_);
-  return Reader(this, db ? *db : nullptr);
+  if (!db) return Reader(this, nullptr);
+  auto* c = new Conn();
+  c->db = *db;
+  return Reader(this, c);
 }
 
-void SqliteStore::release(sqlite3* db) {
+void SqliteStore::release(Conn* c) {
   std::lock_guard lk(pool_mu_);
-  readers_.push_back(db);
+  readers_.emplace_back(c);
 }
 
 Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
   std::lock_guard lk(writer_mu_);
-  sqlite3* db = writer_;
+  Conn& w = *writer_;
+  sqlite3* db = w.db;
   if (!exec(db, "BEGIN IMMEDIATE")) return std::unexpected(dbError(db, "开始事务"));
   auto abort = [&](const std::string& what) {
     auto e = dbError(db, what);
     exec(db, "ROLLBACK");
     return std::unexpected(e);
   };
-  {
-    Stmt ins(
-        db,
-        "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-        "accepted_on,due_on,closed_on,follow_up,version,body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    Stmt upd(db,
-             "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
-             "version=?,body=? WHERE case_no=? AND version=?");
-    Stmt ev(db,
-            "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) "
-            "VALUES(?,?,?,?,?,?,?,?)");
-    Stmt idem(db, "INSERT INTO idempotency(key,case_no,response) VALUES(?,?,?)");
-    Stmt reg(db, "INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
-    if (!ins.ok() || !upd.ok() || !ev.ok() || !idem.ok() || !reg.ok()) return abort("准备语句");
-    for (const auto& m : batch) {
-      const CaseState& c = m.state;
-      std::string body = toStorage(c).dump();
-      std::string stepName = c.events.empty() ? "" : c.events.back().step;
-      int version = m.previous_version + static_cast<int>(m.new_events.size());
-      if (m.previous_version == 0) {
-        ins.bind(1, c.case_no)
-            .bind(2, c.region)
-            .bind(3, c.item_code)
-            .bind(4, caseStatusName(c.status));
-        ins.bind(5, stepName).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
-        ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
-        ins.bind(12, static_cast<int64_t>(version)).bind(13, body);
-        if (ins.step() != SQLITE_DONE) return abort("新建办件 " + c.case_no);
-      } else {
-        upd.bind(1, caseStatusName(c.status))
-            .bind(2, stepName)
-            .bind(3, c.accepted_on)
-            .bind(4, c.due_on);
-        upd.bind(5, c.closed_on)
-            .bind(6, c.follow_up)
-            .bind(7, static_cast<int64_t>(version))
-            .bind(8, body);
-        upd.bind(9, c.case_no).bind(10, static_cast<int64_t>(m.previous_version));
-        if (upd.step() != SQLITE_DONE) return abort("更新办件 " + c.case_no);
-        if (sqlite3_changes(db) != 1) {
-          exec(db, "ROLLBACK");
-          return fail(ErrorCode::kConflict, "version_conflict",
-                      "办件 " + c.case_no + " 已被他人同时修改，请刷新后重试");
-        }
+  for (const auto& m : batch) {
+    const CaseState& c = *m.state;
+    const std::string body = m.body.empty() ? toStorage(c).dump() : m.body;
+    std::string stepName = c.events.empty() ? "" : c.events.back().step;
+    int version = m.previous_version + static_cast<int>(m.new_events.size());
+    if (m.previous_version == 0) {
+      Stmt ins = w.prepare(
+          "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
+          "accepted_on,due_on,closed_on,follow_up,version,body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      if (!ins.ok()) return abort("准备语句");
+      ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
+      ins.bind(5, stepName).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
+      ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
+      ins.bind(12, static_cast<int64_t>(version)).bind(13, body);
+      if (ins.step() != SQLITE_DONE) return abort("新建办件 " + c.case_no);
+    } else {
+      Stmt upd = w.prepare(
+          "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
+          "version=?,body=? WHERE case_no=? AND version=?");
+      if (!upd.ok()) return abort("准备语句");
+      upd.bind(1, caseStatusName(c.status)).bind(2, stepName).bind(3, c.accepted_on).bind(4, c.due_on);
+      upd.bind(5, c.closed_on).bind(6, c.follow_up).bind(7, static_cast<int64_t>(version)).bind(8, body);
+      upd.bind(9, c.case_no).bind(10, static_cast<int64_t>(m.previous_version));
+      if (upd.step() != SQLITE_DONE) return abort("更新办件 " + c.case_no);
+      if (sqlite3_changes(db) != 1) {
+        exec(db, "ROLLBACK");
+        return fail(ErrorCode::kConflict, "version_conflict",
+                    "办件 " + c.case_no + " 已被他人同时修改，请刷新后重试");
       }
-      for (const auto& e : m.new_events) {
-        ev.bind(1, c.case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
-        ev.bind(4, e.actor)
-            .bind(5, e.action)
-            .bind(6, e.step)
-            .bind(7, e.comment)
-            .bind(8, e.data.dump());
-        if (ev.step() != SQLITE_DONE) return abort("写入办理记录");
-        ev.reset();
-      }
-      if (m.idempotency) {
-        idem.bind(1, m.idempotency->first).bind(2, c.case_no).bind(3, m.idempotency->second);
-        if (idem.step() != SQLITE_DONE) return abort("写入幂等键");
-        idem.reset();
-      }
-      if (m.register_change) {
-        reg.bind(1, c.case_no)
-            .bind(2, m.register_change->effect)
-            .bind(3, m.register_change->payload.dump());
-        if (reg.step() != SQLITE_DONE) return abort("写入登记变更");
-        reg.reset();
-      }
-      ins.reset();
-      upd.reset();
+    }
+    for (const auto& e : m.new_events) {
+      Stmt ev = w.prepare(
+          "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) VALUES(?,?,?,?,?,?,?,?)");
+      if (!ev.ok()) return abort("准备语句");
+      ev.bind(1, c.case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
+      ev.bind(4, e.actor).bind(5, e.action).bind(6, e.step).bind(7, e.comment).bind(8, e.data.dump());
+      if (ev.step() != SQLITE_DONE) return abort("写入办理记录");
+    }
+    if (m.idempotency) {
+      Stmt idem = w.prepare("INSERT INTO idempotency(key,case_no,response) VALUES(?,?,?)");
+      if (!idem.ok()) return abort("准备语句");
+      idem.bind(1, m.idempotency->first).bind(2, c.case_no).bind(3, m.idempotency->second);
+      if (idem.step() != SQLITE_DONE) return abort("写入幂等键");
+    }
+    if (m.register_change) {
+      Stmt reg = w.prepare("INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
+      if (!reg.ok()) return abort("准备语句");
+      reg.bind(1, c.case_no).bind(2, m.register_change->effect).bind(3, m.register_change->payload.dump());
+      if (reg.step() != SQLITE_DONE) return abort("写入登记变更");
     }
   }
   if (!exec(db, "COMMIT")) return abort("提交事务");
@@ -287,15 +294,13 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
 Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_no) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q(r.get(), "SELECT body FROM cases WHERE case_no=?");
+  Stmt q = r.prepare("SELECT body FROM cases WHERE case_no=?");
   q.bind(1, case_no);
   int rc = q.step();
   if (rc == SQLITE_DONE) return std::optional<CaseState>();
   if (rc != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件"));
   CaseState c = fromStorage(nlohmann::json::parse(q.text(0)));
-  Stmt e(
-      r.get(),
-      "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
+  Stmt e = r.prepare("SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
   e.bind(1, case_no);
   while ((rc = e.step()) == SQLITE_ROW) {
     Event ev;
@@ -330,7 +335,7 @@ Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   if (f.due_until) add(" AND due_on<=?", f.due_until->str());
   if (f.follow_up_open) sql += " AND follow_up='open'";
   sql += " ORDER BY submitted_at, case_no LIMIT ? OFFSET ?";
-  Stmt q(r.get(), sql.c_str());
+  Stmt q = r.prepare(sql);
   if (!q.ok()) return std::unexpected(dbError(r.get(), "查询办件"));
   int i = 1;
   for (const auto& a : args) q.bind(i++, a);
@@ -346,7 +351,7 @@ Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
 Result<std::optional<std::string>> SqliteStore::idempotentResponse(const std::string& key) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q(r.get(), "SELECT response FROM idempotency WHERE key=?");
+  Stmt q = r.prepare("SELECT response FROM idempotency WHERE key=?");
   q.bind(1, key);
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
@@ -357,7 +362,7 @@ Result<std::optional<std::string>> SqliteStore::idempotentResponse(const std::st
 Result<int> SqliteStore::lastSequence(const std::string& prefix) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q(r.get(), "SELECT max(case_no) FROM cases WHERE case_no >= ? AND case_no < ?");
+  Stmt q = r.prepare("SELECT max(case_no) FROM cases WHERE case_no >= ? AND case_no < ?");
   q.bind(1, prefix).bind(2, prefix + "\x7f");
   if (q.step() != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件编号"));
   std::string last = q.text(0);
@@ -368,7 +373,7 @@ Result<int> SqliteStore::lastSequence(const std::string& prefix) {
 Result<int> SqliteStore::registerChangeCount(const std::string& case_no) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q(r.get(), "SELECT count(*) FROM register_journal WHERE case_no=?");
+  Stmt q = r.prepare("SELECT count(*) FROM register_journal WHERE case_no=?");
   q.bind(1, case_no);
   if (q.step() != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取登记变更"));
   return static_cast<int>(q.integer(0));
@@ -376,20 +381,19 @@ Result<int> SqliteStore::registerChangeCount(const std::string& case_no) {
 
 Result<void> SqliteStore::putStaff(const StaffRecord& s) {
   std::lock_guard lk(writer_mu_);
-  Stmt q(writer_,
-         "INSERT INTO staff(username,name,region,roles,password_hash) VALUES(?,?,?,?,?) "
+  Stmt q = writer_->prepare("INSERT INTO staff(username,name,region,roles,password_hash) VALUES(?,?,?,?,?) "
          "ON CONFLICT(username) DO UPDATE SET name=excluded.name,region=excluded.region,"
          "roles=excluded.roles,password_hash=excluded.password_hash");
   q.bind(1, s.username).bind(2, s.name).bind(3, s.region).bind(4, nlohmann::json(s.roles).dump());
   q.bind(5, s.password_hash);
-  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(writer_, "保存工作人员"));
+  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(writer_->db, "保存工作人员"));
   return {};
 }
 
 Result<std::optional<StaffRecord>> SqliteStore::staff(const std::string& username) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q(r.get(), "SELECT name,region,roles,password_hash FROM staff WHERE username=?");
+  Stmt q = r.prepare("SELECT name,region,roles,password_hash FROM staff WHERE username=?");
   q.bind(1, username);
   int rc = q.step();
   if (rc == SQLITE_DONE) return std::optional<StaffRecord>();
@@ -402,9 +406,9 @@ Result<std::optional<StaffRecord>> SqliteStore::staff(const std::string& usernam
 Result<void> SqliteStore::putSession(const std::string& token_hash, const std::string& username,
                                      int64_t expires_at) {
   std::lock_guard lk(writer_mu_);
-  Stmt q(writer_, "INSERT INTO sessions(token_hash,username,expires_at) VALUES(?,?,?)");
+  Stmt q = writer_->prepare("INSERT INTO sessions(token_hash,username,expires_at) VALUES(?,?,?)");
   q.bind(1, token_hash).bind(2, username).bind(3, expires_at);
-  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(writer_, "保存登录会话"));
+  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(writer_->db, "保存登录会话"));
   return {};
 }
 
@@ -412,7 +416,7 @@ Result<std::optional<std::pair<std::string, int64_t>>> SqliteStore::session(
     const std::string& token_hash) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q(r.get(), "SELECT username,expires_at FROM sessions WHERE token_hash=?");
+  Stmt q = r.prepare("SELECT username,expires_at FROM sessions WHERE token_hash=?");
   q.bind(1, token_hash);
   int rc = q.step();
   using R = std::optional<std::pair<std::string, int64_t>>;

@@ -34,15 +34,16 @@ class SqliteStore : public Store {
 
  private:
   SqliteStore() = default;
+  struct Conn;  // a connection with its cache of prepared statements
   class Reader;
   Reader acquire();
-  void release(sqlite3* db);
+  void release(Conn* c);
 
   std::string path_;
-  sqlite3* writer_ = nullptr;
+  std::unique_ptr<Conn> writer_;
   std::mutex writer_mu_;
   std::mutex pool_mu_;
-  std::vector<sqlite3*> readers_;
+  std::vector<std::unique_ptr<Conn>> readers_;
 };
 
 }  // namespace jingban
