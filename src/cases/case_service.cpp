@@ -169,7 +169,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   auto e = std::make_shared<Entry>();
   e->latest = state;
   putEntry(state->case_no, e);
-  Mutation m = makeMutation(state, 0, state->events);
+  Mutation m = makeMutation(state, nullptr, state->events);
   if (!key.empty()) m.idempotency = std::make_pair(key, *v);
   committer_.submit(std::move(m), [e, state, body = std::move(*v), done](Result<void> r) {
     std::lock_guard lk(e->mu);
@@ -221,7 +221,7 @@ void CaseService::act(const std::string& case_no, const Actor& actor, const Acti
   auto state = std::make_shared<const CaseState>(std::move(*next));
   auto v = actionBody(*state);
   if (!v) return done(std::unexpected(v.error()));
-  Mutation m = makeMutation(state, cur.version(), {state->events.back()});
+  Mutation m = makeMutation(state, e->latest, {state->events.back()});
   if (state->status == CaseStatus::kCompleted && cur.status != CaseStatus::kCompleted)
     m.register_change = EffectRegistry::apply(*item, *state);
   if (!key.empty()) m.idempotency = std::make_pair(key, *v);

@@ -5,12 +5,13 @@
 
 namespace jingban {
 
-Mutation makeMutation(std::shared_ptr<const CaseState> state, int previous_version,
-                      std::vector<Event> new_events) {
+Mutation makeMutation(std::shared_ptr<const CaseState> state,
+                      std::shared_ptr<const CaseState> previous, std::vector<Event> new_events) {
   Mutation m;
   m.body = toStorage(*state).dump();
   m.state = std::move(state);
-  m.previous_version = previous_version;
+  m.previous_version = previous ? previous->version() : 0;
+  m.previous = std::move(previous);
   m.new_events = std::move(new_events);
   return m;
 }

@@ -16,6 +16,7 @@ namespace jingban {
 // idempotency record and a register change where there is one.
 struct Mutation {
   std::shared_ptr<const CaseState> state;  // the new projection
+  std::shared_ptr<const CaseState> previous;  // the projection it replaces (null for a new case)
   std::string body;          // toStorage(*state).dump(), made off the commit thread
   int previous_version = 0;  // 0 for a new case; the row must still be at this version
   std::vector<Event> new_events;
@@ -24,8 +25,8 @@ struct Mutation {
 };
 
 // Builds a mutation, serialising the row body on the calling thread.
-Mutation makeMutation(std::shared_ptr<const CaseState> state, int previous_version,
-                      std::vector<Event> new_events);
+Mutation makeMutation(std::shared_ptr<const CaseState> state,
+                      std::shared_ptr<const CaseState> previous, std::vector<Event> new_events);
 
 struct CaseFilter {
   std::string region, item_code, status, step;
