@@ -15,18 +15,13 @@
 #include "calendar/acceptance_window.hpp"
 #include "calendar/date.hpp"
 #include "calendar/work_calendar.hpp"
+#include "test_support.hpp"
 
 namespace jingban {
-
-// gtest printers (identical in every test file that needs them).
-inline void PrintTo(const Date& d, std::ostream* os) { *os << d.str(); }
-inline void PrintTo(ErrorCode c, std::ostream* os) { *os << "ErrorCode(" << httpStatus(c) << ")"; }
 
 namespace {
 
 namespace fs = std::filesystem;
-
-Date D(int y, unsigned m, unsigned d) { return Date::fromYmd(y, m, d); }
 
 // Unix seconds of a UTC wall time, computed independently of the code under test.
 int64_t utc(int y, unsigned mo, unsigned d, int h, int mi, int s = 0) {

@@ -5,15 +5,11 @@
 
 #include <ostream>
 
+#include "test_support.hpp"
+
 namespace jingban {
 
-// gtest printers (identical in every test file that needs them).
-inline void PrintTo(const Date& d, std::ostream* os) { *os << d.str(); }
-inline void PrintTo(CaseStatus s, std::ostream* os) { *os << caseStatusName(s); }
-
 namespace {
-
-Date D(int y, unsigned m, unsigned d) { return Date::fromYmd(y, m, d); }
 
 CaseState fullCase() {
   CaseState c;

@@ -11,38 +11,16 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
+#include "test_support.hpp"
 
 namespace jingban {
-
-// gtest printers (identical in every test file that needs them).
-inline void PrintTo(LimitKind k, std::ostream* os) { *os << limitKindName(k); }
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string readFixture(const std::string& name) {
-  std::ifstream in(std::string(JINGBAN_UNIT_FIXTURES) + "/" + name);
-  if (!in) throw std::runtime_error("missing fixture " + name);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-class CatalogExtendsTest : public ::testing::Test {
+class CatalogExtendsTest : public TempCatalogTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("jingban_extends_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-  Result<std::shared_ptr<const Catalog>> load() { return Catalog::loadDir(dir_.string()); }
-
-  fs::path dir_;
 };
 
 TEST_F(CatalogExtendsTest, ChildOverridesOneKeyAndKeepsTheOthers) {

@@ -14,20 +14,13 @@
 #include <stdexcept>
 #include <string>
 
-namespace jingban {
+#include "test_support.hpp"
 
-// gtest printers (identical in every test file that needs them).
-inline void PrintTo(LimitKind k, std::ostream* os) { *os << limitKindName(k); }
+namespace jingban {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string readFixture(const std::string& name) {
-  std::ifstream in(std::string(JINGBAN_UNIT_FIXTURES) + "/" + name);
-  if (!in) throw std::runtime_error("missing fixture " + name);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // fixtures/testland.yaml. Item 1 (lines 15-43): 受理 → 初审 → 复审 → 办结. Item 2 (lines 44-61):
 // 受理 → 审核 → 拨付 → 办结.
@@ -37,22 +30,8 @@ const std::string& baseRegion() {
 }
 constexpr int kItem1First = 15, kItem1Last = 43, kItem2First = 44, kItem2Last = 61;
 
-class CatalogFixture : public ::testing::Test {
+class CatalogFixture : public TempCatalogTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("jingban_catalog_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-  Result<std::shared_ptr<const Catalog>> load() { return Catalog::loadDir(dir_.string()); }
-
   // Replaces exactly one occurrence of `from` in the base region, writes it as region.yaml, loads.
   std::string loadBroken(const std::string& from, const std::string& to) {
     std::string text = baseRegion();
@@ -66,8 +45,6 @@ class CatalogFixture : public ::testing::Test {
                                 << "'";
     return r ? std::string() : r.error().message;
   }
-
-  fs::path dir_;
 };
 
 // The line numbers `message` gives for region.yaml.

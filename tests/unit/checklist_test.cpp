@@ -9,10 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace jingban {
+#include "test_support.hpp"
 
-// gtest printers (identical in every test file that needs them).
-inline void PrintTo(ErrorCode c, std::ostream* os) { *os << "ErrorCode(" << httpStatus(c) << ")"; }
+namespace jingban {
 
 namespace {
 

@@ -9,29 +9,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "test_support.hpp"
 #include "workflow/workflow.hpp"
 
 namespace jingban {
 
-// gtest printers (identical in every test file that needs them).
-inline void PrintTo(const Date& d, std::ostream* os) { *os << d.str(); }
-inline void PrintTo(DeadlineStatus s, std::ostream* os) { *os << deadlineStatusName(s); }
-inline void PrintTo(CaseStatus s, std::ostream* os) { *os << caseStatusName(s); }
-inline void PrintTo(ErrorCode c, std::ostream* os) { *os << "ErrorCode(" << httpStatus(c) << ")"; }
-
 namespace {
-
-Date D(int y, unsigned m, unsigned d) { return Date::fromYmd(y, m, d); }
-Instant at(Date d) { return Instant{int64_t{d.days()} * 86400 + 2 * 3600}; }  // 10:00 Shanghai
-
-const WorkCalendar& calendar() {
-  static const WorkCalendar cal = [] {
-    auto c = WorkCalendar::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/calendar");
-    if (!c) throw std::runtime_error(c.error().message);
-    return *c;
-  }();
-  return cal;
-}
 
 Region makeRegion() {
   Region r;
