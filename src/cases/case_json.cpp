@@ -82,8 +82,8 @@ json optDate(const std::optional<Date>& d) { return d ? json(d->str()) : json(nu
 }  // namespace
 
 json eventView(const Event& e) {
-  return {{"seq", e.seq},         {"at", e.at.iso()},        {"actor", e.actor}, {"action", e.action},
-          {"step", e.step},       {"comment", e.comment},    {"data", e.data}};
+  return {{"seq", e.seq},   {"at", e.at.iso()},     {"actor", e.actor}, {"action", e.action},
+          {"step", e.step}, {"comment", e.comment}, {"data", e.data}};
 }
 
 json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events) {
@@ -120,6 +120,32 @@ json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool 
     for (const auto& e : c.events) ev.push_back(eventView(e));
     j["events"] = ev;
     j["form"] = c.form;
+  }
+  return j;
+}
+
+json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d) {
+  const FlowStep& s = item.flow.at(static_cast<size_t>(c.step));
+  json j = {
+      {"case_no", c.case_no},
+      {"item_code", c.item_code},
+      {"status", caseStatusName(c.status)},
+      {"step",
+       {{"index", c.step}, {"name", s.step}, {"kind", stepKindName(s.kind)}, {"role", s.role}}},
+      {"notice", noticeJson(c.notice)},
+      {"accepted_on", optDate(c.accepted_on)},
+      {"due_on", optDate(d.due)},
+      {"closed_on", optDate(c.closed_on)},
+      {"deadline_status", deadlineStatusName(d.status)},
+      {"paused", c.paused_since.has_value()},
+      {"paid_fen", c.paid_fen},
+      {"rating", c.rating},
+      {"follow_up", c.follow_up},
+      {"version", c.version()}};
+  if (!c.events.empty()) {
+    const Event& e = c.events.back();
+    j["event"] = {{"seq", e.seq},       {"at", e.at.iso()}, {"actor", e.actor},
+                  {"action", e.action}, {"step", e.step},   {"comment", e.comment}};
   }
   return j;
 }

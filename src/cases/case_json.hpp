@@ -12,6 +12,9 @@ nlohmann::json eventView(const Event& e);
 nlohmann::json itemJson(const Item& item, const Region& region);
 nlohmann::json caseJson(const CaseState& c, const Item& item, const DeadlineView& d,
                         bool with_events);
+// The answer to an action: where the case stands now and the event just added (no materials,
+// applicant or full log: GET /cases/{no} has those).
+nlohmann::json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d);
 // Public progress (办理进度): stage, item name, step names with dates, the one-time notice.
 nlohmann::json progressJson(const CaseState& c, const Item& item);
 

@@ -38,9 +38,7 @@ Result<std::string> CaseService::actionBody(const CaseState& c) const {
   if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中：" + c.item_code));
   auto d = deadlineOn(c, calendar_, today());
   if (!d) return std::unexpected(d.error());
-  json j = caseJson(c, *it, *d, false);
-  if (!c.events.empty()) j["event"] = eventView(c.events.back());
-  return j.dump();
+  return caseOutcomeJson(c, *it, *d).dump();
 }
 
 Result<std::shared_ptr<CaseService::Entry>> CaseService::entry(const std::string& case_no) {
@@ -134,7 +132,8 @@ void CaseService::finishIdempotent(const std::string& key, const Result<std::str
     if (idem_.size() > 100000) {
       // Forget answered keys (the table in the store stays authoritative); keep those in flight,
       // whose waiters are still to be answered.
-      for (auto i = idem_.begin(); i != idem_.end();) i = i->second->done ? idem_.erase(i) : std::next(i);
+      for (auto i = idem_.begin(); i != idem_.end();)
+        i = i->second->done ? idem_.erase(i) : std::next(i);
     }
   }
   for (auto& w : waiters) w(r);

@@ -23,7 +23,8 @@ struct ListQuery {
 
 class CaseService {
  public:
-  // The reply carries the JSON body, serialised once (it is also what an idempotent replay returns).
+  // The reply carries the JSON body, serialised once (it is also what an idempotent replay
+  // returns).
   using Reply = std::function<void(Result<std::string>)>;
 
   CaseService(std::shared_ptr<const Catalog> catalog, const WorkCalendar& calendar, Store& store,

@@ -8,7 +8,8 @@ namespace jingban {
 Mutation makeMutation(std::shared_ptr<const CaseState> state,
                       std::shared_ptr<const CaseState> previous, std::vector<Event> new_events) {
   Mutation m;
-  m.body = toStorage(*state).dump();
+  if (!previous) m.fixed = storageFixed(*state).dump();
+  m.body = storageState(*state).dump();
   m.state = std::move(state);
   m.previous_version = previous ? previous->version() : 0;
   m.previous = std::move(previous);
@@ -63,9 +64,11 @@ void Committer::run() {
         dones.swap(dones_);
       } else {
         auto n = static_cast<long>(max_batch_);
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
+        batch.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.begin() + n));
         queue_.erase(queue_.begin(), queue_.begin() + n);
-        dones.assign(std::make_move_iterator(dones_.begin()), std::make_move_iterator(dones_.begin() + n));
+        dones.assign(std::make_move_iterator(dones_.begin()),
+                     std::make_move_iterator(dones_.begin() + n));
         dones_.erase(dones_.begin(), dones_.begin() + n);
       }
       executor = executor_;
@@ -92,7 +95,8 @@ void Committer::run() {
     // Completions (and freeing the batch) happen off this thread, in a few chunks rather than one
     // hand-off per request: every hand-off to another thread costs a wake-up.
     constexpr size_t kChunks = 2;
-    auto shared = std::make_shared<std::tuple<std::vector<Mutation>, std::vector<Done>, std::vector<Result<void>>>>(
+    auto shared = std::make_shared<
+        std::tuple<std::vector<Mutation>, std::vector<Done>, std::vector<Result<void>>>>(
         std::move(batch), std::move(dones), std::move(results));
     size_t n = std::get<1>(*shared).size();
     size_t per = (n + kChunks - 1) / kChunks;

@@ -15,9 +15,10 @@ namespace jingban {
 // One case change: the new projection plus the events it adds, committed together with an
 // idempotency record and a register change where there is one.
 struct Mutation {
-  std::shared_ptr<const CaseState> state;  // the new projection
+  std::shared_ptr<const CaseState> state;     // the new projection
   std::shared_ptr<const CaseState> previous;  // the projection it replaces (null for a new case)
-  std::string body;          // toStorage(*state).dump(), made off the commit thread
+  std::string fixed;  // storageFixed(*state).dump() for a new case, made off the commit thread
+  std::string body;   // storageState(*state).dump(), likewise
   int previous_version = 0;  // 0 for a new case; the row must still be at this version
   std::vector<Event> new_events;
   std::optional<RegisterChange> register_change;

@@ -53,12 +53,7 @@ Event eventFromJson(const nlohmann::json& j) {
   return e;
 }
 
-nlohmann::json toStorage(const CaseState& c) {
-  nlohmann::json notice = nlohmann::json::array();
-  for (const auto& m : c.notice) notice.push_back({{"id", m.id}, {"name", m.name}});
-  nlohmann::json approvals = nlohmann::json::object();
-  for (const auto& [k, v] : c.approvals) approvals[std::to_string(k)] = v;
-  // Events are stored in their own table; the row holds the projection only.
+nlohmann::json storageFixed(const CaseState& c) {
   return {{"case_no", c.case_no},
           {"region", c.region},
           {"item_code", c.item_code},
@@ -71,10 +66,17 @@ nlohmann::json toStorage(const CaseState& c) {
             {"phone", c.applicant.phone}}},
           {"conditions", c.conditions},
           {"form", c.form},
-          {"materials", c.materials},
+          {"submitted_at", c.submitted_at.unix_seconds}};
+}
+
+nlohmann::json storageState(const CaseState& c) {
+  nlohmann::json notice = nlohmann::json::array();
+  for (const auto& m : c.notice) notice.push_back({{"id", m.id}, {"name", m.name}});
+  nlohmann::json approvals = nlohmann::json::object();
+  for (const auto& [k, v] : c.approvals) approvals[std::to_string(k)] = v;
+  return {{"materials", c.materials},
           {"status", caseStatusName(c.status)},
           {"step", c.step},
-          {"submitted_at", c.submitted_at.unix_seconds},
           {"accepted_on", optDate(c.accepted_on)},
           {"due_on", optDate(c.due_on)},
           {"closed_on", optDate(c.closed_on)},
@@ -87,6 +89,13 @@ nlohmann::json toStorage(const CaseState& c) {
           {"rating", c.rating},
           {"rating_reason", c.rating_reason},
           {"follow_up", c.follow_up}};
+}
+
+nlohmann::json toStorage(const CaseState& c) {
+  // Events are stored in their own table; the row holds the projection only.
+  nlohmann::json j = storageFixed(c);
+  j.update(storageState(c));
+  return j;
 }
 
 CaseState fromStorage(const nlohmann::json& j) {

@@ -65,6 +65,10 @@ struct CaseState {
   int version() const { return static_cast<int>(events.size()); }
 };
 
+// The storage form: what 申请 fixes (applicant, form, conditions …; written once) and what the
+// actions change (rewritten at every step), and both merged. fromStorage reads the merged form.
+nlohmann::json storageFixed(const CaseState& c);
+nlohmann::json storageState(const CaseState& c);
 nlohmann::json toStorage(const CaseState& c);
 CaseState fromStorage(const nlohmann::json& j);
 nlohmann::json eventJson(const Event& e);

@@ -14,7 +14,8 @@ const std::vector<const char*> kMigrations = {
     // 1: cases, events, idempotency, register journal, staff, sessions.
     R"sql(
 CREATE TABLE cases(
-  case_no TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  case_no TEXT NOT NULL UNIQUE,
   region TEXT NOT NULL,
   item_code TEXT NOT NULL,
   status TEXT NOT NULL,
@@ -26,8 +27,9 @@ CREATE TABLE cases(
   closed_on TEXT,
   follow_up TEXT NOT NULL DEFAULT '',
   version INTEGER NOT NULL,
+  fixed TEXT NOT NULL,
   body TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX cases_by_region_status ON cases(region, status, due_on);
 CREATE INDEX cases_by_item ON cases(region, item_code, status);
 CREATE TABLE case_events(
@@ -117,6 +119,12 @@ class Stmt {
   sqlite3_stmt* st_;
 };
 
+CaseState rowToCase(const std::string& fixed, const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(fixed);
+  j.update(nlohmann::json::parse(body));
+  return fromStorage(j);
+}
+
 bool exec(sqlite3* db, const char* sql) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
 }
@@ -153,7 +161,8 @@ struct SqliteStore::Conn {
     auto it = cache.find(sql);
     if (it != cache.end()) return Stmt(it->second);
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+        SQLITE_OK)
       return Stmt(nullptr);
     cache.emplace(sql, st);
     return Stmt(st);
@@ -238,29 +247,36 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
   };
   auto staleVersion = [&](const std::string& case_no) {
     exec(db, "ROLLBACK");
-    return fail(ErrorCode::kConflict, "version_conflict", "办件 " + case_no + " 已被他人同时修改，请刷新后重试");
+    return fail(ErrorCode::kConflict, "version_conflict",
+                "办件 " + case_no + " 已被他人同时修改，请刷新后重试");
   };
   for (const auto& m : batch) {
     const CaseState& c = *m.state;
-    const std::string body = m.body.empty() ? toStorage(c).dump() : m.body;
+    const std::string body = m.body.empty() ? storageState(c).dump() : m.body;
     std::string stepName = c.events.empty() ? "" : c.events.back().step;
     int version = m.previous_version + static_cast<int>(m.new_events.size());
     if (m.previous_version == 0) {
       Stmt ins = w.prepare(
           "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-          "accepted_on,due_on,closed_on,follow_up,version,body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          "accepted_on,due_on,closed_on,follow_up,version,fixed,body) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       if (!ins.ok()) return abort("准备语句");
-      ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
+      ins.bind(1, c.case_no)
+          .bind(2, c.region)
+          .bind(3, c.item_code)
+          .bind(4, caseStatusName(c.status));
       ins.bind(5, stepName).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
       ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
-      ins.bind(12, static_cast<int64_t>(version)).bind(13, body);
+      ins.bind(12, static_cast<int64_t>(version));
+      ins.bind(13, m.fixed.empty() ? storageFixed(c).dump() : m.fixed).bind(14, body);
       if (ins.step() != SQLITE_DONE) return abort("新建办件 " + c.case_no);
     } else if (m.previous && m.previous->status == c.status && m.previous->due_on == c.due_on &&
                m.previous->follow_up == c.follow_up && m.previous->closed_on == c.closed_on &&
                m.previous->accepted_on == c.accepted_on) {
       // No indexed column changes (an approval, a payment): leave the indexes alone. SQLite
       // rewrites every index whose columns appear in SET, whether or not the value changed.
-      Stmt upd = w.prepare("UPDATE cases SET step=?,version=?,body=? WHERE case_no=? AND version=?");
+      Stmt upd =
+          w.prepare("UPDATE cases SET step=?,version=?,body=? WHERE case_no=? AND version=?");
       if (!upd.ok()) return abort("准备语句");
       upd.bind(1, stepName).bind(2, static_cast<int64_t>(version)).bind(3, body);
       upd.bind(4, c.case_no).bind(5, static_cast<int64_t>(m.previous_version));
@@ -271,18 +287,29 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
           "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
           "version=?,body=? WHERE case_no=? AND version=?");
       if (!upd.ok()) return abort("准备语句");
-      upd.bind(1, caseStatusName(c.status)).bind(2, stepName).bind(3, c.accepted_on).bind(4, c.due_on);
-      upd.bind(5, c.closed_on).bind(6, c.follow_up).bind(7, static_cast<int64_t>(version)).bind(8, body);
+      upd.bind(1, caseStatusName(c.status))
+          .bind(2, stepName)
+          .bind(3, c.accepted_on)
+          .bind(4, c.due_on);
+      upd.bind(5, c.closed_on)
+          .bind(6, c.follow_up)
+          .bind(7, static_cast<int64_t>(version))
+          .bind(8, body);
       upd.bind(9, c.case_no).bind(10, static_cast<int64_t>(m.previous_version));
       if (upd.step() != SQLITE_DONE) return abort("更新办件 " + c.case_no);
       if (sqlite3_changes(db) != 1) return staleVersion(c.case_no);
     }
     for (const auto& e : m.new_events) {
       Stmt ev = w.prepare(
-          "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) VALUES(?,?,?,?,?,?,?,?)");
+          "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) "
+          "VALUES(?,?,?,?,?,?,?,?)");
       if (!ev.ok()) return abort("准备语句");
       ev.bind(1, c.case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
-      ev.bind(4, e.actor).bind(5, e.action).bind(6, e.step).bind(7, e.comment).bind(8, e.data.dump());
+      ev.bind(4, e.actor)
+          .bind(5, e.action)
+          .bind(6, e.step)
+          .bind(7, e.comment)
+          .bind(8, e.data.dump());
       if (ev.step() != SQLITE_DONE) return abort("写入办理记录");
     }
     if (m.idempotency) {
@@ -294,7 +321,9 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
     if (m.register_change) {
       Stmt reg = w.prepare("INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
       if (!reg.ok()) return abort("准备语句");
-      reg.bind(1, c.case_no).bind(2, m.register_change->effect).bind(3, m.register_change->payload.dump());
+      reg.bind(1, c.case_no)
+          .bind(2, m.register_change->effect)
+          .bind(3, m.register_change->payload.dump());
       if (reg.step() != SQLITE_DONE) return abort("写入登记变更");
     }
   }
@@ -305,13 +334,14 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
 Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_no) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q = r.prepare("SELECT body FROM cases WHERE case_no=?");
+  Stmt q = r.prepare("SELECT fixed,body FROM cases WHERE case_no=?");
   q.bind(1, case_no);
   int rc = q.step();
   if (rc == SQLITE_DONE) return std::optional<CaseState>();
   if (rc != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件"));
-  CaseState c = fromStorage(nlohmann::json::parse(q.text(0)));
-  Stmt e = r.prepare("SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
+  CaseState c = rowToCase(q.text(0), q.text(1));
+  Stmt e = r.prepare(
+      "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
   e.bind(1, case_no);
   while ((rc = e.step()) == SQLITE_ROW) {
     Event ev;
@@ -331,7 +361,7 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
 Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   Reader r = acquire();
   if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  std::string sql = "SELECT body FROM cases WHERE 1=1";
+  std::string sql = "SELECT fixed,body FROM cases WHERE 1=1";
   std::vector<std::string> args;
   auto add = [&](const char* clause, const std::string& v) {
     sql += clause;
@@ -353,8 +383,7 @@ Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   q.bind(i++, static_cast<int64_t>(f.limit)).bind(i, static_cast<int64_t>(f.offset));
   std::vector<CaseState> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW)
-    out.push_back(fromStorage(nlohmann::json::parse(q.text(0))));
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(rowToCase(q.text(0), q.text(1)));
   if (rc != SQLITE_DONE) return std::unexpected(dbError(r.get(), "查询办件"));
   return out;
 }
@@ -392,9 +421,10 @@ Result<int> SqliteStore::registerChangeCount(const std::string& case_no) {
 
 Result<void> SqliteStore::putStaff(const StaffRecord& s) {
   std::lock_guard lk(writer_mu_);
-  Stmt q = writer_->prepare("INSERT INTO staff(username,name,region,roles,password_hash) VALUES(?,?,?,?,?) "
-         "ON CONFLICT(username) DO UPDATE SET name=excluded.name,region=excluded.region,"
-         "roles=excluded.roles,password_hash=excluded.password_hash");
+  Stmt q = writer_->prepare(
+      "INSERT INTO staff(username,name,region,roles,password_hash) VALUES(?,?,?,?,?) "
+      "ON CONFLICT(username) DO UPDATE SET name=excluded.name,region=excluded.region,"
+      "roles=excluded.roles,password_hash=excluded.password_hash");
   q.bind(1, s.username).bind(2, s.name).bind(3, s.region).bind(4, nlohmann::json(s.roles).dump());
   q.bind(5, s.password_hash);
   if (q.step() != SQLITE_DONE) return std::unexpected(dbError(writer_->db, "保存工作人员"));
