@@ -212,7 +212,8 @@ void BM_SqliteCommitBatch(benchmark::State& st) {
         std::snprintf(no, sizeof no, "630000-20260302-%09lld", static_cast<long long>(++serial));
         c.case_no = no;
         auto events = c.events;
-        ms.push_back(makeMutation(std::make_shared<const CaseState>(std::move(c)), nullptr, std::move(events)));
+        ms.push_back(makeMutation(std::make_shared<const CaseState>(std::move(c)), nullptr,
+                                  std::move(events)));
       }
       auto r = store->commit(ms);
       if (!r) st.SkipWithError(r.error().message.c_str());

@@ -86,44 +86,6 @@ json eventView(const Event& e) {
           {"step", e.step}, {"comment", e.comment}, {"data", e.data}};
 }
 
-json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events) {
-  const FlowStep& s = item.flow.at(static_cast<size_t>(c.step));
-  json j = {
-      {"case_no", c.case_no},
-      {"region", c.region},
-      {"item_code", c.item_code},
-      {"item_name", c.item_name},
-      {"channel", c.channel},
-      {"applicant",
-       {{"kind", c.applicant.kind},
-        {"name", c.applicant.name},
-        {"id_no", maskId(c.applicant.id_no)}}},
-      {"conditions", c.conditions},
-      {"status", caseStatusName(c.status)},
-      {"step",
-       {{"index", c.step}, {"name", s.step}, {"kind", stepKindName(s.kind)}, {"role", s.role}}},
-      {"materials", c.materials},
-      {"notice", noticeJson(c.notice)},
-      {"submitted_at", c.submitted_at.iso()},
-      {"accepted_on", optDate(c.accepted_on)},
-      {"due_on", optDate(d.due)},
-      {"closed_on", optDate(c.closed_on)},
-      {"deadline_status", deadlineStatusName(d.status)},
-      {"paused", c.paused_since.has_value()},
-      {"pause_period", c.pause_period},
-      {"paid_fen", c.paid_fen},
-      {"rating", c.rating},
-      {"follow_up", c.follow_up},
-      {"version", c.version()}};
-  if (with_events) {
-    json ev = json::array();
-    for (const auto& e : c.events) ev.push_back(eventView(e));
-    j["events"] = ev;
-    j["form"] = c.form;
-  }
-  return j;
-}
-
 json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d) {
   const FlowStep& s = item.flow.at(static_cast<size_t>(c.step));
   json j = {
@@ -146,6 +108,26 @@ json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d
     const Event& e = c.events.back();
     j["event"] = {{"seq", e.seq},       {"at", e.at.iso()}, {"actor", e.actor},
                   {"action", e.action}, {"step", e.step},   {"comment", e.comment}};
+  }
+  return j;
+}
+
+json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events) {
+  json j = caseOutcomeJson(c, item, d);
+  j["region"] = c.region;
+  j["item_name"] = c.item_name;
+  j["channel"] = c.channel;
+  j["applicant"] = {
+      {"kind", c.applicant.kind}, {"name", c.applicant.name}, {"id_no", maskId(c.applicant.id_no)}};
+  j["conditions"] = c.conditions;
+  j["materials"] = c.materials;
+  j["submitted_at"] = c.submitted_at.iso();
+  j["pause_period"] = c.pause_period;
+  if (with_events) {
+    json ev = json::array();
+    for (const auto& e : c.events) ev.push_back(eventView(e));
+    j["events"] = ev;
+    j["form"] = c.form;
   }
   return j;
 }

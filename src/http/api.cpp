@@ -165,10 +165,11 @@ Api::Api(CaseService& cases, Auth& auth)
       if (!token) return res(errorResponse(token.error()));
       auto actor = auth_.authenticate("Bearer " + *token);
       if (!actor) return res(errorResponse(actor.error()));
-      res(ok({{"token", *token},
-              {"staff",
-               {{"username", actor->username}, {"region", actor->region}, {"roles", actor->roles}}}},
-             201));
+      res(ok(
+          {{"token", *token},
+           {"staff",
+            {{"username", actor->username}, {"region", actor->region}, {"roles", actor->roles}}}},
+          201));
     });
   });
 

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "auth/auth.hpp"
-#include "common/work_queue.hpp"
 #include "cases/case_service.hpp"
+#include "common/work_queue.hpp"
 #include "http/router.hpp"
 
 namespace jingban {
