@@ -267,6 +267,52 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(out["paid_fen"], 50000)
         err = self.act(no, "complete", "qinghai_window", expect=409)
 
+    def test_send_back_reject_not_accept_withdraw_pause(self):
+        it = self.two_hand_item("qinghai")
+        first, second = it["flow"][1], it["flow"][2]
+        case, body = self.submit("qinghai", it)
+        no = case["case_no"]
+        self.act(no, "accept", "qinghai_window", materials=all_materials(it))
+        self.act(no, "approve", "qinghai_" + first["role"])
+        err = self.act(no, "send_back", "qinghai_" + second["role"], expect=422, target_step=first["step"])
+        self.assertEqual(err["error"]["code"], "reason_required")
+        out = self.act(no, "send_back", "qinghai_" + second["role"], target_step=first["step"],
+                       comment="补缴年限测算不一致，退回重新测算")
+        self.assertEqual(out["step"]["name"], first["step"])
+        self.act(no, "approve", "qinghai_" + first["role"])
+        out = self.act(no, "reject", "qinghai_" + second["role"], comment="不符合支取条件")
+        self.assertEqual(out["status"], "rejected")
+        err = self.act(no, "approve", "qinghai_" + second["role"], expect=409)
+        st, p = self.srv.request("GET", "/api/v1/progress?case_no=%s&id_no=%s" % (no, body["applicant"]["id_no"]))
+        self.assertEqual((p["stage"], p["result"]), ("已办结", "审核不通过"))
+
+        case, body = self.submit("qinghai", it)
+        err = self.act(case["case_no"], "not_accept", "qinghai_window", expect=422)
+        out = self.act(case["case_no"], "not_accept", "qinghai_window", comment="不属于本机构受理范围")
+        self.assertEqual(out["status"], "not_accepted")
+
+        case, body = self.submit("qinghai", it)
+        err = self.act(case["case_no"], "withdraw", None, expect=404, id_no=citizen_id(999, "19800101"))
+        out = self.act(case["case_no"], "withdraw", None, id_no=body["applicant"]["id_no"])
+        self.assertEqual(out["status"], "withdrawn")
+
+        # An uncounted period (e.g. 工作站传递) pauses the clock; nothing moves while paused.
+        region, paused_item = next((r, i) for r in ("qingdao", "yunnan", "xining", "qinghai") for i in self.items[r]
+                                   if i["uncounted_periods"] and not i["acceptance_windows"]
+                                   and any(s["kind"] == "review" for s in i["flow"]))
+        case, _ = self.submit(region, paused_item)
+        no = case["case_no"]
+        self.act(no, "accept", self.staff_for(region, paused_item["flow"][0]["role"]),
+                 materials=all_materials(paused_item))
+        step_role = paused_item["flow"][1]["role"]
+        err = self.act(no, "pause", self.staff_for(region, step_role), expect=422, period="no_such_period")
+        out = self.act(no, "pause", self.staff_for(region, step_role), period=paused_item["uncounted_periods"][0]["id"])
+        self.assertTrue(out["paused"])
+        err = self.act(no, "approve", self.staff_for(region, step_role), expect=409)
+        self.assertEqual(err["error"]["code"], "paused")
+        out = self.act(no, "resume", self.staff_for(region, step_role))
+        self.assertFalse(out["paused"])
+
     def test_progress_query_reveals_nothing_else(self):
         it = self.item("qingdao", "002036001001")
         case, body = self.submit("qingdao", it)
