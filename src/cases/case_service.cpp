@@ -23,22 +23,27 @@ CaseService::CaseService(std::shared_ptr<const Catalog> catalog, const WorkCalen
       committer_(committer),
       clock_(std::move(clock)) {}
 
-Result<json> CaseService::view(const CaseState& c) const {
+Result<std::pair<const Region*, const Item*>> CaseService::itemOf(const CaseState& c) const {
   const Region* r = catalog_->region(c.region);
   const Item* it = r ? r->item(c.item_code) : nullptr;
   if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中：" + c.item_code));
+  return std::make_pair(r, it);
+}
+
+Result<json> CaseService::view(const CaseState& c) const {
+  auto found = itemOf(c);
+  if (!found) return std::unexpected(found.error());
   auto d = deadlineOn(c, calendar_, today());
   if (!d) return std::unexpected(d.error());
-  return caseJson(c, *it, *d, true);
+  return caseJson(c, *found->second, *d, true);
 }
 
 Result<std::string> CaseService::actionBody(const CaseState& c) const {
-  const Region* r = catalog_->region(c.region);
-  const Item* it = r ? r->item(c.item_code) : nullptr;
-  if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中：" + c.item_code));
+  auto found = itemOf(c);
+  if (!found) return std::unexpected(found.error());
   auto d = deadlineOn(c, calendar_, today());
   if (!d) return std::unexpected(d.error());
-  return caseOutcomeJson(c, *it, *d).dump();
+  return caseOutcomeJson(c, *found->second, *d).dump();
 }
 
 Result<std::shared_ptr<CaseService::Entry>> CaseService::entry(const std::string& case_no) {
@@ -181,7 +186,8 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   });
 }
 
-Result<Actor> CaseService::applicantActor(const std::string& case_no, const std::string& id_no) {
+Result<std::shared_ptr<const CaseState>> CaseService::ownedCase(const std::string& case_no,
+                                                                const std::string& id_no) {
   auto e = entry(case_no);
   if (!e) return std::unexpected(e.error());
   std::shared_ptr<const CaseState> c;
@@ -191,9 +197,16 @@ Result<Actor> CaseService::applicantActor(const std::string& case_no, const std:
   }
   std::string norm;
   for (char ch : id_no) norm += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  // The same answer for an unknown case and a wrong ID number: nothing about the case leaks.
   if (!c || c->applicant.id_no != norm)
     return fail(ErrorCode::kNotFound, "not_found", "办件编号与证件号码不匹配");
-  return Actor{"applicant", {}, c->region, true};
+  return c;
+}
+
+Result<Actor> CaseService::applicantActor(const std::string& case_no, const std::string& id_no) {
+  auto c = ownedCase(case_no, id_no);
+  if (!c) return std::unexpected(c.error());
+  return Actor{"applicant", {}, (*c)->region, true};
 }
 
 void CaseService::act(const std::string& case_no, const Actor& actor, const Action& action,
@@ -211,9 +224,9 @@ void CaseService::act(const std::string& case_no, const Actor& actor, const Acti
   std::unique_lock lk(e->mu);
   if (!e->latest) return done(std::unexpected(notFound("办件不存在：" + case_no)));
   const CaseState& cur = *e->latest;
-  const Region* region = catalog_->region(cur.region);
-  const Item* item = region ? region->item(cur.item_code) : nullptr;
-  if (!item) return done(std::unexpected(notFound("办件所属事项已不在事项目录中")));
+  auto located = itemOf(cur);
+  if (!located) return done(std::unexpected(located.error()));
+  const auto [region, item] = *located;
   WorkflowContext ctx{*region, *item, calendar_, clock_()};
   auto next = applyAction(ctx, cur, actor, action);
   if (!next) return done(std::unexpected(next.error()));
@@ -255,19 +268,11 @@ Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
 }
 
 Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no) {
-  auto actor = applicantActor(case_no, id_no);
-  if (!actor) return std::unexpected(actor.error());
-  auto e = entry(case_no);
-  if (!e) return std::unexpected(e.error());
-  std::shared_ptr<const CaseState> c;
-  {
-    std::lock_guard lk((*e)->mu);
-    c = (*e)->committed;
-  }
-  const Region* r = catalog_->region(c->region);
-  const Item* it = r ? r->item(c->item_code) : nullptr;
-  if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中"));
-  return progressJson(*c, *it);
+  auto c = ownedCase(case_no, id_no);
+  if (!c) return std::unexpected(c.error());
+  auto found = itemOf(**c);
+  if (!found) return std::unexpected(found.error());
+  return progressJson(**c, *found->second);
 }
 
 Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
@@ -295,9 +300,9 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
     auto rows = store_.listCases(f);
     if (!rows) return std::unexpected(rows.error());
     for (const auto& c : *rows) {
-      const Region* r = catalog_->region(c.region);
-      const Item* it = r ? r->item(c.item_code) : nullptr;
-      if (!it) continue;
+      auto found = itemOf(c);
+      if (!found) continue;  // an item dropped from the catalog: its cases are not listable
+      const Item* it = found->second;
       auto d = deadlineOn(c, calendar_, day);
       if (!d) return std::unexpected(d.error());
       if (q.deadline) {

@@ -65,6 +65,10 @@ class CaseService {
   // True when the caller should go on; false when the key was already answered or is in flight.
   bool beginIdempotent(const std::string& key, const Reply& reply);
   void finishIdempotent(const std::string& key, const Result<std::string>& r);
+  Result<std::pair<const Region*, const Item*>> itemOf(const CaseState& c) const;
+  // The committed case, if it belongs to this ID number; 404 otherwise.
+  Result<std::shared_ptr<const CaseState>> ownedCase(const std::string& case_no,
+                                                     const std::string& id_no);
   Result<nlohmann::json> view(const CaseState& c) const;
   // The answer to an action: the case without its full log, plus the event just added.
   Result<std::string> actionBody(const CaseState& c) const;
