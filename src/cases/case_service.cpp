@@ -174,6 +174,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   e->latest = state;
   putEntry(state->case_no, e);
   Mutation m = makeMutation(state, nullptr, state->events);
+  m.step_name = item->flow.front().step;
   if (!key.empty()) m.idempotency = std::make_pair(key, *v);
   committer_.submit(std::move(m), [e, state, body = std::move(*v), done](Result<void> r) {
     std::lock_guard lk(e->mu);
@@ -234,6 +235,7 @@ void CaseService::act(const std::string& case_no, const Actor& actor, const Acti
   auto v = actionBody(*state);
   if (!v) return done(std::unexpected(v.error()));
   Mutation m = makeMutation(state, e->latest, {state->events.back()});
+  m.step_name = item->flow.at(static_cast<size_t>(state->step)).step;
   if (state->status == CaseStatus::kCompleted && cur.status != CaseStatus::kCompleted)
     m.register_change = EffectRegistry::apply(*item, *state);
   if (!key.empty()) m.idempotency = std::make_pair(key, *v);

@@ -17,8 +17,9 @@ namespace jingban {
 struct Mutation {
   std::shared_ptr<const CaseState> state;     // the new projection
   std::shared_ptr<const CaseState> previous;  // the projection it replaces (null for a new case)
-  std::string fixed;  // storageFixed(*state).dump() for a new case, made off the commit thread
-  std::string body;   // storageState(*state).dump(), likewise
+  std::string fixed;      // storageFixed(*state).dump() for a new case, made off the commit thread
+  std::string body;       // storageState(*state).dump(), likewise
+  std::string step_name;  // the flow step the case now waits at (for lists by step)
   int previous_version = 0;  // 0 for a new case; the row must still be at this version
   std::vector<Event> new_events;
   std::optional<RegisterChange> register_change;

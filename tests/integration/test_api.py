@@ -4,6 +4,7 @@ import os
 import socket
 import tempfile
 import unittest
+import urllib.parse
 
 from jingban_client import Server, citizen_id, credit_code
 
@@ -208,6 +209,14 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(err["error"]["code"], "role_required")
         st, c = self.srv.request("GET", "/api/v1/cases/" + no, token=self.srv.token("qinghai_window"))
         self.assertEqual(c["step"]["index"], 2)
+        # Lists filter by the step a case waits at, and by item.
+        st, at_step = self.srv.request("GET", "/api/v1/cases?item=%s&step=%s&limit=500" % (it["code"], urllib.parse.quote(second["step"])),
+                                       token=self.srv.token("qinghai_window"))
+        self.assertEqual(st, 200)
+        self.assertIn(no, [x["case_no"] for x in at_step])
+        self.assertTrue(all(x["item_code"] == it["code"] and x["step"]["name"] == second["step"] for x in at_step))
+        st, err = self.srv.request("GET", "/api/v1/cases?deadline=someday", token=self.srv.token("qinghai_window"))
+        self.assertEqual(st, 400)
         self.assertEqual(c["version"], 3)
         # 西宁 staff cannot act on a 青海 case.
         err = self.act(no, "approve", "xining_senior_reviewer", expect=403)
@@ -241,6 +250,7 @@ class ApiTest(unittest.TestCase):
     def test_idempotent_submit_and_pay(self):
         it = self.two_hand_item("qinghai", pay=True)
         case1, body = self.submit("qinghai", it, key="submit-key-1")
+        self.assertRegex(case1["case_no"], r"^630000-20260310-\d{6}$")  # region + date + sequence
         st, case2 = self.srv.request("POST", "/api/v1/cases", body, token=self.srv.token("qinghai_window"),
                                      headers={"Idempotency-Key": "submit-key-1"})
         self.assertEqual(st, 201)

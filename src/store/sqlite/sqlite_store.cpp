@@ -253,7 +253,7 @@ Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
   for (const auto& m : batch) {
     const CaseState& c = *m.state;
     const std::string body = m.body.empty() ? storageState(c).dump() : m.body;
-    std::string stepName = c.events.empty() ? "" : c.events.back().step;
+    const std::string& stepName = m.step_name;
     int version = m.previous_version + static_cast<int>(m.new_events.size());
     if (m.previous_version == 0) {
       Stmt ins = w.prepare(
@@ -380,7 +380,8 @@ Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   if (!q.ok()) return std::unexpected(dbError(r.get(), "查询办件"));
   int i = 1;
   for (const auto& a : args) q.bind(i++, a);
-  q.bind(i++, static_cast<int64_t>(f.limit)).bind(i, static_cast<int64_t>(f.offset));
+  q.bind(i, static_cast<int64_t>(f.limit));
+  q.bind(i + 1, static_cast<int64_t>(f.offset));
   std::vector<CaseState> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(rowToCase(q.text(0), q.text(1)));
