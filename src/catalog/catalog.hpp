@@ -2,6 +2,7 @@
 // catalog/<region>.yaml. The format is documented in docs/CATALOG.md; this is its in-memory form.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -112,7 +113,11 @@ class Catalog {
  public:
   // Loads and validates every catalog/<region>.yaml in `dir`. On failure the error message holds
   // every problem found, one "file:line: message" per line.
-  static Result<std::shared_ptr<const Catalog>> loadDir(const std::string& dir);
+  // `known_effect`, when given, decides which effect names are valid (the effects module knows
+  // them; the catalog does not depend on it).
+  using EffectKnown = std::function<bool(const std::string&)>;
+  static Result<std::shared_ptr<const Catalog>> loadDir(const std::string& dir,
+                                                        EffectKnown known_effect = nullptr);
 
   const std::vector<Region>& regions() const { return regions_; }
   const Region* region(const std::string& id) const;

@@ -8,11 +8,13 @@
 #include <set>
 
 #include "catalog/catalog.hpp"
-#include "effects/effects.hpp"
 
 namespace jingban {
 
 class CatalogLoader {
+ public:
+  Catalog::EffectKnown known_effect;
+
  public:
   std::vector<std::string> errors;
 
@@ -290,7 +292,10 @@ class CatalogLoader {
       if (a != "unit" && a != "person" && a != "institution")
         bad("applicant 须为 unit / person / institution");
     if (it.channels.empty()) bad("缺少 channels");
-    if (!EffectRegistry::known(it.effect)) bad("未知的 effect '" + it.effect + "'");
+    if (it.effect.empty())
+      bad("缺少 effect");
+    else if (known_effect && !known_effect(it.effect))
+      bad("未知的 effect '" + it.effect + "'");
     // steps (办理环节) and flow agree.
     const auto& st = it.steps;
     auto has = [&](const char* s) { return std::find(st.begin(), st.end(), s) != st.end(); };
@@ -463,7 +468,8 @@ class CatalogLoader {
   }
 };
 
-Result<std::shared_ptr<const Catalog>> Catalog::loadDir(const std::string& dir) {
+Result<std::shared_ptr<const Catalog>> Catalog::loadDir(const std::string& dir,
+                                                        EffectKnown known_effect) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   std::error_code ec;
@@ -474,6 +480,7 @@ Result<std::shared_ptr<const Catalog>> Catalog::loadDir(const std::string& dir) 
   std::sort(files.begin(), files.end());
 
   CatalogLoader L;
+  L.known_effect = std::move(known_effect);
   std::vector<Region> raw;
   std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>> entries;
   for (const auto& f : files) L.loadRegionFile(f, raw, entries);

@@ -9,17 +9,12 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "store/store.hpp"
 
 namespace jingban {
 
 struct CaseState;
 struct Item;
-
-// One register change to commit with the completing event.
-struct RegisterChange {
-  std::string effect;
-  nlohmann::json payload;  // what the register module applies
-};
 
 class EffectRegistry {
  public:

@@ -1,5 +1,5 @@
 // The REST API (JSON, UTF-8) on top of CaseService and Auth. Paths and fields are a contract;
-// see README "API" and GET /api/v1/openapi.json.
+// see README "API" and GET /api/v1/openapi.json. Each routes_*.cpp adds one area's routes.
 #pragma once
 
 #include <memory>
@@ -11,19 +11,29 @@
 
 namespace jingban {
 
+// What the routes are given. Owned by the caller (cli/serve), outliving the Api.
+struct ApiDeps {
+  CaseService& cases;
+  Auth& auth;
+};
+
 class Api {
  public:
-  Api(CaseService& cases, Auth& auth);
+  explicit Api(ApiDeps deps);
   void handle(HttpRequest&& req, Responder respond) const {
     router_.dispatch(std::move(req), std::move(respond));
   }
 
  private:
-  CaseService& cases_;
-  Auth& auth_;
+  ApiDeps deps_;
   std::unique_ptr<WorkQueue> hashing_;  // argon2 sign-ins, off the I/O threads
   Router router_;
 };
+
+// One function per area, each in its own file.
+void addCatalogRoutes(Router& r, ApiDeps& d);                      // routes_catalog.cpp
+void addSessionRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);  // routes_session.cpp
+void addCaseRoutes(Router& r, ApiDeps& d);                         // routes_cases.cpp
 
 const std::string& openapiJson();
 

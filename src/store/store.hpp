@@ -7,10 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "effects/effects.hpp"
+#include <nlohmann/json.hpp>
+
 #include "workflow/case_state.hpp"
 
 namespace jingban {
+
+// One register change to commit with the completing event (the effect journal).
+struct RegisterChange {
+  std::string effect;
+  nlohmann::json payload;  // what the register module applies
+};
 
 // One case change: the new projection plus the events it adds, committed together with an
 // idempotency record and a register change where there is one.

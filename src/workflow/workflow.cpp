@@ -1,6 +1,5 @@
 #include "workflow/workflow.hpp"
 
-#include "effects/effects.hpp"
 #include "workflow/deadline.hpp"
 
 namespace jingban {
@@ -123,7 +122,6 @@ Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const A
     return fail(ErrorCode::kUnprocessable, "materials_missing",
                 "材料不齐，不能受理，请一次性告知申请人补正：" + names);
   }
-  if (auto r = EffectRegistry::validate(ctx.item, n); !r) return std::unexpected(r.error());
   auto due = computeDue(ctx.item, n.conditions, today, 0, ctx.calendar);
   if (!due) return std::unexpected(due.error());
   n.status = CaseStatus::kInProgress;
@@ -211,7 +209,6 @@ Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const 
                   "同一办件的“" + ctx.item.flow[static_cast<size_t>(idx)].step + "”已由您办理，“" +
                       s.step + "”须由另一名工作人员办理（初审、复审不得为同一人）");
   CaseState n = c;
-  if (auto r = EffectRegistry::validate(ctx.item, n); !r) return std::unexpected(r.error());
   n.approvals[c.step] = actor.username;
   n.step = c.step + 1;
   return withEvent(ctx, std::move(n), actor, a, s.step);

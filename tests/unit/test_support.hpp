@@ -14,6 +14,7 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
+#include "effects/effects.hpp"
 #include "workflow/deadline.hpp"
 
 namespace jingban {
@@ -60,7 +61,10 @@ class TempCatalogTest : public ::testing::Test {
   void write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
   }
-  Result<std::shared_ptr<const Catalog>> load() { return Catalog::loadDir(dir_.string()); }
+  Result<std::shared_ptr<const Catalog>> load() {
+    return Catalog::loadDir(dir_.string(),
+                            [](const std::string& e) { return EffectRegistry::known(e); });
+  }
 
   std::filesystem::path dir_;
 };

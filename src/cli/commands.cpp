@@ -1,4 +1,6 @@
 // jingban: serve | check-catalog | guide | deadline. main() builds the parts and hands them down.
+#include "cli/commands.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +10,7 @@
 #include "cases/case_service.hpp"
 #include "catalog/guide.hpp"
 #include "cli/demo.hpp"
+#include "effects/effects.hpp"
 #include "http/api.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -74,7 +77,7 @@ std::string dataDir(const Args& a, const std::string& option, const std::string&
 }
 
 int checkCatalog(const Args& a, const char* argv0) {
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0));
+  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
   if (!cat) {
     std::cerr << cat.error().message;
     return 1;
@@ -97,7 +100,7 @@ int serve(const Args& a, const char* argv0) {
   }
   auto cal = WorkCalendar::loadDir(dataDir(a, "--calendar", "calendar", argv0));
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0));
+  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
   if (!cat) return std::cerr << cat.error().message, 1;
   auto store = SqliteStore::open(a.get("--db"));
   if (!store) return std::cerr << store.error().message << "\n", 1;
@@ -129,7 +132,7 @@ int serve(const Args& a, const char* argv0) {
   HttpServer server(opt, [&api](HttpRequest&& req, Responder res) {
     api->handle(std::move(req), std::move(res));
   });
-  api = std::make_unique<Api>(cases, auth);
+  api = std::make_unique<Api>(ApiDeps{cases, auth});
   // Replies to committed actions are sent from the I/O threads, not the commit thread.
   committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
   unsigned short port = server.start();
@@ -145,7 +148,7 @@ int serve(const Args& a, const char* argv0) {
 
 int guide(const Args& a, const char* argv0) {
   if (a.positional.size() != 2) return usage();
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0));
+  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
   if (!cat) return std::cerr << cat.error().message, 1;
   const Region* r = (*cat)->region(a.positional[0]);
   const Item* it = r ? r->item(a.positional[1]) : nullptr;
@@ -176,7 +179,9 @@ int deadline(const Args& a, const char* argv0) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace jingban {
+
+int runCli(int argc, char** argv) {
   if (argc < 2) return usage();
   std::string cmd = argv[1];
   Args a = parse(argc, argv);
@@ -186,3 +191,5 @@ int main(int argc, char** argv) {
   if (cmd == "deadline") return deadline(a, argv[0]);
   return usage();
 }
+
+}  // namespace jingban

@@ -1,0 +1,88 @@
+#include "cases/case_json.hpp"
+#include "catalog/guide.hpp"
+#include "http/api.hpp"
+#include "http/json_io.hpp"
+
+namespace jingban {
+
+using nlohmann::json;
+
+void addCatalogRoutes(Router& R, ApiDeps& d) {
+  R.add("GET", "/healthz", [](HttpRequest&&, const Params&, Responder res) {
+    res(ok({{"status", "ok"}}));
+  });
+
+  R.add("GET", "/api/v1/openapi.json", [](HttpRequest&&, const Params&, Responder res) {
+    res({200, kJsonType, openapiJson()});
+  });
+
+  R.add("GET", "/api/v1/regions", [&d](HttpRequest&&, const Params&, Responder res) {
+    json out = json::array();
+    for (const auto& r : d.cases.catalog().regions())
+      out.push_back({{"id", r.id},
+                     {"name", r.name},
+                     {"division_code", r.division_code},
+                     {"extends", r.extends.empty() ? json(nullptr) : json(r.extends)},
+                     {"items", r.items.size()},
+                     {"rating_scale", r.rating_scale}});
+    res(ok(out));
+  });
+
+  auto findItem = [&d](const Params& p) -> Result<std::pair<const Region*, const Item*>> {
+    const Region* r = d.cases.catalog().region(p.at("region"));
+    if (!r) return fail(ErrorCode::kNotFound, "unknown_region", "未知地区：" + p.at("region"));
+    if (!p.count("code")) return std::make_pair(r, static_cast<const Item*>(nullptr));
+    const Item* it = r->item(p.at("code"));
+    if (!it)
+      return fail(ErrorCode::kNotFound, "unknown_item",
+                  "地区“" + r->name + "”没有事项 " + p.at("code"));
+    return std::make_pair(r, it);
+  };
+
+  R.add("GET", "/api/v1/regions/{region}/items",
+        [findItem](HttpRequest&&, const Params& p, Responder res) {
+          auto f = findItem(p);
+          if (!f) return res(errorResponse(f.error()));
+          json out = json::array();
+          for (const auto& it : f->first->items) out.push_back(itemJson(it, *f->first));
+          res(ok(out));
+        });
+
+  R.add("GET", "/api/v1/regions/{region}/items/{code}",
+        [findItem](HttpRequest&&, const Params& p, Responder res) {
+          auto f = findItem(p);
+          if (!f) return res(errorResponse(f.error()));
+          res(ok(itemJson(*f->second, *f->first)));
+        });
+
+  R.add("GET", "/api/v1/regions/{region}/items/{code}/guide",
+        [findItem](HttpRequest&&, const Params& p, Responder res) {
+          auto f = findItem(p);
+          if (!f) return res(errorResponse(f.error()));
+          res({200, "text/html; charset=utf-8", guideHtml(*f->first, *f->second)});
+        });
+
+  R.add("GET", "/api/v1/calendar/deadline", [&d](HttpRequest&& req, const Params&, Responder res) {
+    auto from = Date::parse(req.query["from"]);
+    if (!from) return res(errorResponse(badRequest("from 须为 YYYY-MM-DD 格式的日期")));
+    bool working = req.query.count("working_days"), natural = req.query.count("natural_days");
+    if (working == natural)
+      return res(errorResponse(badRequest("须且只能给出 working_days 或 natural_days 之一")));
+    const std::string& n = req.query[working ? "working_days" : "natural_days"];
+    int days = -1;
+    try {
+      size_t used = 0;
+      days = std::stoi(n, &used);
+      if (used != n.size()) days = -1;
+    } catch (const std::exception&) {
+    }
+    if (days < 0 || days > 3650)
+      return res(errorResponse(badRequest("天数须为 0 到 3650 之间的整数")));
+    auto due = d.cases.calendar().due(
+        *from, working ? LimitKind::kWorkingDays : LimitKind::kNaturalDays, days);
+    if (!due) return res(errorResponse(due.error()));
+    res(ok({{"from", from->str()}, {"due", due->str()}}));
+  });
+}
+
+}  // namespace jingban
