@@ -24,7 +24,7 @@ Error unauthorized(const std::string& msg) {
 }
 }  // namespace
 
-Auth::Auth(Store& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
+Auth::Auth(StaffStore& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
 
 bool Auth::init() { return sodium_init() >= 0; }
 

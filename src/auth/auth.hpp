@@ -8,14 +8,14 @@
 #include <unordered_map>
 
 #include "calendar/date.hpp"
-#include "store/store.hpp"
+#include "store/staff_store.hpp"
 #include "workflow/workflow.hpp"
 
 namespace jingban {
 
 class Auth {
  public:
-  Auth(Store& store, Clock clock);
+  Auth(StaffStore& store, Clock clock);
   static bool init();  // sodium_init; false if the library cannot start
   static std::string hashPassword(const std::string& password);
   static bool verifyPassword(const std::string& hash, const std::string& password);
@@ -29,7 +29,7 @@ class Auth {
   Result<Actor> authenticate(const std::string& authorization_header);
 
  private:
-  Store& store_;
+  StaffStore& store_;
   Clock clock_;
   std::mutex mu_;
   std::unordered_map<std::string, std::pair<Actor, int64_t>> cache_;  // token hash → actor, expiry

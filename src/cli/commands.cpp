@@ -12,6 +12,7 @@
 #include "cli/demo.hpp"
 #include "effects/effects.hpp"
 #include "http/api.hpp"
+#include "store/sqlite/sqlite_staff_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 using namespace jingban;
@@ -104,6 +105,8 @@ int serve(const Args& a, const char* argv0) {
   if (!cat) return std::cerr << cat.error().message, 1;
   auto store = SqliteStore::open(a.get("--db"));
   if (!store) return std::cerr << store.error().message << "\n", 1;
+  auto staffStore = SqliteStaffStore::open(a.get("--db"));
+  if (!staffStore) return std::cerr << staffStore.error().message << "\n", 1;
   Clock clock = systemClock();
   if (a.has("--fake-now")) {
     // For demonstrations and tests: the clock starts at the given instant and runs on from there.
@@ -114,10 +117,10 @@ int serve(const Args& a, const char* argv0) {
     clock = [offset] { return Instant{systemClock()().unix_seconds + offset}; };
   }
   Committer committer(**store);
-  Auth auth(**store, clock);
+  Auth auth(**staffStore, clock);
   CaseService cases(*cat, *cal, **store, committer, clock);
   if (a.has("--demo")) {
-    auto accounts = seedDemoStaff(**cat, **store, auth);
+    auto accounts = seedDemoStaff(**cat, **staffStore, auth);
     if (!accounts) return std::cerr << accounts.error().message << "\n", 1;
     std::cout << "演示账号（密码均为 " << accounts->front().password << "）:\n";
     for (const auto& d : *accounts) std::cout << "  " << d.username << "\t" << d.role_name << "\n";

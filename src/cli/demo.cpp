@@ -2,7 +2,8 @@
 
 namespace jingban {
 
-Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, Store& store, Auth& auth) {
+Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, StaffStore& store,
+                                               Auth& auth) {
   const std::string password = "jingban-demo";
   std::vector<DemoAccount> out;
   auto ensure = [&](const Region& r, const std::string& username, const std::string& label,

@@ -14,6 +14,7 @@ struct DemoAccount {
 };
 
 // Creates the accounts that do not exist yet; returns all of them.
-Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, Store& store, Auth& auth);
+Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, StaffStore& store,
+                                               Auth& auth);
 
 }  // namespace jingban

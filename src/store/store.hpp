@@ -3,11 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "workflow/case_state.hpp"
 
@@ -46,11 +45,6 @@ struct CaseFilter {
   int limit = 100, offset = 0;
 };
 
-struct StaffRecord {
-  std::string username, name, region, password_hash;
-  std::vector<std::string> roles;
-};
-
 class Store {
  public:
   virtual ~Store() = default;
@@ -62,13 +56,6 @@ class Store {
   // The highest sequence used in case numbers starting with `prefix`.
   virtual Result<int> lastSequence(const std::string& prefix) = 0;
   virtual Result<int> registerChangeCount(const std::string& case_no) = 0;
-
-  virtual Result<void> putStaff(const StaffRecord& s) = 0;
-  virtual Result<std::optional<StaffRecord>> staff(const std::string& username) = 0;
-  virtual Result<void> putSession(const std::string& token_hash, const std::string& username,
-                                  int64_t expires_at) = 0;
-  virtual Result<std::optional<std::pair<std::string, int64_t>>> session(
-      const std::string& token_hash) = 0;
 };
 
 }  // namespace jingban

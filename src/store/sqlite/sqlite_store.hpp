@@ -8,7 +8,9 @@
 
 #include "store/store.hpp"
 
-struct sqlite3;
+namespace jingban::sqlite {
+struct Conn;
+}
 
 namespace jingban {
 
@@ -25,16 +27,10 @@ class SqliteStore : public Store {
   Result<std::optional<std::string>> idempotentResponse(const std::string& key) override;
   Result<int> lastSequence(const std::string& prefix) override;
   Result<int> registerChangeCount(const std::string& case_no) override;
-  Result<void> putStaff(const StaffRecord& s) override;
-  Result<std::optional<StaffRecord>> staff(const std::string& username) override;
-  Result<void> putSession(const std::string& token_hash, const std::string& username,
-                          int64_t expires_at) override;
-  Result<std::optional<std::pair<std::string, int64_t>>> session(
-      const std::string& token_hash) override;
 
  private:
   SqliteStore() = default;
-  struct Conn;  // a connection with its cache of prepared statements
+  using Conn = sqlite::Conn;
   class Reader;
   Reader acquire();
   void release(Conn* c);

@@ -1,0 +1,51 @@
+#include "store/sqlite/db.hpp"
+
+#include <memory>
+
+#include "obs/log.hpp"
+
+namespace jingban::sqlite {
+
+Error dbError(sqlite3* db, const std::string& what) {
+  obs::error("storage_error", {{"what", what},
+                               {"sqlite", db ? sqlite3_errmsg(db) : "cannot open"},
+                               {"code", db ? sqlite3_extended_errcode(db) : -1}});
+  return Error{ErrorCode::kUnavailable, "storage_unavailable",
+               "数据存储暂不可用（" + what + "），本次操作未生效，请稍后重试"};
+}
+
+Conn::~Conn() {
+  for (auto& [sql, st] : cache) sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+Stmt Conn::prepare(const std::string& sql) {
+  auto it = cache.find(sql);
+  if (it != cache.end()) return Stmt(it->second);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+      SQLITE_OK) {
+    obs::error("sql_prepare_failed", {{"sql", sql}, {"sqlite", sqlite3_errmsg(db)}});
+    return Stmt(nullptr);
+  }
+  cache.emplace(sql, st);
+  return Stmt(st);
+}
+
+bool Conn::exec(const char* sql) {
+  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+Result<std::unique_ptr<Conn>> openConnection(const std::string& path) {
+  auto c = std::make_unique<Conn>();
+  if (sqlite3_open_v2(path.c_str(), &c->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK)
+    return std::unexpected(dbError(c->db, "打开数据库"));
+  sqlite3_busy_timeout(c->db, 5000);
+  if (!c->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
+    return std::unexpected(dbError(c->db, "设置 WAL"));
+  return c;
+}
+
+}  // namespace jingban::sqlite
