@@ -18,6 +18,8 @@ int httpStatus(ErrorCode code) {
       return 422;
     case ErrorCode::kOutOfRange:
       return 422;
+    case ErrorCode::kTooMany:
+      return 429;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kInternal:

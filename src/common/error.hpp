@@ -16,7 +16,8 @@ enum class ErrorCode {
   kConflict,       // acting twice, out of order, state does not allow it   409
   kUnprocessable,  // well-formed but refused by a rule (window, materials) 422
   kOutOfRange,     // date outside the loaded calendar                      422
-  kUnavailable,    // storage failure; nothing was acknowledged              503
+  kTooMany,        // rate limit exceeded (Retry-After)                      429
+  kUnavailable,    // storage failure or overload; nothing was acknowledged  503
   kInternal,       // a bug                                                 500
 };
 
@@ -24,6 +25,7 @@ struct Error {
   ErrorCode code;
   std::string slug;     // machine-readable code, e.g. "outside_acceptance_window"
   std::string message;  // for a clerk, in Chinese
+  int retry_after = 0;  // seconds, for 429 and 503 answers (Retry-After header); 0 = none
 };
 
 template <typename T>

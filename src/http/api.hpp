@@ -12,9 +12,16 @@
 namespace jingban {
 
 // What the routes are given. Owned by the caller (cli/serve), outliving the Api.
+class RateLimiter;  // http/rate_limit.hpp
+namespace obs {
+class Metrics;  // obs/metrics.hpp
+}
+
 struct ApiDeps {
   CaseService& cases;
   Auth& auth;
+  RateLimiter* limits = nullptr;    // null: no rate limits (tests of other things, the fuzzer)
+  obs::Metrics* metrics = nullptr;  // null: no /metrics
 };
 
 class Api {

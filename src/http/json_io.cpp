@@ -8,7 +8,9 @@ HttpResponse ok(const json& body, int status) { return {status, kJsonType, body.
 
 HttpResponse errorResponse(const Error& e) {
   json body = {{"error", {{"code", e.slug}, {"message", e.message}}}};
-  return {httpStatus(e.code), kJsonType, body.dump()};
+  HttpResponse r{httpStatus(e.code), kJsonType, body.dump()};
+  if (e.retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+  return r;
 }
 
 Error badRequest(const std::string& msg) {

@@ -7,11 +7,14 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <utility>  // Boost 1.74 Asio uses std::exchange without including it
+#include <utility>
+#include <vector>  // Boost 1.74 Asio uses std::exchange without including it
 
 namespace jingban {
 
 struct HttpRequest {
+  std::string request_id;      // assigned by the server, echoed in X-Request-Id and logs
+  std::string remote_address;  // the peer's IP address
   std::string method;
   std::string path;  // without the query string, percent-decoded
   std::map<std::string, std::string> query;
@@ -23,6 +26,8 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // extra (Retry-After …)
+  std::string actor = {};  // the signed-in staff member, for the request log
 };
 
 using Responder = std::function<void(HttpResponse)>;

@@ -34,6 +34,7 @@ struct Event {
   std::string step;  // the flow step acted on
   std::string comment;
   nlohmann::json data = nlohmann::json::object();
+  std::string hash;  // chained over the previous event (workflow/event_chain.hpp); set on commit
 };
 
 struct Applicant {
