@@ -20,11 +20,11 @@
 //              and in-flight requests drain (bounded by --timeout).
 // lifecycle: submit → accept (every material "provided") → approve (初审) → approve (复审, another
 //            user) → pay (amount_fen, Idempotency-Key) → complete, again and again.
-// progress:  GET /api/v1/progress?case_no=…&id_no=… round-robin over the created cases.
-// Any non-2xx response, transport error or timeout is an error; the first few are printed and the
-// exit status is 1 if there were any (2 for a usage or discovery failure).
-// The last line is machine-readable: "RESULT key=value …" (bench/run.sh collects these).
-// Boost 1.74 Asio uses std::exchange without including <utility>: include it first.
+// progress:  GET /api/v1/progress?case_no=…&id_no=…&query_code=… round-robin over the created
+// cases. Any non-2xx response, transport error or timeout is an error; the first few are printed
+// and the exit status is 1 if there were any (2 for a usage or discovery failure). The last line is
+// machine-readable: "RESULT key=value …" (bench/run.sh collects these). Boost 1.74 Asio uses
+// std::exchange without including <utility>: include it first.
 // clang-format off
 #include <utility>
 // clang-format on
@@ -324,7 +324,10 @@ struct Worker {
   std::array<std::vector<uint64_t>, kSteps> latency;  // ns, responses inside the window
   uint64_t lifecycles = 0, errors = 0, setup_failures = 0;
   std::vector<std::string> samples;
-  std::vector<std::pair<std::string, std::string>> created;  // case_no, id_no
+  struct Created {
+    std::string case_no, id_no, query_code;
+  };
+  std::vector<Created> created;
   int active = 0;
   SteadyClock::time_point last_in_window{};  // completion time of the last recorded response
 };
@@ -531,7 +534,7 @@ class Client {
             w_.error("create: no case_no in " + body.substr(0, 200));
             return finish(true);
           }
-          w_.created.emplace_back(std::move(no), id_no_);
+          w_.created.push_back({std::move(no), id_no_, jsonString(body, "query_code")});
           next_case_ += static_cast<uint64_t>(total_);
           break;
         }
@@ -772,8 +775,9 @@ int main(int argc, char** argv) {
   }
   if (opt.mode == "progress") {
     for (auto& w : workers)
-      for (auto& [no, id] : w->created)
-        shared.progress_wire.push_back("GET /api/v1/progress?case_no=" + no + "&id_no=" + id +
+      for (auto& c : w->created)
+        shared.progress_wire.push_back("GET /api/v1/progress?case_no=" + c.case_no +
+                                       "&id_no=" + c.id_no + "&query_code=" + c.query_code +
                                        " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     std::sort(shared.progress_wire.begin(), shared.progress_wire.end());
   }

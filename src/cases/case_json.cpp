@@ -99,6 +99,7 @@ json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d
       {"due_on", optDate(d.due)},
       {"closed_on", optDate(c.closed_on)},
       {"deadline_status", deadlineStatusName(d.status)},
+      {"due_provisional", d.provisional},
       {"paused", c.paused_since.has_value()},
       {"paid_fen", c.paid_fen},
       {"rating", c.rating},
@@ -128,11 +129,12 @@ json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool 
     for (const auto& e : c.events) ev.push_back(eventView(e));
     j["events"] = ev;
     j["form"] = c.form;
+    j["query_code"] = c.query_code;  // staff may tell it to the applicant at the window
   }
   return j;
 }
 
-json progressJson(const CaseState& c, const Item& item) {
+json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
   std::string stage, result;
   switch (c.status) {
     case CaseStatus::kSubmitted:
@@ -175,6 +177,11 @@ json progressJson(const CaseState& c, const Item& item) {
   if (c.status == CaseStatus::kSupplement) j["notice"] = noticeJson(c.notice);
   if (c.status == CaseStatus::kInProgress || c.status == CaseStatus::kSupplement)
     j["current_step"] = item.flow.at(static_cast<size_t>(c.step)).step;
+  if (d.due) {
+    j["due_on"] = d.due->str();
+    // 暂定: counted over a year whose holiday notice is not published yet; it will be recounted.
+    j["due_provisional"] = d.provisional;
+  }
   return j;
 }
 

@@ -16,6 +16,6 @@ nlohmann::json caseJson(const CaseState& c, const Item& item, const DeadlineView
 // applicant or full log: GET /cases/{no} has those).
 nlohmann::json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d);
 // Public progress (办理进度): stage, item name, step names with dates, the one-time notice.
-nlohmann::json progressJson(const CaseState& c, const Item& item);
+nlohmann::json progressJson(const CaseState& c, const Item& item, const DeadlineView& d);
 
 }  // namespace jingban

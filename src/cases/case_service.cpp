@@ -1,132 +1,259 @@
 #include "cases/case_service.hpp"
 
+#include <algorithm>
 #include <cstdio>
-#include <functional>
 
 #include "cases/case_json.hpp"
+#include "common/hash.hpp"
 #include "effects/effects.hpp"
+#include "obs/log.hpp"
 #include "validate/identity.hpp"
+#include "workflow/event_chain.hpp"
 
 namespace jingban {
 
 using nlohmann::json;
 
+// One case in the cache. `state` only ever holds a committed version. While `busy`, an action of
+// this case is between the workflow and its commit; the next actions wait in `waiting`.
+struct CaseService::Entry {
+  std::mutex mu;
+  std::shared_ptr<const CaseState> state;
+  bool loaded = false, busy = false, stale = false;
+  std::deque<std::function<void()>> waiting;
+  std::deque<IdempotencyRecord> recent;  // the last answered keyed actions of this case
+  std::atomic<uint64_t> last_used{0};
+};
+
+// A keyed submission in flight or answered: retries wait for the first attempt's answer.
+struct CaseService::IdemSlot {
+  std::string request_hash;
+  bool done = false;
+  std::optional<Result<std::string>> result;
+  std::vector<Reply> waiters;
+};
+
 namespace {
+
+constexpr size_t kRecentKeysPerCase = 8;
+constexpr size_t kSubmitKeysKept = 100000;
+
 Error notFound(const std::string& what) { return Error{ErrorCode::kNotFound, "not_found", what}; }
+
+Error keyReused() {
+  return Error{ErrorCode::kUnprocessable, "idempotency_key_reused",
+               "该幂等键（Idempotency-Key）已用于内容不同的另一请求，请换用新的键"};
+}
+
+// The answer to every mismatch of case number, ID number and query code.
+Error noSuchApplication() {
+  return Error{ErrorCode::kNotFound, "not_found", "办件编号、证件号码或查询码不正确"};
+}
+
+std::string sequenceText(int64_t n) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(n));
+  return buf;
+}
+
+bool indexedColumnsChanged(const CaseState& a, const CaseState& b) {
+  return a.status != b.status || a.due_on != b.due_on || a.follow_up != b.follow_up ||
+         a.closed_on != b.closed_on || a.accepted_on != b.accepted_on ||
+         a.due_provisional != b.due_provisional;
+}
+
+std::string upper(const std::string& s) {
+  std::string out = s;
+  for (char& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 }  // namespace
 
-CaseService::CaseService(std::shared_ptr<const Catalog> catalog, const WorkCalendar& calendar,
-                         Store& store, Committer& committer, Clock clock)
+CaseService::CaseService(std::shared_ptr<const Catalog> catalog,
+                         std::shared_ptr<const WorkCalendar> calendar, Store& store,
+                         Committer& committer, Clock clock, Options options)
     : catalog_(std::move(catalog)),
-      calendar_(calendar),
+      calendar_(std::move(calendar)),
       store_(store),
       committer_(committer),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      options_(options) {}
 
-Result<std::pair<const Region*, const Item*>> CaseService::itemOf(const CaseState& c) const {
+std::shared_ptr<const WorkCalendar> CaseService::calendar() const {
+  std::lock_guard lk(calendar_mu_);
+  return calendar_;
+}
+
+Result<CaseService::Located> CaseService::itemOf(const CaseState& c) const {
   const Region* r = catalog_->region(c.region);
   const Item* it = r ? r->item(c.item_code) : nullptr;
   if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中：" + c.item_code));
-  return std::make_pair(r, it);
+  if (c.step < 0 || static_cast<size_t>(c.step) >= it->flow.size())
+    return fail(ErrorCode::kConflict, "flow_changed",
+                "办件所在环节已不在该事项当前的办理流程中，请联系管理员");
+  return Located{r, it};
 }
 
-Result<json> CaseService::view(const CaseState& c) const {
+Result<DeadlineView> CaseService::deadline(const CaseState& c, const WorkCalendar& cal) const {
+  return deadlineOn(c, cal, today());
+}
+
+Result<std::string> CaseService::actionBody(const CaseState& c, const WorkCalendar& cal) const {
   auto found = itemOf(c);
   if (!found) return std::unexpected(found.error());
-  auto d = deadlineOn(c, calendar_, today());
+  auto d = deadline(c, cal);
   if (!d) return std::unexpected(d.error());
-  return caseJson(c, *found->second, *d, true);
+  return caseOutcomeJson(c, *found->item, *d).dump();
 }
 
-Result<std::string> CaseService::actionBody(const CaseState& c) const {
-  auto found = itemOf(c);
-  if (!found) return std::unexpected(found.error());
-  auto d = deadlineOn(c, calendar_, today());
-  if (!d) return std::unexpected(d.error());
-  return caseOutcomeJson(c, *found->second, *d).dump();
+CaseService::Stats CaseService::stats() const {
+  Stats s;
+  for (auto& sh : const_cast<std::array<Shard, kShards>&>(shards_)) {
+    std::lock_guard lk(sh.mu);
+    s.cached_cases += sh.map.size();
+  }
+  std::lock_guard lk(idem_mu_);
+  s.idempotency_slots = idem_.size();
+  return s;
 }
 
-Result<std::shared_ptr<CaseService::Entry>> CaseService::entry(const std::string& case_no) {
-  Shard& sh = shards_[std::hash<std::string>{}(case_no) % kShards];
+// ---- the cache ---------------------------------------------------------------------------------
+
+void CaseService::evictIfFull(size_t index) {
+  Shard& sh = shards_[index];
+  size_t cap = std::max<size_t>(16, options_.cache_capacity / kShards);
+  if (sh.map.size() < cap) return;
+  // Only entries nobody holds may go (references are taken under this lock, so use_count() == 1
+  // means idle: no action queued or committing). The least recently used half goes first.
+  std::vector<std::pair<uint64_t, std::string>> idle;
+  for (auto& [no, e] : sh.map)
+    if (e.use_count() == 1) idle.emplace_back(e->last_used.load(), no);
+  size_t drop = std::min(idle.size(), sh.map.size() - cap / 2);
+  std::nth_element(idle.begin(), idle.begin() + static_cast<long>(drop), idle.end());
+  for (size_t i = 0; i < drop; ++i) sh.map.erase(idle[i].second);
+}
+
+Result<std::shared_ptr<CaseService::Entry>> CaseService::entryFor(const std::string& case_no) {
+  size_t index = std::hash<std::string>{}(case_no) % kShards;
+  Shard& sh = shards_[index];
+  std::shared_ptr<Entry> e;
   {
     std::lock_guard lk(sh.mu);
     auto it = sh.map.find(case_no);
-    if (it != sh.map.end()) return it->second;
+    if (it != sh.map.end()) {
+      e = it->second;
+    } else {
+      evictIfFull(index);
+      e = std::make_shared<Entry>();
+      sh.map.emplace(case_no, e);
+    }
+  }
+  e->last_used = ++tick_;
+  std::unique_lock el(e->mu);
+  if (e->loaded && !e->stale && e->state) return e;
+  if (e->busy) return e;  // an action is committing: the caller queues behind it
+  auto loaded = store_.loadCase(case_no);
+  if (!loaded || !*loaded) {
+    el.unlock();
+    std::lock_guard lk(sh.mu);
+    auto it = sh.map.find(case_no);
+    if (it != sh.map.end() && it->second == e && !e->state) sh.map.erase(it);
+    if (!loaded) return std::unexpected(loaded.error());
+    return std::unexpected(notFound("办件不存在：" + case_no));
+  }
+  e->state = std::make_shared<const CaseState>(std::move(**loaded));
+  e->loaded = true;
+  e->stale = false;
+  return e;
+}
+
+Result<std::shared_ptr<const CaseState>> CaseService::committed(const std::string& case_no) {
+  Shard& sh = shards_[std::hash<std::string>{}(case_no) % kShards];
+  std::shared_ptr<Entry> e;
+  {
+    std::lock_guard lk(sh.mu);
+    auto it = sh.map.find(case_no);
+    if (it != sh.map.end()) e = it->second;
+  }
+  if (e) {
+    std::lock_guard el(e->mu);
+    if (e->loaded && !e->stale && e->state) return e->state;
   }
   auto loaded = store_.loadCase(case_no);
   if (!loaded) return std::unexpected(loaded.error());
-  if (!*loaded) return std::unexpected(notFound("办件不存在：" + case_no));
-  auto e = std::make_shared<Entry>();
-  e->committed = std::make_shared<const CaseState>(std::move(**loaded));
-  e->latest = e->committed;
-  std::lock_guard lk(sh.mu);
-  auto [it, inserted] = sh.map.emplace(case_no, e);
-  return it->second;
+  if (!*loaded) return std::shared_ptr<const CaseState>();
+  return std::make_shared<const CaseState>(std::move(**loaded));
 }
 
-void CaseService::putEntry(const std::string& case_no, std::shared_ptr<Entry> e) {
-  Shard& sh = shards_[std::hash<std::string>{}(case_no) % kShards];
-  std::lock_guard lk(sh.mu);
-  if (sh.map.size() >= kShardCap) {
-    // Drop idle entries; they reload from the store on next use.
-    for (auto it = sh.map.begin(); it != sh.map.end();) {
-      std::unique_lock el(it->second->mu, std::try_to_lock);
-      bool idle = el.owns_lock() && it->second->latest == it->second->committed;
-      if (el.owns_lock()) el.unlock();
-      it = idle ? sh.map.erase(it) : std::next(it);
+void CaseService::finish(const std::shared_ptr<Entry>& e) {
+  std::function<void()> next;
+  {
+    std::lock_guard lk(e->mu);
+    e->busy = false;
+    if (!e->waiting.empty()) {
+      next = std::move(e->waiting.front());
+      e->waiting.pop_front();
     }
   }
-  sh.map[case_no] = std::move(e);
+  if (!next) return;
+  if (executor_)
+    executor_(std::move(next));
+  else
+    next();
 }
 
-Result<std::string> CaseService::nextCaseNo(const Region& r, Date day) {
-  std::string prefix = r.division_code + "-" + day.compact() + "-";
-  std::lock_guard lk(seq_mu_);
-  auto it = sequences_.find(prefix);
-  if (it == sequences_.end()) {
-    auto last = store_.lastSequence(prefix);
-    if (!last) return std::unexpected(last.error());
-    it = sequences_.emplace(prefix, *last).first;
-  }
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%06d", ++it->second);
-  return prefix + buf;
-}
+// ---- submissions -------------------------------------------------------------------------------
 
-bool CaseService::beginIdempotent(const std::string& key, const Reply& reply) {
+bool CaseService::beginSubmitKey(const std::string& scope, const std::string& hash,
+                                 const Reply& reply) {
   std::optional<Result<std::string>> answered;
   {
     std::lock_guard lk(idem_mu_);
-    auto it = idem_.find(key);
+    auto it = idem_.find(scope);
     if (it != idem_.end()) {
-      if (!it->second->done) {
+      if (it->second->request_hash != hash) {
+        answered = std::unexpected(keyReused());
+      } else if (!it->second->done) {
         it->second->waiters.push_back(reply);
         return false;
+      } else {
+        answered = *it->second->result;
       }
-      answered = *it->second->result;
     } else {
-      idem_.emplace(key, std::make_shared<IdemSlot>());
+      auto slot = std::make_shared<IdemSlot>();
+      slot->request_hash = hash;
+      idem_.emplace(scope, slot);
     }
   }
   if (answered) {
     reply(*answered);
     return false;
   }
-  auto stored = store_.idempotentResponse(key);
-  if (stored && *stored) {
-    finishIdempotent(key, **stored);
-    reply(**stored);
+  auto stored = store_.idempotency(scope);
+  if (!stored) {
+    finishSubmitKey(scope, hash, std::unexpected(stored.error()));
+    reply(std::unexpected(stored.error()));
+    return false;
+  }
+  if (*stored) {
+    Result<std::string> r = (*stored)->request_hash == hash
+                                ? Result<std::string>((*stored)->response)
+                                : Result<std::string>(std::unexpected(keyReused()));
+    finishSubmitKey(scope, hash, r);
+    reply(r);
     return false;
   }
   return true;
 }
 
-void CaseService::finishIdempotent(const std::string& key, const Result<std::string>& r) {
+void CaseService::finishSubmitKey(const std::string& scope, const std::string& hash,
+                                  const Result<std::string>& r) {
   std::vector<Reply> waiters;
   {
     std::lock_guard lk(idem_mu_);
-    auto it = idem_.find(key);
-    if (it == idem_.end()) return;
+    auto it = idem_.find(scope);
+    if (it == idem_.end() || it->second->request_hash != hash) return;
     waiters = std::move(it->second->waiters);
     if (r) {
       it->second->done = true;
@@ -134,7 +261,7 @@ void CaseService::finishIdempotent(const std::string& key, const Result<std::str
     } else {
       idem_.erase(it);  // a failed attempt may be retried with the same key
     }
-    if (idem_.size() > 100000) {
+    if (idem_.size() > kSubmitKeysKept) {
       // Forget answered keys (the table in the store stays authoritative); keep those in flight,
       // whose waiters are still to be answered.
       for (auto i = idem_.begin(); i != idem_.end();)
@@ -145,7 +272,7 @@ void CaseService::finishIdempotent(const std::string& key, const Result<std::str
 }
 
 void CaseService::submit(const std::string& region_id, const std::string& item_code, Submission s,
-                         const std::string& idempotency_key, Reply reply) {
+                         const Actor* staff, const RequestMeta& meta, Reply reply) {
   const Region* region = catalog_->region(region_id);
   if (!region) return reply(std::unexpected(notFound("未知地区：" + region_id)));
   const Item* item = region->item(item_code);
@@ -155,126 +282,256 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
                     s.applicant.id_no);
   if (!id) return reply(std::unexpected(id.error()));
   s.applicant.id_no = *id;
-  std::string key = idempotency_key.empty() ? "" : "submit:" + idempotency_key;
-  if (!key.empty() && !beginIdempotent(key, reply)) return;
-  auto done = [this, key, reply](Result<std::string> r) {
-    if (!key.empty()) finishIdempotent(key, r);
+  // An online applicant's key is theirs alone: scoped by the applicant's ID number.
+  std::string scope;
+  if (!meta.idempotency_key.empty())
+    scope = (staff ? "staff:" + staff->username : "applicant:" + s.applicant.id_no) + "|submit|" +
+            meta.idempotency_key;
+  if (!scope.empty() && !beginSubmitKey(scope, meta.request_hash, reply)) return;
+  auto done = [this, scope, hash = meta.request_hash, reply](Result<std::string> r) {
+    if (!scope.empty()) finishSubmitKey(scope, hash, r);
     reply(std::move(r));
   };
   Instant now = clock_();
-  WorkflowContext ctx{*region, *item, calendar_, now};
-  auto no = nextCaseNo(*region, now.date());
-  if (!no) return done(std::unexpected(no.error()));
-  auto opened = openCase(ctx, s, *no);
+  auto cal = calendar();
+  WorkflowContext ctx{*region, *item, *cal, now};
+  s.query_code = randomString(kQueryCodeLength, kQueryCodeAlphabet);
+  auto opened = openCase(ctx, s, "");
   if (!opened) return done(std::unexpected(opened.error()));
-  auto state = std::make_shared<const CaseState>(std::move(*opened));
-  auto v = actionBody(*state);
-  if (!v) return done(std::unexpected(v.error()));
-  auto e = std::make_shared<Entry>();
-  e->latest = state;
-  putEntry(state->case_no, e);
-  Mutation m = makeMutation(state, nullptr, state->events);
-  m.step_name = item->flow.front().step;
-  if (!key.empty()) m.idempotency = std::make_pair(key, *v);
-  committer_.submit(std::move(m), [e, state, body = std::move(*v), done](Result<void> r) {
-    std::lock_guard lk(e->mu);
-    if (!r) {
-      e->latest = nullptr;
-      return done(std::unexpected(r.error()));
+  auto draft = std::make_shared<const CaseState>(std::move(*opened));
+  std::string prefix = region->division_code + "-" + now.date().compact();
+  std::string step_name = item->flow.front().step;
+  // What the unit of work produces: the numbered case and the answer.
+  struct Out {
+    std::shared_ptr<const CaseState> state;
+    std::string body;
+  };
+  auto out = std::make_shared<Out>();
+  UnitOfWork work = [this, draft, prefix, step_name, cal, out, scope,
+                     hash = meta.request_hash](Tx& tx) -> Result<void> {
+    // The case number is allocated here, inside the committing transaction: numeric, gapless
+    // for committed cases, and never reused after a restart.
+    auto n = tx.nextSequence("case:" + prefix);
+    if (!n) return std::unexpected(n.error());
+    auto c = std::make_shared<CaseState>(*draft);
+    c->case_no = prefix + "-" + sequenceText(*n);
+    chainEvents(c->case_no, c->events);
+    auto body = actionBody(*c, *cal);
+    if (!body) return std::unexpected(body.error());
+    json receipt = json::parse(*body);
+    receipt["query_code"] = c->query_code;  // the receipt (回执) carries the query code
+    out->body = receipt.dump();
+    CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, c->due_provisional};
+    if (auto r = tx.insertCase(row); !r) return r;
+    if (auto r = tx.appendEvents(c->case_no, c->events); !r) return r;
+    if (!scope.empty())
+      if (auto r =
+              tx.putIdempotency({scope, hash, c->case_no, out->body, c->submitted_at.unix_seconds});
+          !r)
+        return r;
+    out->state = std::move(c);
+    return {};
+  };
+  committer_.submit(std::move(work), [this, out, done](Result<void> r) {
+    if (!r) return done(std::unexpected(r.error()));
+    // Cache the new case: its first action (受理) usually follows soon.
+    const std::string& no = out->state->case_no;
+    size_t index = std::hash<std::string>{}(no) % kShards;
+    auto e = std::make_shared<Entry>();
+    e->state = out->state;
+    e->loaded = true;
+    e->last_used = ++tick_;
+    {
+      std::lock_guard lk(shards_[index].mu);
+      evictIfFull(index);
+      shards_[index].map.emplace(no, std::move(e));
     }
-    e->committed = state;
-    done(body);
+    done(std::move(out->body));
   });
 }
 
-Result<std::shared_ptr<const CaseState>> CaseService::ownedCase(const std::string& case_no,
-                                                                const std::string& id_no) {
-  auto e = entry(case_no);
-  if (!e) return std::unexpected(e.error());
-  std::shared_ptr<const CaseState> c;
-  {
-    std::lock_guard lk((*e)->mu);
-    c = (*e)->committed;
-  }
-  std::string norm;
-  for (char ch : id_no) norm += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  // The same answer for an unknown case and a wrong ID number: nothing about the case leaks.
-  if (!c || c->applicant.id_no != norm)
-    return fail(ErrorCode::kNotFound, "not_found", "办件编号与证件号码不匹配");
-  return c;
-}
+// ---- actions -----------------------------------------------------------------------------------
 
-Result<Actor> CaseService::applicantActor(const std::string& case_no, const std::string& id_no) {
-  auto c = ownedCase(case_no, id_no);
+Result<Actor> CaseService::applicantActor(const std::string& case_no, const std::string& id_no,
+                                          const std::string& query_code) {
+  auto c = committed(case_no);
   if (!c) return std::unexpected(c.error());
+  // Compare everything, always, in constant time: the answer and its timing do not tell which
+  // part was wrong or whether the case exists.
+  std::string id = upper(id_no), code = upper(query_code);
+  const std::string& want_id = *c ? (*c)->applicant.id_no : id;
+  const std::string& want_code = *c ? (*c)->query_code : code;
+  bool id_ok = constantTimeEqual(id, want_id);
+  bool code_ok = constantTimeEqual(code, want_code);
+  if (!*c || !id_ok || !code_ok || code.empty()) return std::unexpected(noSuchApplication());
   return Actor{"applicant", {}, (*c)->region, true};
 }
 
 void CaseService::act(const std::string& case_no, const Actor& actor, const Action& action,
-                      const std::string& idempotency_key, Reply reply) {
-  auto found = entry(case_no);
+                      const RequestMeta& meta, Reply reply) {
+  auto found = entryFor(case_no);
   if (!found) return reply(std::unexpected(found.error()));
   std::shared_ptr<Entry> e = *found;
-  std::string key =
-      idempotency_key.empty() ? "" : "act:" + case_no + ":" + action.name + ":" + idempotency_key;
-  if (!key.empty() && !beginIdempotent(key, reply)) return;
-  auto done = [this, key, reply](Result<std::string> r) {
-    if (!key.empty()) finishIdempotent(key, r);
-    reply(std::move(r));
-  };
-  std::unique_lock lk(e->mu);
-  if (!e->latest) return done(std::unexpected(notFound("办件不存在：" + case_no)));
-  const CaseState& cur = *e->latest;
-  auto located = itemOf(cur);
-  if (!located) return done(std::unexpected(located.error()));
-  const auto [region, item] = *located;
-  WorkflowContext ctx{*region, *item, calendar_, clock_()};
-  auto next = applyAction(ctx, cur, actor, action);
-  if (!next) return done(std::unexpected(next.error()));
-  auto state = std::make_shared<const CaseState>(std::move(*next));
-  auto v = actionBody(*state);
-  if (!v) return done(std::unexpected(v.error()));
-  Mutation m = makeMutation(state, e->latest, {state->events.back()});
-  m.step_name = item->flow.at(static_cast<size_t>(state->step)).step;
-  if (state->status == CaseStatus::kCompleted && cur.status != CaseStatus::kCompleted)
-    m.register_change = EffectRegistry::apply(*item, *state);
-  if (!key.empty()) m.idempotency = std::make_pair(key, *v);
-  e->latest = state;
-  lk.unlock();
-  committer_.submit(std::move(m), [e, state, body = std::move(*v), done](Result<void> r) {
-    std::unique_lock lk(e->mu);
-    if (!r) {
-      // Roll the in-memory view back to what is durable; queued followers fail their version check.
-      e->latest = e->committed;
-      lk.unlock();
-      return done(std::unexpected(r.error()));
+  {
+    std::lock_guard lk(e->mu);
+    if (e->busy) {
+      if (e->waiting.size() >= options_.max_waiting_per_case)
+        return reply(fail(ErrorCode::kUnavailable, "case_busy", "该办件正在办理中，请稍后重试"));
+      e->waiting.push_back([this, e, case_no, actor, action, meta, reply] {
+        runAction(e, case_no, actor, action, meta, reply);
+      });
+      return;
     }
-    if (!e->committed || e->committed->version() < state->version()) e->committed = state;
-    lk.unlock();
-    done(body);
+    e->busy = true;
+  }
+  runAction(std::move(e), case_no, actor, action, meta, std::move(reply));
+}
+
+void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no,
+                            const Actor& actor, const Action& action, const RequestMeta& meta,
+                            Reply reply) {
+  // Here this action owns the case (busy); every path below ends in finish(e).
+  auto refuse = [this, &e, &reply](Error err) {
+    finish(e);
+    reply(std::unexpected(std::move(err)));
+  };
+  std::shared_ptr<const CaseState> cur;
+  {
+    std::unique_lock lk(e->mu);
+    if (!e->loaded || e->stale || !e->state) {
+      lk.unlock();
+      auto loaded = store_.loadCase(case_no);
+      if (!loaded) return refuse(loaded.error());
+      if (!*loaded) return refuse(notFound("办件不存在：" + case_no));
+      lk.lock();
+      e->state = std::make_shared<const CaseState>(std::move(**loaded));
+      e->loaded = true;
+      e->stale = false;
+    }
+    cur = e->state;
+  }
+  // Authorisation before any replay: staff act in their own region only. (The applicant was
+  // matched on case number + ID number + query code before getting here.)
+  if (!actor.applicant && actor.region != cur->region)
+    return refuse(
+        Error{ErrorCode::kForbidden, "wrong_region",
+              "经办人员所属地区（" + actor.region + "）与办件地区（" + cur->region + "）不一致"});
+  std::string scope;
+  if (!meta.idempotency_key.empty()) {
+    scope = (actor.applicant ? std::string("applicant") : "staff:" + actor.username) + "|" +
+            action.name + "|" + case_no + "|" + meta.idempotency_key;
+    std::optional<IdempotencyRecord> seen;
+    {
+      std::lock_guard lk(e->mu);
+      for (const auto& r : e->recent)
+        if (r.scope == scope) seen = r;
+    }
+    if (!seen) {
+      auto stored = store_.idempotency(scope);
+      if (!stored) return refuse(stored.error());
+      seen = *stored;
+    }
+    if (seen) {
+      if (seen->request_hash != meta.request_hash) return refuse(keyReused());
+      finish(e);
+      return reply(seen->response);
+    }
+  }
+  auto located = itemOf(*cur);
+  if (!located) return refuse(located.error());
+  const Region& region = *located->region;
+  const Item& item = *located->item;
+  auto cal = calendar();
+  WorkflowContext ctx{region, item, *cal, clock_()};
+  auto next = applyAction(ctx, *cur, actor, action);
+  if (!next) return refuse(next.error());
+  if (action.name == "accept" || action.name == "approve")
+    if (auto r = EffectRegistry::validate(item, *next); !r) return refuse(r.error());
+  chainEvents(next->case_no, next->events, next->events.size() - 1);
+  auto state = std::make_shared<const CaseState>(std::move(*next));
+  auto body = actionBody(*state, *cal);
+  if (!body) return refuse(body.error());
+
+  CaseRow row{state, "", storageState(*state).dump(),
+              item.flow.at(static_cast<size_t>(state->step)).step, state->due_provisional};
+  bool indexed = indexedColumnsChanged(*cur, *state);
+  int previous_version = cur->version();
+  std::optional<RegisterChange> journal;
+  if (state->status == CaseStatus::kCompleted && cur->status != CaseStatus::kCompleted)
+    journal = EffectRegistry::apply(item, *state);
+  std::optional<IdempotencyRecord> record;
+  if (!scope.empty())
+    record = IdempotencyRecord{scope, meta.request_hash, case_no, *body, clock_().unix_seconds};
+  UnitOfWork work = [row, previous_version, indexed, journal, record](Tx& tx) -> Result<void> {
+    const CaseState& c = *row.state;
+    if (auto r = tx.updateCase(row, previous_version, indexed); !r) return r;
+    if (auto r = tx.appendEvents(c.case_no, {c.events.back()}); !r) return r;
+    if (record)
+      if (auto r = tx.putIdempotency(*record); !r) return r;
+    if (journal)
+      if (auto r = tx.journal(c.case_no, *journal); !r) return r;
+    return {};
+  };
+  committer_.submit(std::move(work), [this, e, state, record, body = std::move(*body),
+                                      reply](Result<void> r) mutable {
+    {
+      std::lock_guard lk(e->mu);
+      if (r) {
+        e->state = state;
+        if (record) {
+          e->recent.push_back(*record);
+          if (e->recent.size() > kRecentKeysPerCase) e->recent.pop_front();
+        }
+      } else if (r.error().code == ErrorCode::kConflict) {
+        e->stale = true;  // changed elsewhere: reload before the next action
+      }
+    }
+    finish(e);
+    if (!r) return reply(std::unexpected(r.error()));
+    reply(std::move(body));
   });
 }
 
-Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
-  auto e = entry(case_no);
-  if (!e) return std::unexpected(e.error());
-  std::shared_ptr<const CaseState> c;
-  {
-    std::lock_guard lk((*e)->mu);
-    c = (*e)->committed;
-  }
-  if (!c) return std::unexpected(notFound("办件不存在：" + case_no));
-  if (c->region != viewer.region)
-    return fail(ErrorCode::kForbidden, "wrong_region", "无权查看其他地区的办件");
-  return view(*c);
+// ---- reads -------------------------------------------------------------------------------------
+
+void CaseService::recordRead(const std::string& staff, const std::string& case_no,
+                             const char* what) {
+  int64_t at = clock_().unix_seconds;
+  committer_.submit(
+      [at, staff, case_no, what = std::string(what)](Tx& tx) {
+        return tx.recordRead(at, staff, case_no, what);
+      },
+      [staff, case_no](Result<void> r) {
+        if (!r) obs::warn("case_read_not_recorded", {{"staff", staff}, {"case_no", case_no}});
+      });
 }
 
-Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no) {
-  auto c = ownedCase(case_no, id_no);
+Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
+  auto c = committed(case_no);
   if (!c) return std::unexpected(c.error());
+  if (!*c) return std::unexpected(notFound("办件不存在：" + case_no));
+  if ((*c)->region != viewer.region)
+    return fail(ErrorCode::kForbidden, "wrong_region", "无权查看其他地区的办件");
   auto found = itemOf(**c);
   if (!found) return std::unexpected(found.error());
-  return progressJson(**c, *found->second);
+  auto d = deadline(**c, *calendar());
+  if (!d) return std::unexpected(d.error());
+  recordRead(viewer.username, case_no, "case");
+  return caseJson(**c, *found->item, *d, true);
+}
+
+Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no,
+                                   const std::string& query_code) {
+  auto actor = applicantActor(case_no, id_no, query_code);
+  if (!actor) return std::unexpected(actor.error());
+  auto c = committed(case_no);
+  if (!c) return std::unexpected(c.error());
+  if (!*c) return std::unexpected(noSuchApplication());
+  auto found = itemOf(**c);
+  if (!found) return std::unexpected(found.error());
+  auto d = deadline(**c, *calendar());
+  if (!d) return std::unexpected(d.error());
+  return progressJson(**c, *found->item, *d);
 }
 
 Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
@@ -285,12 +542,13 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
   if (f.limit < 1 || f.limit > 500)
     return fail(ErrorCode::kBadRequest, "bad_limit", "limit 须在 1 到 500 之间");
   Date day = today();
+  auto cal = calendar();
   int want = f.limit, skip = f.offset;
   if (q.deadline) {
     f.open_only = *q.deadline != DeadlineStatus::kNotStarted;
     if (*q.deadline == DeadlineStatus::kOverdue) f.due_before = day;
     if (*q.deadline == DeadlineStatus::kDueSoon) {
-      auto next = calendar_.addWorkingDays(day, 1);
+      auto next = cal->addWorkingDays(day, 1);
       if (!next) return std::unexpected(next.error());
       f.due_until = *next;
     }
@@ -304,8 +562,7 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
     for (const auto& c : *rows) {
       auto found = itemOf(c);
       if (!found) continue;  // an item dropped from the catalog: its cases are not listable
-      const Item* it = found->second;
-      auto d = deadlineOn(c, calendar_, day);
+      auto d = deadlineOn(c, *cal, day);
       if (!d) return std::unexpected(d.error());
       if (q.deadline) {
         if (d->status != *q.deadline) continue;
@@ -314,12 +571,23 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
           continue;
         }
       }
-      out.push_back(caseJson(c, *it, *d, false));
+      out.push_back(caseJson(c, *found->item, *d, false));
       if (static_cast<int>(out.size()) >= want) return out;
     }
     if (!q.deadline || static_cast<int>(rows->size()) < f.limit) break;
     f.offset += f.limit;
   }
+  return out;
+}
+
+// ---- calendar ----------------------------------------------------------------------------------
+
+Result<json> CaseService::reloadCalendar(std::shared_ptr<const WorkCalendar> cal) {
+  {
+    std::lock_guard lk(calendar_mu_);
+    calendar_ = cal;
+  }
+  json out = {{"years", cal->years()}, {"recounted", json::array()}};
   return out;
 }
 

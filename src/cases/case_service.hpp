@@ -1,9 +1,15 @@
-// Runs cases: finds the item, applies the pure workflow, and commits the result through the group
-// committer before answering. Keeps committed case projections in memory so that reads and the
-// next action do not go to the database.
+// Runs cases: finds the item, applies the pure workflow, and commits the result as one unit of
+// work through the group committer before answering. Keeps committed case projections in a
+// bounded cache so that reads and the next action do not go to the database.
+//
+// Correct by construction: the actions on one case run one at a time (the next waits until the
+// previous one is committed or refused), the cached state only ever moves to a committed version,
+// and a version conflict marks the entry stale so that it is reloaded before the next use.
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,74 +27,105 @@ struct ListQuery {
   std::optional<DeadlineStatus> deadline;
 };
 
+// Who asks, and how to recognise a retry: idempotency keys are scoped to the caller, the route
+// and the case, and remembered with the hash of the request body.
+struct RequestMeta {
+  std::string idempotency_key;  // "" = none
+  std::string request_hash;     // SHA-256 of the canonical request body
+};
+
 class CaseService {
  public:
   // The reply carries the JSON body, serialised once (it is also what an idempotent replay
   // returns).
   using Reply = std::function<void(Result<std::string>)>;
+  using Executor = std::function<void(std::function<void()>)>;
+  struct Options {
+    size_t cache_capacity = 100000;    // cached cases (idle ones are evicted beyond it)
+    size_t max_waiting_per_case = 64;  // actions queued behind one case's commit
+  };
 
-  CaseService(std::shared_ptr<const Catalog> catalog, const WorkCalendar& calendar, Store& store,
-              Committer& committer, Clock clock);
+  CaseService(std::shared_ptr<const Catalog> catalog, std::shared_ptr<const WorkCalendar> calendar,
+              Store& store, Committer& committer, Clock clock, Options options);
+  CaseService(std::shared_ptr<const Catalog> catalog, std::shared_ptr<const WorkCalendar> calendar,
+              Store& store, Committer& committer, Clock clock)
+      : CaseService(std::move(catalog), std::move(calendar), store, committer, std::move(clock),
+                    Options{}) {}
+  // Where queued actions of a case resume (the HTTP I/O threads); inline without one.
+  void setExecutor(Executor e) { executor_ = std::move(e); }
 
-  // 申请. `idempotency_key` may be empty. The reply carries the case view.
+  // 申请. `staff` is the window clerk entering it, or null for an online application.
   void submit(const std::string& region, const std::string& item_code, Submission s,
-              const std::string& idempotency_key, Reply reply);
+              const Actor* staff, const RequestMeta& meta, Reply reply);
   // Any workflow action by staff or (for supplement / withdraw / rate) the applicant.
   void act(const std::string& case_no, const Actor& actor, const Action& action,
-           const std::string& idempotency_key, Reply reply);
-  // For the applicant's own actions: checks the case belongs to this ID number.
-  Result<Actor> applicantActor(const std::string& case_no, const std::string& id_no);
+           const RequestMeta& meta, Reply reply);
+  // The applicant of a case: case number + ID number + query code (查询码). Every mismatch gives
+  // the same answer, whether the case exists or not.
+  Result<Actor> applicantActor(const std::string& case_no, const std::string& id_no,
+                               const std::string& query_code);
 
+  // A staff member's view of a case (recorded: who read whose case).
   Result<nlohmann::json> get(const std::string& case_no, const Actor& viewer);
-  Result<nlohmann::json> progress(const std::string& case_no, const std::string& id_no);
+  Result<nlohmann::json> progress(const std::string& case_no, const std::string& id_no,
+                                  const std::string& query_code);
   Result<nlohmann::json> list(const ListQuery& q, const Actor& viewer);
 
   const Catalog& catalog() const { return *catalog_; }
-  const WorkCalendar& calendar() const { return calendar_; }
+  std::shared_ptr<const WorkCalendar> calendar() const;
   Date today() const { return clock_().date(); }
 
- private:
-  struct Entry {
-    std::mutex mu;
-    std::shared_ptr<const CaseState> committed;  // what readers see
-    std::shared_ptr<const CaseState> latest;     // committed + queued actions
+  // Swaps in a newly loaded calendar (a year's holiday notice added) and recounts every open
+  // case whose due date was provisional, each as a recorded event. Returns what changed.
+  Result<nlohmann::json> reloadCalendar(std::shared_ptr<const WorkCalendar> calendar);
+
+  struct Stats {
+    size_t cached_cases = 0, idempotency_slots = 0;
   };
-  struct IdemSlot {
-    bool done = false;
-    std::optional<Result<std::string>> result;
-    std::vector<Reply> waiters;
+  Stats stats() const;
+
+ private:
+  struct Entry;
+  struct IdemSlot;
+  struct Located {
+    const Region* region;
+    const Item* item;
   };
 
-  Result<std::shared_ptr<Entry>> entry(const std::string& case_no);
-  void putEntry(const std::string& case_no, std::shared_ptr<Entry> e);
-  Result<std::string> nextCaseNo(const Region& r, Date day);
-  // True when the caller should go on; false when the key was already answered or is in flight.
-  bool beginIdempotent(const std::string& key, const Reply& reply);
-  void finishIdempotent(const std::string& key, const Result<std::string>& r);
-  Result<std::pair<const Region*, const Item*>> itemOf(const CaseState& c) const;
-  // The committed case, if it belongs to this ID number; 404 otherwise.
-  Result<std::shared_ptr<const CaseState>> ownedCase(const std::string& case_no,
-                                                     const std::string& id_no);
-  Result<nlohmann::json> view(const CaseState& c) const;
-  // The answer to an action: the case without its full log, plus the event just added.
-  Result<std::string> actionBody(const CaseState& c) const;
+  // The cached entry of a case, loaded on first use; 404 when there is no such case.
+  Result<std::shared_ptr<Entry>> entryFor(const std::string& case_no);
+  // The committed state for a read, from the cache or the store (a read never fills the cache).
+  Result<std::shared_ptr<const CaseState>> committed(const std::string& case_no);
+  void evictIfFull(size_t shard);
+  void runAction(std::shared_ptr<Entry> e, const std::string& case_no, const Actor& actor,
+                 const Action& action, const RequestMeta& meta, Reply reply);
+  void finish(const std::shared_ptr<Entry>& e);  // lets the next queued action of the case run
+  // Submission idempotency (no case exists yet to serialise on).
+  bool beginSubmitKey(const std::string& scope, const std::string& hash, const Reply& reply);
+  void finishSubmitKey(const std::string& scope, const std::string& hash,
+                       const Result<std::string>& r);
+  Result<Located> itemOf(const CaseState& c) const;
+  Result<DeadlineView> deadline(const CaseState& c, const WorkCalendar& cal) const;
+  Result<std::string> actionBody(const CaseState& c, const WorkCalendar& cal) const;
+  void recordRead(const std::string& staff, const std::string& case_no, const char* what);
 
   std::shared_ptr<const Catalog> catalog_;
-  const WorkCalendar& calendar_;
+  mutable std::mutex calendar_mu_;
+  std::shared_ptr<const WorkCalendar> calendar_;
   Store& store_;
   Committer& committer_;
   Clock clock_;
+  Options options_;
+  Executor executor_;
 
   static constexpr size_t kShards = 16;
-  static constexpr size_t kShardCap = 8192;
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::string, std::shared_ptr<Entry>> map;
   };
   std::array<Shard, kShards> shards_;
-  std::mutex seq_mu_;
-  std::unordered_map<std::string, int> sequences_;
-  std::mutex idem_mu_;
+  std::atomic<uint64_t> tick_{0};
+  mutable std::mutex idem_mu_;
   std::unordered_map<std::string, std::shared_ptr<IdemSlot>> idem_;
 };
 

@@ -35,6 +35,11 @@ std::string randomString(size_t n, std::string_view alphabet) {
   return out;
 }
 
+bool constantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 std::string randomHex(size_t bytes) {
   ensureInit();
   std::vector<unsigned char> raw(bytes);

@@ -1,72 +1,165 @@
+// Case routes: submission, lists, the case view, actions, and the applicant's progress query.
+#include <climits>
+
 #include "cases/case_json.hpp"
-#include "catalog/guide.hpp"
+#include "common/hash.hpp"
+#include "common/money.hpp"
+#include "common/text.hpp"
 #include "http/api.hpp"
 #include "http/json_io.hpp"
+#include "http/rate_limit.hpp"
 
 namespace jingban {
 
 using nlohmann::json;
 
+namespace {
+
+constexpr size_t kMaxName = 50;      // applicant name, characters
+constexpr size_t kMaxComment = 500;  // reasons, remarks, rating comments
+constexpr size_t kMaxShort = 64;     // ids, steps, periods, ratings
+
+Result<void> capped(const std::string& v, size_t max, const char* label) {
+  if (utf8Length(v) > max)
+    return fail(ErrorCode::kBadRequest, "too_long",
+                std::string(label) + "过长（最多 " + std::to_string(max) + " 个字）");
+  return {};
+}
+
+// A plausible phone number: 7–20 characters of digits, '-', '+', spaces and parentheses.
+bool plausiblePhone(const std::string& p) {
+  if (p.size() < 7 || p.size() > 20) return false;
+  for (char c : p)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '+' && c != ' ' &&
+        c != '(' && c != ')')
+      return false;
+  return true;
+}
+
+// The request as it identifies a retry: the parsed body in canonical form (keys sorted).
+RequestMeta metaOf(const HttpRequest& req, const json& body) {
+  return RequestMeta{req.idempotency_key, sha256Hex(body.dump())};
+}
+
+// Answers a CaseService reply, naming the staff member for the request log.
+CaseService::Reply replyAs(Responder res, int status, std::string actor) {
+  return [res, status, actor](Result<std::string> out) {
+    HttpResponse r =
+        out ? HttpResponse{status, kJsonType, std::move(*out)} : errorResponse(out.error());
+    r.actor = actor;
+    res(std::move(r));
+  };
+}
+
+Result<void> limit(ApiDeps& d, RateKind kind, const HttpRequest& req, std::string_view account) {
+  if (!d.limits) return {};
+  return d.limits->check(kind, req.remote_address, account);
+}
+
+Result<Submission> submission(const json& b, const std::optional<Actor>& staff, const Item* item) {
+  if (!b.contains("applicant") || !b["applicant"].is_object())
+    return std::unexpected(badRequest("缺少 applicant 对象（kind、id_no、name）"));
+  const json& a = b["applicant"];
+  Submission s;
+  auto kind = str(a, "kind", true), id = str(a, "id_no", true), name = str(a, "name", true),
+       phone = str(a, "phone", false), channel = str(b, "channel", false);
+  for (auto* f : {&kind, &id, &name, &phone, &channel})
+    if (!*f) return std::unexpected(f->error());
+  if (*kind != "unit" && *kind != "person" && *kind != "institution")
+    return std::unexpected(badRequest("applicant.kind 须为 unit / person / institution"));
+  if (auto r = capped(*name, kMaxName, "申请人名称"); !r) return std::unexpected(r.error());
+  if (auto r = capped(*id, kMaxShort, "证件号码"); !r) return std::unexpected(r.error());
+  if (!phone->empty() && !plausiblePhone(*phone))
+    return std::unexpected(badRequest("联系电话格式不正确（7 至 20 位数字）"));
+  s.applicant = {*kind, *id, *name, *phone};
+  s.channel = channel->empty() ? (staff ? "窗口" : "网上") : *channel;
+  if (auto r = capped(s.channel, kMaxShort, "办理渠道"); !r) return std::unexpected(r.error());
+  if (item &&
+      std::find(item->channels.begin(), item->channels.end(), s.channel) == item->channels.end()) {
+    std::string list;
+    for (const auto& c : item->channels) list += (list.empty() ? "" : "、") + c;
+    return fail(ErrorCode::kUnprocessable, "channel_not_offered",
+                "“" + item->name + "”不能通过“" + s.channel + "”办理，可用渠道：" + list);
+  }
+  if (!staff && s.channel == "窗口")
+    return fail(ErrorCode::kUnauthorized, "unauthorized", "窗口申请须由登录的经办人员录入");
+  if (b.contains("conditions")) {
+    if (!b["conditions"].is_array()) return std::unexpected(badRequest("conditions 须为列表"));
+    if (b["conditions"].size() > 64) return std::unexpected(badRequest("conditions 过多"));
+    for (const auto& c : b["conditions"]) {
+      if (!c.is_string() || c.get_ref<const std::string&>().size() > kMaxShort)
+        return std::unexpected(badRequest("conditions 须为情形 id 字符串列表"));
+      s.conditions.insert(c.get<std::string>());
+    }
+  }
+  auto m = materials(b);
+  if (!m) return std::unexpected(m.error());
+  s.materials = *m;
+  if (b.contains("form") && !b["form"].is_null()) {
+    if (!b["form"].is_object()) return std::unexpected(badRequest("form 须为对象"));
+    s.form = b["form"];
+  }
+  return s;
+}
+
+Result<Action> actionOf(const std::string& name, const json& b) {
+  Action a;
+  a.name = name;
+  auto comment = str(b, "comment", false), target = str(b, "target_step", false),
+       period = str(b, "period", false), rating = str(b, "rating", false);
+  for (auto* f : {&comment, &target, &period, &rating})
+    if (!*f) return std::unexpected(f->error());
+  if (auto r = capped(*comment, kMaxComment, "说明（comment）"); !r)
+    return std::unexpected(r.error());
+  for (auto* f : {&target, &period, &rating})
+    if (auto r = capped(**f, kMaxShort, "参数"); !r) return std::unexpected(r.error());
+  a.comment = *comment;
+  a.target_step = *target;
+  a.period = *period;
+  a.rating = *rating;
+  auto m = materials(b);
+  if (!m) return std::unexpected(m.error());
+  a.materials = *m;
+  if (b.contains("amount_fen")) {
+    const json& v = b["amount_fen"];
+    if (!v.is_number_integer())
+      return std::unexpected(badRequest("amount_fen 须为整数（单位：分）"));
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+      return std::unexpected(Money::amount(INT64_MAX).error());
+    auto amount = Money::amount(v.get<int64_t>());
+    if (!amount) return std::unexpected(amount.error());
+    a.amount_fen = amount->fen();
+  }
+  return a;
+}
+
+}  // namespace
+
 void addCaseRoutes(Router& R, ApiDeps& d) {
   R.add("POST", "/api/v1/cases", [&d](HttpRequest&& req, const Params&, Responder res) {
-    auto body = parseBody(req);
-    if (!body) return res(errorResponse(body.error()));
-    const json& b = *body;
     std::optional<Actor> staff;
     if (!req.authorization.empty()) {
       auto a = d.auth.authenticate(req.authorization);
       if (!a) return res(errorResponse(a.error()));
       staff = *a;
+    } else if (auto l = limit(d, RateKind::kSubmit, req, {}); !l) {
+      return res(errorResponse(l.error()));
     }
+    auto body = parseBody(req);
+    if (!body) return res(errorResponse(body.error()));
+    const json& b = *body;
     auto region = str(b, "region", true);
     auto code = str(b, "item_code", true);
-    auto channel = str(b, "channel", false);
     if (!region) return res(errorResponse(region.error()));
     if (!code) return res(errorResponse(code.error()));
-    if (!channel) return res(errorResponse(channel.error()));
-    if (!b.contains("applicant") || !b["applicant"].is_object())
-      return res(errorResponse(badRequest("缺少 applicant 对象（kind、id_no、name）")));
-    const json& a = b["applicant"];
-    Submission s;
-    auto kind = str(a, "kind", true), id = str(a, "id_no", true), name = str(a, "name", true),
-         phone = str(a, "phone", false);
-    for (auto* f : {&kind, &id, &name, &phone})
-      if (!*f) return res(errorResponse(f->error()));
-    if (*kind != "unit" && *kind != "person" && *kind != "institution")
-      return res(errorResponse(badRequest("applicant.kind 须为 unit / person / institution")));
-    s.applicant = {*kind, *id, *name, *phone};
     if (staff && staff->region != *region)
       return res(errorResponse({ErrorCode::kForbidden, "wrong_region", "不能为其他地区受理申请"}));
-    s.channel = channel->empty() ? (staff ? "窗口" : "网上") : *channel;
     const Region* r = d.cases.catalog().region(*region);
     const Item* item = r ? r->item(*code) : nullptr;
-    if (item && std::find(item->channels.begin(), item->channels.end(), s.channel) ==
-                    item->channels.end()) {
-      std::string list;
-      for (const auto& c : item->channels) list += (list.empty() ? "" : "、") + c;
-      return res(errorResponse(
-          {ErrorCode::kUnprocessable, "channel_not_offered",
-           "“" + item->name + "”不能通过“" + s.channel + "”办理，可用渠道：" + list}));
-    }
-    if (!staff && s.channel == "窗口")
-      return res(errorResponse(
-          {ErrorCode::kUnauthorized, "unauthorized", "窗口申请须由登录的经办人员录入"}));
-    if (b.contains("conditions")) {
-      if (!b["conditions"].is_array()) return res(errorResponse(badRequest("conditions 须为列表")));
-      for (const auto& c : b["conditions"]) {
-        if (!c.is_string())
-          return res(errorResponse(badRequest("conditions 须为情形 id 字符串列表")));
-        s.conditions.insert(c.get<std::string>());
-      }
-    }
-    auto m = materials(b);
-    if (!m) return res(errorResponse(m.error()));
-    s.materials = *m;
-    if (b.contains("form")) {
-      if (!b["form"].is_object()) return res(errorResponse(badRequest("form 须为对象")));
-      s.form = b["form"];
-    }
-    d.cases.submit(*region, *code, std::move(s), req.idempotency_key, caseReply(res, 201));
+    auto s = submission(b, staff, item);
+    if (!s) return res(errorResponse(s.error()));
+    d.cases.submit(*region, *code, std::move(*s), staff ? &*staff : nullptr, metaOf(req, b),
+                   replyAs(res, 201, staff ? staff->username : ""));
   });
 
   R.add("GET", "/api/v1/cases", [&d](HttpRequest&& req, const Params&, Responder res) {
@@ -79,78 +172,81 @@ void addCaseRoutes(Router& R, ApiDeps& d) {
     q.filter.step = req.query["step"];
     q.filter.follow_up_open = req.query["follow_up"] == "open";
     if (!q.filter.status.empty() && !parseCaseStatus(q.filter.status))
-      return res(errorResponse(badRequest("status 取值无效：" + q.filter.status)));
+      return res(errorResponse(badRequest("status 取值无效")));
     if (!req.query["deadline"].empty()) {
       q.deadline = parseDeadlineStatus(req.query["deadline"]);
       if (!q.deadline)
         return res(errorResponse(badRequest("deadline 须为 on_time / due_soon / overdue")));
     }
-    try {
-      if (!req.query["limit"].empty()) q.filter.limit = std::stoi(req.query["limit"]);
-      if (!req.query["offset"].empty())
-        q.filter.offset = std::max(0, std::stoi(req.query["offset"]));
-    } catch (const std::exception&) {
-      return res(errorResponse(badRequest("limit / offset 须为整数")));
+    if (!req.query["limit"].empty()) {
+      auto n = parseStrictInt(req.query["limit"], 1, 500, "limit");
+      if (!n) return res(errorResponse(n.error()));
+      q.filter.limit = static_cast<int>(*n);
+    }
+    if (!req.query["offset"].empty()) {
+      auto n = parseStrictInt(req.query["offset"], 0, 10'000'000, "offset");
+      if (!n) return res(errorResponse(n.error()));
+      q.filter.offset = static_cast<int>(*n);
     }
     auto out = d.cases.list(q, *staff);
-    res(out ? ok(*out) : errorResponse(out.error()));
+    HttpResponse r = out ? ok(*out) : errorResponse(out.error());
+    r.actor = staff->username;
+    res(std::move(r));
   });
 
   R.add("GET", "/api/v1/cases/{case_no}", [&d](HttpRequest&& req, const Params& p, Responder res) {
     auto staff = d.auth.authenticate(req.authorization);
     if (!staff) return res(errorResponse(staff.error()));
     auto out = d.cases.get(p.at("case_no"), *staff);
-    res(out ? ok(*out) : errorResponse(out.error()));
+    HttpResponse r = out ? ok(*out) : errorResponse(out.error());
+    r.actor = staff->username;
+    res(std::move(r));
   });
 
-  R.add("POST", "/api/v1/cases/{case_no}/{action}",
-        [&d](HttpRequest&& req, const Params& p, Responder res) {
-          const std::string& name = p.at("action");
-          if (!actionNames().count(name))
-            return res(
-                errorResponse({ErrorCode::kNotFound, "unknown_action", "未知的办理动作：" + name}));
-          auto body = parseBody(req);
-          if (!body) return res(errorResponse(body.error()));
-          const json& b = *body;
-          Action a;
-          a.name = name;
-          auto comment = str(b, "comment", false), target = str(b, "target_step", false),
-               period = str(b, "period", false), rating = str(b, "rating", false),
-               id_no = str(b, "id_no", false);
-          for (auto* f : {&comment, &target, &period, &rating, &id_no})
-            if (!*f) return res(errorResponse(f->error()));
-          a.comment = *comment;
-          a.target_step = *target;
-          a.period = *period;
-          a.rating = *rating;
-          auto m = materials(b);
-          if (!m) return res(errorResponse(m.error()));
-          a.materials = *m;
-          if (b.contains("amount_fen")) {
-            if (!b["amount_fen"].is_number_integer())
-              return res(errorResponse(badRequest("amount_fen 须为整数（单位：分）")));
-            a.amount_fen = b["amount_fen"].get<int64_t>();
-          }
-          Result<Actor> actor = std::unexpected(Error{});
-          if (!req.authorization.empty()) {
-            actor = d.auth.authenticate(req.authorization);
-          } else if (name == "supplement" || name == "withdraw" || name == "rate") {
-            if (id_no->empty())
-              return res(errorResponse({ErrorCode::kUnauthorized, "unauthorized",
-                                        "申请人办理须提供 id_no（证件号码）"}));
-            actor = d.cases.applicantActor(p.at("case_no"), *id_no);
-          } else {
-            actor = std::unexpected(Error{ErrorCode::kUnauthorized, "unauthorized", "请先登录"});
-          }
-          if (!actor) return res(errorResponse(actor.error()));
-          d.cases.act(p.at("case_no"), *actor, a, req.idempotency_key, caseReply(res, 200));
-        });
+  R.add(
+      "POST", "/api/v1/cases/{case_no}/{action}",
+      [&d](HttpRequest&& req, const Params& p, Responder res) {
+        const std::string& name = p.at("action");
+        const std::string& case_no = p.at("case_no");
+        if (!actionNames().count(name))
+          return res(errorResponse({ErrorCode::kNotFound, "unknown_action", "未知的办理动作"}));
+        bool applicant = req.authorization.empty();
+        if (applicant && name != "supplement" && name != "withdraw" && name != "rate")
+          return res(errorResponse({ErrorCode::kUnauthorized, "unauthorized", "请先登录"}));
+        if (applicant)
+          if (auto l = limit(d, RateKind::kApplicant, req, case_no); !l)
+            return res(errorResponse(l.error()));
+        auto body = parseBody(req);
+        if (!body) return res(errorResponse(body.error()));
+        const json& b = *body;
+        auto a = actionOf(name, b);
+        if (!a) return res(errorResponse(a.error()));
+        Result<Actor> actor = std::unexpected(Error{});
+        if (!applicant) {
+          actor = d.auth.authenticate(req.authorization);
+        } else {
+          auto id_no = str(b, "id_no", false), code = str(b, "query_code", false);
+          if (!id_no) return res(errorResponse(id_no.error()));
+          if (!code) return res(errorResponse(code.error()));
+          if (id_no->empty() || code->empty())
+            return res(errorResponse({ErrorCode::kUnauthorized, "unauthorized",
+                                      "申请人办理须提供证件号码（id_no）和查询码（query_code）"}));
+          actor = d.cases.applicantActor(case_no, *id_no, *code);
+        }
+        if (!actor) return res(errorResponse(actor.error()));
+        d.cases.act(case_no, *actor, *a, metaOf(req, b),
+                    replyAs(res, 200, actor->applicant ? "" : actor->username));
+      });
 
   R.add("GET", "/api/v1/progress", [&d](HttpRequest&& req, const Params&, Responder res) {
     const std::string& no = req.query["case_no"];
     const std::string& id = req.query["id_no"];
-    if (no.empty() || id.empty()) return res(errorResponse(badRequest("请提供 case_no 和 id_no")));
-    auto out = d.cases.progress(no, id);
+    const std::string& code = req.query["query_code"];
+    if (no.empty() || id.empty() || code.empty())
+      return res(errorResponse(
+          badRequest("请提供办件编号（case_no）、证件号码（id_no）和查询码（query_code）")));
+    if (auto l = limit(d, RateKind::kProgress, req, no); !l) return res(errorResponse(l.error()));
+    auto out = d.cases.progress(no, id, code);
     res(out ? ok(*out) : errorResponse(out.error()));
   });
 }

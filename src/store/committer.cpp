@@ -1,21 +1,9 @@
 #include "store/committer.hpp"
 
-#include <algorithm>
-#include <tuple>
+#include <chrono>
+#include <exception>
 
 namespace jingban {
-
-Mutation makeMutation(std::shared_ptr<const CaseState> state,
-                      std::shared_ptr<const CaseState> previous, std::vector<Event> new_events) {
-  Mutation m;
-  if (!previous) m.fixed = storageFixed(*state).dump();
-  m.body = storageState(*state).dump();
-  m.state = std::move(state);
-  m.previous_version = previous ? previous->version() : 0;
-  m.previous = std::move(previous);
-  m.new_events = std::move(new_events);
-  return m;
-}
 
 Committer::Committer(Store& store, size_t max_batch)
     : store_(store), max_batch_(max_batch), thread_([this] { run(); }) {}
@@ -36,10 +24,15 @@ void Committer::setExecutor(Executor e) {
   executor_ = std::move(e);
 }
 
-void Committer::submit(Mutation m, Done done) {
+void Committer::setObserver(std::function<void(size_t, double)> f) {
+  std::lock_guard lk(mu_);
+  observer_ = std::move(f);
+}
+
+void Committer::submit(UnitOfWork work, Done done) {
   {
     std::lock_guard lk(mu_);
-    queue_.push_back(std::move(m));
+    queue_.push_back(std::move(work));
     dones_.push_back(std::move(done));
   }
   cv_.notify_one();
@@ -47,14 +40,28 @@ void Committer::submit(Mutation m, Done done) {
 
 Committer::Stats Committer::stats() const {
   std::lock_guard lk(mu_);
-  return stats_;
+  Stats s = stats_;
+  s.queued = queue_.size();
+  return s;
 }
+
+namespace {
+// A completion must never take the process down: an exception escaping it is a bug, answered as
+// such by the HTTP barrier where it can be; here it is contained.
+void runDone(const Committer::Done& d, Result<void> r) {
+  try {
+    d(std::move(r));
+  } catch (const std::exception&) {
+  }
+}
+}  // namespace
 
 void Committer::run() {
   for (;;) {
-    std::vector<Mutation> batch;
+    std::vector<UnitOfWork> batch;
     std::vector<Done> dones;
     Executor executor;
+    std::function<void(size_t, double)> observer;
     {
       std::unique_lock lk(mu_);
       cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
@@ -72,41 +79,40 @@ void Committer::run() {
         dones_.erase(dones_.begin(), dones_.begin() + n);
       }
       executor = executor_;
-      stats_.batches++;
-      stats_.mutations += batch.size();
+      observer = observer_;
     }
     std::vector<Result<void>> results;
-    results.reserve(batch.size());
-    auto r = store_.commit(batch);
-    if (r || batch.size() == 1) {
-      results.assign(batch.size(), r);
-    } else {
-      // One bad mutation must not fail its neighbours: retry each on its own, in order.
-      for (auto& m : batch) {
-        std::vector<Mutation> one;
-        one.push_back(std::move(m));
-        results.push_back(store_.commit(one));
-      }
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      store_.runBatch(batch, results);
+    } catch (const std::exception& e) {
+      results.assign(batch.size(), fail(ErrorCode::kInternal, "internal",
+                                        std::string("提交事务时发生内部错误：") + e.what()));
     }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (results.size() != batch.size())
+      results.resize(batch.size(), fail(ErrorCode::kInternal, "internal", "提交结果缺失"));
+    {
+      std::lock_guard lk(mu_);
+      stats_.batches++;
+      stats_.units += batch.size();
+      stats_.commit_seconds += seconds;
+      size_t failed = 0;
+      for (const auto& r : results) failed += r ? 0 : 1;
+      stats_.failed_units += failed;
+      if (failed == batch.size()) stats_.failed_batches++;
+    }
+    if (observer) observer(batch.size(), seconds);
+    batch.clear();  // free the units' captures here, not on an I/O thread
     if (!executor) {
-      for (size_t i = 0; i < dones.size(); ++i) dones[i](results[i]);
+      for (size_t i = 0; i < dones.size(); ++i) runDone(dones[i], std::move(results[i]));
       continue;
     }
-    // Completions (and freeing the batch) happen off this thread, in a few chunks rather than one
-    // hand-off per request: every hand-off to another thread costs a wake-up.
-    constexpr size_t kChunks = 2;
-    auto shared = std::make_shared<
-        std::tuple<std::vector<Mutation>, std::vector<Done>, std::vector<Result<void>>>>(
-        std::move(batch), std::move(dones), std::move(results));
-    size_t n = std::get<1>(*shared).size();
-    size_t per = (n + kChunks - 1) / kChunks;
-    for (size_t from = 0; from < n; from += per) {
-      size_t to = std::min(n, from + per);
-      executor([shared, from, to] {
-        auto& [b, ds, rs] = *shared;
-        for (size_t i = from; i < to; ++i) ds[i](rs[i]);
-      });
-    }
+    // One hand-off per batch: the completions run in commit order on one I/O thread, so the
+    // replies of one case's successive versions can never overtake each other.
+    executor([dones = std::move(dones), results = std::move(results)]() mutable {
+      for (size_t i = 0; i < dones.size(); ++i) runDone(dones[i], std::move(results[i]));
+    });
   }
 }
 

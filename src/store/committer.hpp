@@ -1,8 +1,10 @@
-// Group commit: requests from many threads queue their mutations; one thread commits everything
-// queued so far in a single durable transaction and then answers each request. Durability is not
-// weakened (synchronous=FULL, one fsync per batch); throughput grows with concurrency.
+// Group commit: requests from many threads queue their units of work; one thread runs everything
+// queued so far in a single durable transaction (each unit in its own savepoint) and then answers
+// each request. Durability is not weakened (synchronous=FULL, one fsync per batch); throughput
+// grows with concurrency.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -16,8 +18,9 @@ namespace jingban {
 class Committer {
  public:
   using Done = std::function<void(Result<void>)>;
-  // Runs a completion somewhere other than the commit thread (the HTTP I/O threads), so that the
-  // commit thread does SQL and fsync only. Without one, completions run inline.
+  // Runs completions somewhere other than the commit thread (the HTTP I/O threads), so that the
+  // commit thread does SQL and fsync only. Without one, completions run inline. All completions
+  // of one batch run in order, in one task.
   using Executor = std::function<void(std::function<void()>)>;
 
   explicit Committer(Store& store, size_t max_batch = 512);
@@ -25,12 +28,16 @@ class Committer {
   // Commits what is queued, runs its completions, and ends the commit thread.
   void stop();
   void setExecutor(Executor e);
-  void submit(Mutation m, Done done);
+  void submit(UnitOfWork work, Done done);
 
   struct Stats {
-    uint64_t batches = 0, mutations = 0;
+    uint64_t batches = 0, units = 0, failed_units = 0, failed_batches = 0;
+    double commit_seconds = 0;  // total time in runBatch (SQL + fsync)
+    size_t queued = 0;
   };
   Stats stats() const;
+  // Called after every batch with its size and its duration in seconds (metrics).
+  void setObserver(std::function<void(size_t units, double seconds)> f);
 
  private:
   void run();
@@ -38,9 +45,10 @@ class Committer {
   size_t max_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Mutation> queue_;
+  std::vector<UnitOfWork> queue_;
   std::vector<Done> dones_;
   Executor executor_;
+  std::function<void(size_t, double)> observer_;
   bool stopping_ = false;
   Stats stats_;
   std::thread thread_;

@@ -1,7 +1,13 @@
-// The storage interface. The core (cases/, auth/) speaks only to this; each engine lives in
-// store/<engine>/ (SQLite now, PostgreSQL next) and passes the same tests.
+// The storage interface of cases. The core (cases/) speaks only to this; each engine lives in
+// store/<engine>/ (SQLite now, PostgreSQL next) and passes the same conformance tests
+// (tests/unit/store_conformance_test.cpp).
+//
+// Writes are units of work: a function given a Tx, whose reads and writes commit together or not
+// at all. The Committer batches many units into one durable transaction (one fsync), each unit in
+// its own savepoint, so a unit that fails rolls back alone.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,23 +24,45 @@ struct RegisterChange {
   nlohmann::json payload;  // what the register module applies
 };
 
-// One case change: the new projection plus the events it adds, committed together with an
-// idempotency record and a register change where there is one.
-struct Mutation {
-  std::shared_ptr<const CaseState> state;     // the new projection
-  std::shared_ptr<const CaseState> previous;  // the projection it replaces (null for a new case)
-  std::string fixed;      // storageFixed(*state).dump() for a new case, made off the commit thread
-  std::string body;       // storageState(*state).dump(), likewise
+// The stored form of a case row: the projection's indexed columns and its two JSON parts.
+struct CaseRow {
+  std::shared_ptr<const CaseState> state;
+  std::string fixed;      // storageFixed(state).dump(): written once, at 申请
+  std::string body;       // storageState(state).dump(): rewritten at every action
   std::string step_name;  // the flow step the case now waits at (for lists by step)
-  int previous_version = 0;  // 0 for a new case; the row must still be at this version
-  std::vector<Event> new_events;
-  std::optional<RegisterChange> register_change;
-  std::optional<std::pair<std::string, std::string>> idempotency;  // key → response body
+  bool due_provisional = false;
 };
 
-// Builds a mutation, serialising the row body on the calling thread.
-Mutation makeMutation(std::shared_ptr<const CaseState> state,
-                      std::shared_ptr<const CaseState> previous, std::vector<Event> new_events);
+struct IdempotencyRecord {
+  std::string scope;         // caller | route | case | key
+  std::string request_hash;  // SHA-256 of the canonical request body
+  std::string case_no;
+  std::string response;  // the body answered the first time
+  int64_t created_at = 0;
+};
+
+// The transaction a unit of work runs in. Every failure is a value; a failing unit is rolled back
+// to its savepoint by the committer.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  // The next value of a named counter (1, 2, 3 …), allocated inside this transaction.
+  virtual Result<int64_t> nextSequence(const std::string& name) = 0;
+  virtual Result<void> insertCase(const CaseRow& row) = 0;
+  // Fails with kConflict "version_conflict" when the row is no longer at `previous_version`.
+  virtual Result<void> updateCase(const CaseRow& row, int previous_version,
+                                  bool indexed_columns_changed) = 0;
+  // Events carry their chained hash (workflow/event_chain.hpp).
+  virtual Result<void> appendEvents(const std::string& case_no,
+                                    const std::vector<Event>& events) = 0;
+  virtual Result<void> putIdempotency(const IdempotencyRecord& r) = 0;
+  virtual Result<void> journal(const std::string& case_no, const RegisterChange& c) = 0;
+  // Who read whose case (staff reads are recorded).
+  virtual Result<void> recordRead(int64_t at, const std::string& staff, const std::string& case_no,
+                                  const std::string& what) = 0;
+};
+
+using UnitOfWork = std::function<Result<void>(Tx&)>;
 
 struct CaseFilter {
   std::string region, item_code, status, step;
@@ -42,20 +70,22 @@ struct CaseFilter {
   std::optional<Date> due_until;   // due_on <= this
   bool open_only = false;
   bool follow_up_open = false;
+  bool provisional_only = false;
   int limit = 100, offset = 0;
 };
 
 class Store {
  public:
   virtual ~Store() = default;
-  // All mutations in one durable transaction, or none. A version mismatch fails the batch.
-  virtual Result<void> commit(const std::vector<Mutation>& batch) = 0;
+  // Runs `units` in one durable transaction, each in its own savepoint; results[i] is unit i's
+  // outcome. When the transaction itself cannot commit, every unit fails (nothing acknowledged).
+  virtual void runBatch(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) = 0;
   virtual Result<std::optional<CaseState>> loadCase(const std::string& case_no) = 0;
   virtual Result<std::vector<CaseState>> listCases(const CaseFilter& f) = 0;  // without events
-  virtual Result<std::optional<std::string>> idempotentResponse(const std::string& key) = 0;
-  // The highest sequence used in case numbers starting with `prefix`.
-  virtual Result<int> lastSequence(const std::string& prefix) = 0;
+  virtual Result<std::optional<IdempotencyRecord>> idempotency(const std::string& scope) = 0;
   virtual Result<int> registerChangeCount(const std::string& case_no) = 0;
+  // Counts of open cases by region (for metrics).
+  virtual Result<int64_t> countCases(const CaseFilter& f) = 0;
 };
 
 }  // namespace jingban

@@ -59,6 +59,7 @@ nlohmann::json storageFixed(const CaseState& c) {
           {"item_code", c.item_code},
           {"item_name", c.item_name},
           {"channel", c.channel},
+          {"query_code", c.query_code},
           {"applicant",
            {{"kind", c.applicant.kind},
             {"id_no", c.applicant.id_no},
@@ -79,6 +80,7 @@ nlohmann::json storageState(const CaseState& c) {
           {"step", c.step},
           {"accepted_on", optDate(c.accepted_on)},
           {"due_on", optDate(c.due_on)},
+          {"due_provisional", c.due_provisional},
           {"closed_on", optDate(c.closed_on)},
           {"paused_since", optDate(c.paused_since)},
           {"pause_period", c.pause_period},
@@ -105,6 +107,7 @@ CaseState fromStorage(const nlohmann::json& j) {
   c.item_code = j.at("item_code");
   c.item_name = j.at("item_name");
   c.channel = j.at("channel");
+  c.query_code = j.value("query_code", "");
   const auto& a = j.at("applicant");
   c.applicant = {a.at("kind"), a.at("id_no"), a.at("name"), a.at("phone")};
   c.conditions = j.at("conditions").get<std::set<std::string>>();
@@ -115,6 +118,7 @@ CaseState fromStorage(const nlohmann::json& j) {
   c.submitted_at.unix_seconds = j.at("submitted_at");
   c.accepted_on = readDate(j.at("accepted_on"));
   c.due_on = readDate(j.at("due_on"));
+  c.due_provisional = j.value("due_provisional", false);
   c.closed_on = readDate(j.at("closed_on"));
   c.paused_since = readDate(j.at("paused_since"));
   c.pause_period = j.at("pause_period");

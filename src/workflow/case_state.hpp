@@ -44,8 +44,13 @@ struct Applicant {
   std::string phone;
 };
 
+// The alphabet of query codes (查询码): no 0/O, 1/I, which people misread on a receipt.
+inline constexpr std::string_view kQueryCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+inline constexpr size_t kQueryCodeLength = 8;
+
 struct CaseState {
   std::string case_no, region, item_code, item_name, channel;
+  std::string query_code;  // 查询码: printed on the receipt; progress and applicant actions need it
   Applicant applicant;
   std::set<std::string> conditions;
   nlohmann::json form = nlohmann::json::object();
@@ -54,6 +59,7 @@ struct CaseState {
   int step = 0;  // index into the item's flow: 0 = 受理
   Instant submitted_at;
   std::optional<Date> accepted_on, due_on, closed_on;
+  bool due_provisional = false;  // due_on counted over a year whose holiday notice is not loaded
   std::optional<Date> paused_since;
   std::string pause_period;              // "supplement" (补正) or an uncounted period id
   int paused_days = 0;                   // working days already paused

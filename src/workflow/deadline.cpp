@@ -45,6 +45,7 @@ Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Dat
     due = *moved;
   }
   v.due = due;
+  v.provisional = c.due_provisional;
   Date at = isTerminal(c.status) && c.closed_on ? *c.closed_on : today;
   if (at > due) {
     v.status = DeadlineStatus::kOverdue;

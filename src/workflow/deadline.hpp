@@ -17,7 +17,8 @@ Result<Date> computeDue(const Item& item, const std::set<std::string>& conds, Da
 
 struct DeadlineView {
   DeadlineStatus status = DeadlineStatus::kNotStarted;
-  std::optional<Date> due;  // including a pause that is still running, as of `today`
+  std::optional<Date> due;   // including a pause that is still running, as of `today`
+  bool provisional = false;  // counted over a year whose holiday notice is not loaded yet
 };
 // On time; due within 1 working day (today is the due day or the working day before it); overdue.
 // A closed case keeps the status it closed with.

@@ -1,5 +1,6 @@
 #include "workflow/workflow.hpp"
 
+#include "common/money.hpp"
 #include "workflow/deadline.hpp"
 
 namespace jingban {
@@ -98,6 +99,27 @@ MaterialStatus merged(const MaterialStatus& base, const MaterialStatus& update) 
   return m;
 }
 
+// 四眼原则: whoever decided (approved, rejected, sent back or returned) at a review step held by
+// one role may not decide at a review step held by another role of the same case (初审 vs 复审),
+// whatever the outcome and even after a send-back. Consecutive steps of the same role (核对数据 →
+// 结算 → 推送) are one hand's work.
+Result<void> fourEyes(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                      const FlowStep& here) {
+  static const std::set<std::string> kDecisions{"approve", "reject", "send_back", "return"};
+  for (const auto& e : c.events) {
+    if (e.actor != actor.username || !kDecisions.count(e.action)) continue;
+    for (const auto& f : ctx.item.flow) {
+      if (f.step != e.step || f.kind != StepKind::kReview) continue;
+      if (f.role != here.role)
+        return fail(ErrorCode::kForbidden, "four_eyes",
+                    "同一办件的“" + f.step + "”已由您办理，“" + here.step +
+                        "”须由另一名工作人员办理（初审、复审不得为同一人）");
+      break;
+    }
+  }
+  return {};
+}
+
 Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
                          const Action& a) {
   if (c.status != CaseStatus::kSubmitted)
@@ -144,6 +166,9 @@ Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseStat
   }
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
+  if (!before) {
+    if (auto r = fourEyes(ctx, c, actor, s); !r) return std::unexpected(r.error());
+  }
   if (auto r = checkStatuses(ctx.item, a.materials); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.materials = merged(c.materials, a.materials);
@@ -157,7 +182,8 @@ Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseStat
     n.paused_since = ctx.now.date();
     n.pause_period = "supplement";
   }
-  return withEvent(ctx, std::move(n), actor, a, s.step, {{"notice", noticeJson(missing)}});
+  return withEvent(ctx, std::move(n), actor, a, s.step,
+                   {{"notice", noticeJson(missing)}, {"materials", a.materials}});
 }
 
 Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
@@ -200,14 +226,7 @@ Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const 
     return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
-  // 四眼原则: whoever approved a step held by another review role (初审 vs 复审) may not approve
-  // this one. Consecutive steps of the same role (核对数据 → 结算 → 推送) are one hand's work.
-  for (const auto& [idx, who] : c.approvals)
-    if (idx != c.step && who == actor.username &&
-        ctx.item.flow[static_cast<size_t>(idx)].role != s.role)
-      return fail(ErrorCode::kForbidden, "four_eyes",
-                  "同一办件的“" + ctx.item.flow[static_cast<size_t>(idx)].step + "”已由您办理，“" +
-                      s.step + "”须由另一名工作人员办理（初审、复审不得为同一人）");
+  if (auto r = fourEyes(ctx, c, actor, s); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.approvals[c.step] = actor.username;
   n.step = c.step + 1;
@@ -223,6 +242,9 @@ Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const
     return std::unexpected(conflict("wrong_step", "“" + s.step + "”环节不能退回"));
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
   if (auto r = requireReason(a, "退回"); !r) return std::unexpected(r.error());
+  if (s.kind == StepKind::kReview) {
+    if (auto r = fourEyes(ctx, c, actor, s); !r) return std::unexpected(r.error());
+  }
   int target = -1;
   for (int i = 1; i < c.step; ++i)
     if (ctx.item.flow[static_cast<size_t>(i)].step == a.target_step &&
@@ -245,6 +267,7 @@ Result<CaseState> reject(const WorkflowContext& ctx, const CaseState& c, const A
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
   if (auto r = requireReason(a, "审核不通过"); !r) return std::unexpected(r.error());
+  if (auto r = fourEyes(ctx, c, actor, s); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.status = CaseStatus::kRejected;
   n.closed_on = ctx.now.date();
@@ -256,11 +279,16 @@ Result<CaseState> pay(const WorkflowContext& ctx, const CaseState& c, const Acto
   if (auto r = requireStep(ctx, c, StepKind::kPay, "拨付"); !r) return std::unexpected(r.error());
   const FlowStep& s = current(ctx, c);
   if (auto r = requireStaffRole(ctx, actor, s.role); !r) return std::unexpected(r.error());
-  if (!a.amount_fen || *a.amount_fen < 0)
-    return fail(ErrorCode::kUnprocessable, "amount_required",
-                "拨付须填写金额（整数，单位：分，不得为负）");
+  if (!a.amount_fen)
+    return fail(ErrorCode::kUnprocessable, "amount_required", "拨付须填写金额（整数，单位：分）");
+  auto amount = Money::amount(*a.amount_fen);
+  if (!amount) return std::unexpected(amount.error());
+  auto before = Money::total(c.paid_fen, "paid_fen", Money::kMaxFen * 1000);
+  if (!before) return std::unexpected(before.error());
+  auto paid = before->plus(*amount);
+  if (!paid) return std::unexpected(paid.error());
   CaseState n = c;
-  n.paid_fen += *a.amount_fen;
+  n.paid_fen = paid->fen();
   n.step = c.step + 1;
   return withEvent(ctx, std::move(n), actor, a, s.step, {{"amount_fen", *a.amount_fen}});
 }
@@ -390,6 +418,7 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
   c.item_code = ctx.item.code;
   c.item_name = ctx.item.name;
   c.channel = s.channel;
+  c.query_code = s.query_code;
   c.applicant = s.applicant;
   c.conditions = s.conditions;
   c.form = s.form;
@@ -397,7 +426,8 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
   c.submitted_at = ctx.now;
   Actor applicant{"applicant", {}, ctx.region.id, true};
   Action a{.name = "submit"};
-  return withEvent(ctx, std::move(c), applicant, a, "申请", {{"channel", s.channel}});
+  return withEvent(ctx, std::move(c), applicant, a, "申请",
+                   {{"channel", s.channel}, {"materials", s.materials}});
 }
 
 Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,

@@ -38,6 +38,7 @@ struct WorkflowContext {
 
 struct Submission {
   std::string channel;
+  std::string query_code;  // random, from the caller (the workflow stays pure)
   Applicant applicant;
   std::set<std::string> conditions;
   nlohmann::json form = nlohmann::json::object();

@@ -1,9 +1,10 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <nlohmann/json.hpp>
-#include <unordered_map>
 
+#include "common/hash.hpp"
 #include "store/sqlite/db.hpp"
+#include "workflow/event_chain.hpp"
 
 namespace jingban {
 
@@ -17,6 +18,27 @@ CaseState rowToCase(const std::string& fixed, const std::string& body) {
   nlohmann::json j = nlohmann::json::parse(fixed);
   j.update(nlohmann::json::parse(body));
   return fromStorage(j);
+}
+
+Error unavailable() {
+  return Error{ErrorCode::kUnavailable, "storage_unavailable", "数据存储暂不可用，请稍后重试"};
+}
+
+// Appends the SQL of a filter's conditions and collects its arguments.
+void filterSql(const CaseFilter& f, std::string& sql, std::vector<std::string>& args) {
+  auto add = [&](const char* clause, const std::string& v) {
+    sql += clause;
+    args.push_back(v);
+  };
+  if (!f.region.empty()) add(" AND region=?", f.region);
+  if (!f.item_code.empty()) add(" AND item_code=?", f.item_code);
+  if (!f.status.empty()) add(" AND status=?", f.status);
+  if (!f.step.empty()) add(" AND step=?", f.step);
+  if (f.open_only) sql += " AND status IN ('submitted','supplement','in_progress')";
+  if (f.due_before) add(" AND due_on<?", f.due_before->str());
+  if (f.due_until) add(" AND due_on<=?", f.due_until->str());
+  if (f.follow_up_open) sql += " AND follow_up='open'";
+  if (f.provisional_only) sql += " AND due_provisional<>0";
 }
 
 }  // namespace
@@ -36,6 +58,118 @@ class SqliteStore::Reader {
   Conn* c_;
 };
 
+// The transaction a unit of work sees: the writer connection inside BEGIN IMMEDIATE … COMMIT.
+class SqliteStore::WriteTx : public Tx {
+ public:
+  explicit WriteTx(Conn& w) : w_(w) {}
+
+  Result<int64_t> nextSequence(const std::string& name) override {
+    Stmt q = w_.prepare(
+        "INSERT INTO sequences(name,value) VALUES(?,1) "
+        "ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value");
+    if (!q.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+    q.bind(1, name);
+    if (q.step() != SQLITE_ROW) return std::unexpected(dbError(w_.db, "分配编号"));
+    return q.integer(0);
+  }
+
+  Result<void> insertCase(const CaseRow& row) override {
+    const CaseState& c = *row.state;
+    Stmt ins = w_.prepare(
+        "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
+        "accepted_on,due_on,closed_on,follow_up,version,fixed,body,query_code,due_provisional) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+    ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
+    ins.bind(5, row.step_name).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
+    ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
+    ins.bind(12, static_cast<int64_t>(c.version())).bind(13, row.fixed).bind(14, row.body);
+    ins.bind(15, c.query_code).bind(16, static_cast<int64_t>(row.due_provisional ? 1 : 0));
+    if (ins.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "新建办件"));
+    return {};
+  }
+
+  Result<void> updateCase(const CaseRow& row, int previous_version, bool indexed) override {
+    const CaseState& c = *row.state;
+    if (!indexed) {
+      // No indexed column changes (an approval, a payment): leave the indexes alone. SQLite
+      // rewrites every index whose columns appear in SET, whether or not the value changed.
+      Stmt upd =
+          w_.prepare("UPDATE cases SET step=?,version=?,body=? WHERE case_no=? AND version=?");
+      if (!upd.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+      upd.bind(1, row.step_name).bind(2, static_cast<int64_t>(c.version())).bind(3, row.body);
+      upd.bind(4, c.case_no).bind(5, static_cast<int64_t>(previous_version));
+      if (upd.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "更新办件"));
+    } else {
+      Stmt upd = w_.prepare(
+          "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
+          "version=?,body=?,due_provisional=? WHERE case_no=? AND version=?");
+      if (!upd.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+      upd.bind(1, caseStatusName(c.status)).bind(2, row.step_name).bind(3, c.accepted_on);
+      upd.bind(4, c.due_on).bind(5, c.closed_on).bind(6, c.follow_up);
+      upd.bind(7, static_cast<int64_t>(c.version())).bind(8, row.body);
+      upd.bind(9, static_cast<int64_t>(row.due_provisional ? 1 : 0));
+      upd.bind(10, c.case_no).bind(11, static_cast<int64_t>(previous_version));
+      if (upd.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "更新办件"));
+    }
+    if (sqlite3_changes(w_.db) != 1)
+      return fail(ErrorCode::kConflict, "version_conflict",
+                  "办件 " + c.case_no + " 已被他人同时修改，请刷新后重试");
+    return {};
+  }
+
+  Result<void> appendEvents(const std::string& case_no, const std::vector<Event>& events) override {
+    for (const auto& e : events) {
+      Stmt ev = w_.prepare(
+          "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data,hash) "
+          "VALUES(?,?,?,?,?,?,?,?,?)");
+      if (!ev.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+      ev.bind(1, case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
+      ev.bind(4, e.actor).bind(5, e.action).bind(6, e.step).bind(7, e.comment);
+      ev.bind(8, e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      ev.bind(9, e.hash);
+      if (ev.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入办理记录"));
+    }
+    return {};
+  }
+
+  Result<void> putIdempotency(const IdempotencyRecord& r) override {
+    Stmt q = w_.prepare(
+        "INSERT INTO idempotency(scope,request_hash,case_no,response,created_at) "
+        "VALUES(?,?,?,?,?)");
+    if (!q.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+    q.bind(1, r.scope).bind(2, r.request_hash).bind(3, r.case_no).bind(4, r.response);
+    q.bind(5, r.created_at);
+    if (q.step() != SQLITE_DONE) {
+      if (sqlite3_extended_errcode(w_.db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return fail(ErrorCode::kConflict, "idempotency_key_in_use",
+                    "该幂等键（Idempotency-Key）正在被另一请求使用，请稍后重试");
+      return std::unexpected(dbError(w_.db, "写入幂等键"));
+    }
+    return {};
+  }
+
+  Result<void> journal(const std::string& case_no, const RegisterChange& c) override {
+    Stmt q = w_.prepare("INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
+    if (!q.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+    q.bind(1, case_no).bind(2, c.effect).bind(3, c.payload.dump());
+    if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入登记变更"));
+    return {};
+  }
+
+  Result<void> recordRead(int64_t at, const std::string& staff, const std::string& case_no,
+                          const std::string& what) override {
+    Stmt q = w_.prepare("INSERT INTO case_reads(at,staff,case_no,what) VALUES(?,?,?,?)");
+    if (!q.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+    q.bind(1, at).bind(2, staff).bind(3, case_no).bind(4, what);
+    if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "记录查阅"));
+    return {};
+  }
+
+ private:
+  Conn& w_;
+};
+
 int SqliteStore::schemaVersion() { return sqlite::schemaVersion(); }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
@@ -45,7 +179,67 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   if (!w) return std::unexpected(w.error());
   s->writer_ = std::move(*w);
   if (auto m = sqlite::migrate(*s->writer_); !m) return std::unexpected(m.error());
+  if (auto u = s->upgradeRows(); !u) return std::unexpected(u.error());
   return s;
+}
+
+// Rows written before schema 3 get what they lack: a query code for every case and the hash
+// chain of their events. Done once; a no-op afterwards (both queries find nothing).
+Result<void> SqliteStore::upgradeRows() {
+  Conn& w = *writer_;
+  std::vector<std::string> without_code, unchained;
+  {
+    Stmt q = w.prepare("SELECT case_no FROM cases WHERE query_code=''");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) without_code.push_back(q.text(0));
+    if (rc != SQLITE_DONE) return std::unexpected(dbError(w.db, "检查查询码"));
+    Stmt e = w.prepare("SELECT DISTINCT case_no FROM case_events WHERE hash=''");
+    while ((rc = e.step()) == SQLITE_ROW) unchained.push_back(e.text(0));
+    if (rc != SQLITE_DONE) return std::unexpected(dbError(w.db, "检查办理记录"));
+  }
+  if (without_code.empty() && unchained.empty()) return {};
+  if (!w.exec("BEGIN IMMEDIATE")) return std::unexpected(dbError(w.db, "开始事务"));
+  auto abort = [&](const std::string& what) {
+    auto e = dbError(w.db, what);
+    w.exec("ROLLBACK");
+    return std::unexpected(e);
+  };
+  for (const auto& no : without_code) {
+    std::string code = randomString(8, kQueryCodeAlphabet);
+    Stmt u = w.prepare(
+        "UPDATE cases SET query_code=?, fixed=json_set(fixed,'$.query_code',?) "
+        "WHERE case_no=?");
+    u.bind(1, code).bind(2, code).bind(3, no);
+    if (u.step() != SQLITE_DONE) return abort("补充查询码");
+  }
+  for (const auto& no : unchained) {
+    std::vector<Event> events;
+    {
+      Stmt e = w.prepare(
+          "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? "
+          "ORDER BY seq");
+      e.bind(1, no);
+      while (e.step() == SQLITE_ROW) {
+        Event ev;
+        ev.seq = static_cast<int>(e.integer(0));
+        ev.at.unix_seconds = e.integer(1);
+        ev.actor = e.text(2);
+        ev.action = e.text(3);
+        ev.step = e.text(4);
+        ev.comment = e.text(5);
+        ev.data = nlohmann::json::parse(e.text(6));
+        events.push_back(std::move(ev));
+      }
+    }
+    chainEvents(no, events);
+    for (const auto& ev : events) {
+      Stmt u = w.prepare("UPDATE case_events SET hash=? WHERE case_no=? AND seq=?");
+      u.bind(1, ev.hash).bind(2, no).bind(3, static_cast<int64_t>(ev.seq));
+      if (u.step() != SQLITE_DONE) return abort("补充办理记录校验值");
+    }
+  }
+  if (!w.exec("COMMIT")) return abort("提交事务");
+  return {};
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -69,107 +263,41 @@ void SqliteStore::release(Conn* c) {
   readers_.emplace_back(c);
 }
 
-Result<void> SqliteStore::commit(const std::vector<Mutation>& batch) {
+void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) {
   std::lock_guard lk(writer_mu_);
   Conn& w = *writer_;
-  sqlite3* db = w.db;
-  if (!w.exec("BEGIN IMMEDIATE")) return std::unexpected(dbError(db, "开始事务"));
-  auto abort = [&](const std::string& what) {
-    auto e = dbError(db, what);
+  results.clear();
+  results.reserve(units.size());
+  auto failAll = [&](const std::string& what) {
+    Error e = dbError(w.db, what);
     w.exec("ROLLBACK");
-    return std::unexpected(e);
+    results.assign(units.size(), std::unexpected(e));
   };
-  auto staleVersion = [&](const std::string& case_no) {
-    w.exec("ROLLBACK");
-    return fail(ErrorCode::kConflict, "version_conflict",
-                "办件 " + case_no + " 已被他人同时修改，请刷新后重试");
-  };
-  for (const auto& m : batch) {
-    const CaseState& c = *m.state;
-    const std::string body = m.body.empty() ? storageState(c).dump() : m.body;
-    const std::string& stepName = m.step_name;
-    int version = m.previous_version + static_cast<int>(m.new_events.size());
-    if (m.previous_version == 0) {
-      Stmt ins = w.prepare(
-          "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-          "accepted_on,due_on,closed_on,follow_up,version,fixed,body) "
-          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-      if (!ins.ok()) return abort("准备语句");
-      ins.bind(1, c.case_no)
-          .bind(2, c.region)
-          .bind(3, c.item_code)
-          .bind(4, caseStatusName(c.status));
-      ins.bind(5, stepName).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
-      ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
-      ins.bind(12, static_cast<int64_t>(version));
-      ins.bind(13, m.fixed.empty() ? storageFixed(c).dump() : m.fixed).bind(14, body);
-      if (ins.step() != SQLITE_DONE) return abort("新建办件 " + c.case_no);
-    } else if (m.previous && m.previous->status == c.status && m.previous->due_on == c.due_on &&
-               m.previous->follow_up == c.follow_up && m.previous->closed_on == c.closed_on &&
-               m.previous->accepted_on == c.accepted_on) {
-      // No indexed column changes (an approval, a payment): leave the indexes alone. SQLite
-      // rewrites every index whose columns appear in SET, whether or not the value changed.
-      Stmt upd =
-          w.prepare("UPDATE cases SET step=?,version=?,body=? WHERE case_no=? AND version=?");
-      if (!upd.ok()) return abort("准备语句");
-      upd.bind(1, stepName).bind(2, static_cast<int64_t>(version)).bind(3, body);
-      upd.bind(4, c.case_no).bind(5, static_cast<int64_t>(m.previous_version));
-      if (upd.step() != SQLITE_DONE) return abort("更新办件 " + c.case_no);
-      if (sqlite3_changes(db) != 1) return staleVersion(c.case_no);
+  if (!w.exec("BEGIN IMMEDIATE")) return failAll("开始事务");
+  WriteTx tx(w);
+  for (auto& unit : units) {
+    // Each unit in its own savepoint: a unit that fails rolls back alone, and its neighbours
+    // still share the one fsync of this transaction.
+    Stmt sp = w.prepare("SAVEPOINT unit");
+    if (!sp.ok() || sp.step() != SQLITE_DONE) return failAll("建立保存点");
+    Result<void> r = unit(tx);
+    if (r) {
+      Stmt rel = w.prepare("RELEASE unit");
+      if (!rel.ok() || rel.step() != SQLITE_DONE) return failAll("释放保存点");
     } else {
-      Stmt upd = w.prepare(
-          "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
-          "version=?,body=? WHERE case_no=? AND version=?");
-      if (!upd.ok()) return abort("准备语句");
-      upd.bind(1, caseStatusName(c.status))
-          .bind(2, stepName)
-          .bind(3, c.accepted_on)
-          .bind(4, c.due_on);
-      upd.bind(5, c.closed_on)
-          .bind(6, c.follow_up)
-          .bind(7, static_cast<int64_t>(version))
-          .bind(8, body);
-      upd.bind(9, c.case_no).bind(10, static_cast<int64_t>(m.previous_version));
-      if (upd.step() != SQLITE_DONE) return abort("更新办件 " + c.case_no);
-      if (sqlite3_changes(db) != 1) return staleVersion(c.case_no);
+      Stmt back = w.prepare("ROLLBACK TO unit");
+      Stmt rel = w.prepare("RELEASE unit");
+      if (!back.ok() || back.step() != SQLITE_DONE || !rel.ok() || rel.step() != SQLITE_DONE)
+        return failAll("回滚保存点");
     }
-    for (const auto& e : m.new_events) {
-      Stmt ev = w.prepare(
-          "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) "
-          "VALUES(?,?,?,?,?,?,?,?)");
-      if (!ev.ok()) return abort("准备语句");
-      ev.bind(1, c.case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
-      ev.bind(4, e.actor)
-          .bind(5, e.action)
-          .bind(6, e.step)
-          .bind(7, e.comment)
-          .bind(8, e.data.dump());
-      if (ev.step() != SQLITE_DONE) return abort("写入办理记录");
-    }
-    if (m.idempotency) {
-      Stmt idem = w.prepare(
-          "INSERT INTO idempotency(scope,request_hash,case_no,response,created_at) "
-          "VALUES(?,'',?,?,0)");
-      if (!idem.ok()) return abort("准备语句");
-      idem.bind(1, m.idempotency->first).bind(2, c.case_no).bind(3, m.idempotency->second);
-      if (idem.step() != SQLITE_DONE) return abort("写入幂等键");
-    }
-    if (m.register_change) {
-      Stmt reg = w.prepare("INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
-      if (!reg.ok()) return abort("准备语句");
-      reg.bind(1, c.case_no)
-          .bind(2, m.register_change->effect)
-          .bind(3, m.register_change->payload.dump());
-      if (reg.step() != SQLITE_DONE) return abort("写入登记变更");
-    }
+    results.push_back(std::move(r));
   }
-  if (!w.exec("COMMIT")) return abort("提交事务");
-  return {};
+  if (!w.exec("COMMIT")) return failAll("提交事务");
 }
 
 Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_no) {
   Reader r = acquire();
-  if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
+  if (!r.get()) return std::unexpected(unavailable());
   Stmt q = r.prepare("SELECT fixed,body FROM cases WHERE case_no=?");
   q.bind(1, case_no);
   int rc = q.step();
@@ -177,7 +305,8 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
   if (rc != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件"));
   CaseState c = rowToCase(q.text(0), q.text(1));
   Stmt e = r.prepare(
-      "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? ORDER BY seq");
+      "SELECT seq,at,actor,action,step,comment,data,hash FROM case_events WHERE case_no=? "
+      "ORDER BY seq");
   e.bind(1, case_no);
   while ((rc = e.step()) == SQLITE_ROW) {
     Event ev;
@@ -188,6 +317,7 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
     ev.step = e.text(4);
     ev.comment = e.text(5);
     ev.data = nlohmann::json::parse(e.text(6));
+    ev.hash = e.text(7);
     c.events.push_back(std::move(ev));
   }
   if (rc != SQLITE_DONE) return std::unexpected(dbError(r.get(), "读取办理记录"));
@@ -196,21 +326,10 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
 
 Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   Reader r = acquire();
-  if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
+  if (!r.get()) return std::unexpected(unavailable());
   std::string sql = "SELECT fixed,body FROM cases WHERE 1=1";
   std::vector<std::string> args;
-  auto add = [&](const char* clause, const std::string& v) {
-    sql += clause;
-    args.push_back(v);
-  };
-  if (!f.region.empty()) add(" AND region=?", f.region);
-  if (!f.item_code.empty()) add(" AND item_code=?", f.item_code);
-  if (!f.status.empty()) add(" AND status=?", f.status);
-  if (!f.step.empty()) add(" AND step=?", f.step);
-  if (f.open_only) sql += " AND status IN ('submitted','supplement','in_progress')";
-  if (f.due_before) add(" AND due_on<?", f.due_before->str());
-  if (f.due_until) add(" AND due_on<=?", f.due_until->str());
-  if (f.follow_up_open) sql += " AND follow_up='open'";
+  filterSql(f, sql, args);
   sql += " ORDER BY submitted_at, case_no LIMIT ? OFFSET ?";
   Stmt q = r.prepare(sql);
   if (!q.ok()) return std::unexpected(dbError(r.get(), "查询办件"));
@@ -225,31 +344,36 @@ Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   return out;
 }
 
-Result<std::optional<std::string>> SqliteStore::idempotentResponse(const std::string& key) {
+Result<int64_t> SqliteStore::countCases(const CaseFilter& f) {
   Reader r = acquire();
-  if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q = r.prepare("SELECT response FROM idempotency WHERE scope=?");
-  q.bind(1, key);
-  int rc = q.step();
-  if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
-  if (rc == SQLITE_DONE) return std::optional<std::string>();
-  return std::unexpected(dbError(r.get(), "读取幂等键"));
+  if (!r.get()) return std::unexpected(unavailable());
+  std::string sql = "SELECT count(*) FROM cases WHERE 1=1";
+  std::vector<std::string> args;
+  filterSql(f, sql, args);
+  Stmt q = r.prepare(sql);
+  if (!q.ok()) return std::unexpected(dbError(r.get(), "统计办件"));
+  int i = 1;
+  for (const auto& a : args) q.bind(i++, a);
+  if (q.step() != SQLITE_ROW) return std::unexpected(dbError(r.get(), "统计办件"));
+  return q.integer(0);
 }
 
-Result<int> SqliteStore::lastSequence(const std::string& prefix) {
+Result<std::optional<IdempotencyRecord>> SqliteStore::idempotency(const std::string& scope) {
   Reader r = acquire();
-  if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
-  Stmt q = r.prepare("SELECT max(case_no) FROM cases WHERE case_no >= ? AND case_no < ?");
-  q.bind(1, prefix).bind(2, prefix + "\x7f");
-  if (q.step() != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件编号"));
-  std::string last = q.text(0);
-  if (last.size() <= prefix.size()) return 0;
-  return std::stoi(last.substr(prefix.size()));
+  if (!r.get()) return std::unexpected(unavailable());
+  Stmt q =
+      r.prepare("SELECT request_hash,case_no,response,created_at FROM idempotency WHERE scope=?");
+  q.bind(1, scope);
+  int rc = q.step();
+  using R = std::optional<IdempotencyRecord>;
+  if (rc == SQLITE_DONE) return R();
+  if (rc != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取幂等键"));
+  return R(IdempotencyRecord{scope, q.text(0), q.text(1), q.text(2), q.integer(3)});
 }
 
 Result<int> SqliteStore::registerChangeCount(const std::string& case_no) {
   Reader r = acquire();
-  if (!r.get()) return fail(ErrorCode::kUnavailable, "storage_error", "无法打开数据库");
+  if (!r.get()) return std::unexpected(unavailable());
   Stmt q = r.prepare("SELECT count(*) FROM register_journal WHERE case_no=?");
   q.bind(1, case_no);
   if (q.step() != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取登记变更"));
