@@ -361,6 +361,10 @@ Result<BackupReport> backupDatabase(const std::string& source, const std::string
   (*src)->exec("COMMIT");
   if (rc != SQLITE_DONE) return discard(opError((*dst)->db, "备份"));
   src->reset();
+  // The copy keeps the source's WAL mode in its header; a backup is better one self-contained
+  // file, without -wal and -shm beside it. The server turns WAL back on when it opens a restored
+  // copy (openConnection).
+  if (!(*dst)->exec("PRAGMA journal_mode=DELETE")) return discard(opError((*dst)->db, "备份"));
 
   auto problems = integrityOf(**dst);
   if (!problems) return discard(problems.error());
