@@ -1,4 +1,5 @@
-// jingban: serve | check-catalog | guide | deadline. main() builds the parts and hands them down.
+// jingban: serve | check-catalog | guide | deadline | staff | backup | verify. main() builds the
+// parts and hands them down.
 #include "cli/commands.hpp"
 
 #include <cstdio>
@@ -9,9 +10,17 @@
 #include "auth/auth.hpp"
 #include "cases/case_service.hpp"
 #include "catalog/guide.hpp"
+#include "cli/args.hpp"
+#include "cli/backup_command.hpp"
 #include "cli/demo.hpp"
+#include "cli/staff_command.hpp"
+#include "cli/verify_command.hpp"
+#include "common/text.hpp"
 #include "effects/effects.hpp"
 #include "http/api.hpp"
+#include "http/rate_limit.hpp"
+#include "obs/log.hpp"
+#include "obs/metrics.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -33,40 +42,54 @@ std::optional<Instant> parseInstant(const std::string& s) {
 int usage() {
   std::cerr << "用法:\n"
                "  jingban serve --port P --db FILE [--demo] [--address A] [--threads N] "
-               "[--fake-now YYYY-MM-DDTHH:MM:SS]\n"
+               "[--max-connections N] [--fake-now YYYY-MM-DDTHH:MM:SS] [--log-file FILE] "
+               "[--log-level debug|info|warn|error]\n"
                "  jingban check-catalog\n"
                "  jingban guide REGION CODE\n"
                "  jingban deadline FROM N [--natural]\n"
+               "  jingban staff add|disable|enable|roles|reset-password|list ...\n"
+               "  jingban backup --db FILE --to FILE [--force]\n"
+               "  jingban verify --db FILE\n"
                "公共选项: --catalog DIR (默认 ./catalog)  --calendar DIR (默认 ./calendar)\n";
-  return 2;
+  return cli::kUsageExit;
 }
 
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-  bool has(const std::string& k) const { return options.count(k) > 0; }
-  std::string get(const std::string& k, const std::string& d = "") const {
-    auto it = options.find(k);
-    return it == options.end() ? d : it->second;
-  }
-};
+using cli::CommandSpec;
+using cli::OptKind;
+using cli::ParsedArgs;
+using Args = ParsedArgs;
 
-Args parse(int argc, char** argv) {
-  static const std::set<std::string> kFlags{"--demo", "--natural"};
-  Args a;
-  for (int i = 2; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) == 0) {
-      if (kFlags.count(s) || i + 1 >= argc)
-        a.options[s] = "1";
-      else
-        a.options[s] = argv[++i];
-    } else {
-      a.positional.push_back(s);
-    }
-  }
-  return a;
-}
+const cli::OptSpec kCatalogOpt{"--catalog", OptKind::kString};
+const cli::OptSpec kCalendarOpt{"--calendar", OptKind::kString};
+
+const CommandSpec kServeSpec{
+    "serve",
+    "jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--max-connections N] "
+    "[--fake-now YYYY-MM-DDTHH:MM:SS] [--log-file FILE] [--log-level debug|info|warn|error] "
+    "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR]",
+    {{"--port", OptKind::kInt, 0, 65535},
+     {"--db", OptKind::kString},
+     {"--demo", OptKind::kFlag},
+     {"--address", OptKind::kString},
+     {"--threads", OptKind::kInt, 1, 256},
+     {"--max-connections", OptKind::kInt, 1, 1000000},
+     {"--fake-now", OptKind::kString},
+     {"--log-file", OptKind::kString},
+     {"--log-level", OptKind::kString},
+     {"--rate-limit", OptKind::kString, 0, 0, true},
+     kCatalogOpt,
+     kCalendarOpt},
+    0,
+    0};
+const CommandSpec kCheckCatalogSpec{
+    "check-catalog", "jingban check-catalog [--catalog DIR]", {kCatalogOpt, kCalendarOpt}, 0, 0};
+const CommandSpec kGuideSpec{
+    "guide", "jingban guide REGION CODE [--catalog DIR]", {kCatalogOpt, kCalendarOpt}, 2, 2};
+const CommandSpec kDeadlineSpec{"deadline",
+                                "jingban deadline FROM N [--natural] [--calendar DIR]",
+                                {{"--natural", OptKind::kFlag}, kCatalogOpt, kCalendarOpt},
+                                2,
+                                2};
 
 // Data directories: the option, else ./NAME, else NAME beside the build directory.
 std::string dataDir(const Args& a, const std::string& option, const std::string& name,
@@ -94,7 +117,13 @@ int checkCatalog(const Args& a, const char* argv0) {
 }
 
 int serve(const Args& a, const char* argv0) {
-  if (!a.has("--db")) return usage();
+  if (!a.has("--db")) return cli::usageError(kServeSpec, "缺少选项 --db");
+  std::string level = a.get("--log-level", "info");
+  if (level != "debug" && level != "info" && level != "warn" && level != "error")
+    return cli::usageError(kServeSpec, "选项 --log-level 须为 debug / info / warn / error");
+  auto limits = RateLimitConfig::parse(a.getAll("--rate-limit"));
+  if (!limits) return cli::usageError(kServeSpec, limits.error().message);
+  obs::initLog({a.get("--log-file"), level});
   if (!Auth::init()) {
     std::cerr << "libsodium 初始化失败\n";
     return 1;
@@ -111,46 +140,71 @@ int serve(const Args& a, const char* argv0) {
   if (a.has("--fake-now")) {
     // For demonstrations and tests: the clock starts at the given instant and runs on from there.
     auto start = parseInstant(a.get("--fake-now"));
-    if (!start) return std::cerr << "--fake-now 须为 YYYY-MM-DDTHH:MM:SS（北京时间）\n", 1;
+    if (!start)
+      return cli::usageError(kServeSpec, "选项 --fake-now 须为 YYYY-MM-DDTHH:MM:SS（北京时间）");
     Instant real = systemClock()();
     int64_t offset = start->unix_seconds - real.unix_seconds;
     clock = [offset] { return Instant{systemClock()().unix_seconds + offset}; };
   }
   Committer committer(**store);
   Auth auth(**staffStore, clock);
-  CaseService cases(*cat, *cal, **store, committer, clock);
+  CaseService cases(*cat, std::make_shared<const WorkCalendar>(std::move(*cal)), **store, committer,
+                    clock);
   if (a.has("--demo")) {
     auto accounts = seedDemoStaff(**cat, **staffStore, auth);
     if (!accounts) return std::cerr << accounts.error().message << "\n", 1;
     std::cout << "演示账号（密码均为 " << accounts->front().password << "）:\n";
     for (const auto& d : *accounts) std::cout << "  " << d.username << "\t" << d.role_name << "\n";
   }
+  // Every connection is a descriptor: take what the hard limit allows, and keep 64 for the
+  // database, logs and the 503 answers to connections over the cap.
+  uint64_t fd_limit = raiseFileLimit();
+  uint64_t default_cap = std::min<uint64_t>(4096, fd_limit > 128 ? fd_limit - 64 : fd_limit / 2);
+  obs::Metrics metrics;
+  RateLimiter limiter(*limits, clock);
   ServerOptions opt;
   opt.address = a.get("--address", "127.0.0.1");
-  opt.port = static_cast<unsigned short>(std::stoi(a.get("--port", "8080")));
-  opt.threads = std::stoi(a.get("--threads", "2"));
+  opt.port = static_cast<unsigned short>(a.getInt("--port", 8080));
+  opt.threads = static_cast<int>(a.getInt("--threads", 2));
+  opt.max_connections =
+      static_cast<size_t>(a.getInt("--max-connections", static_cast<int64_t>(default_cap)));
+  opt.metrics = &metrics;
+  obs::info("limits", {{"open_files", fd_limit}, {"max_connections", opt.max_connections}});
+  if (opt.max_connections + 64 > fd_limit)
+    obs::warn("max_connections_above_fd_limit",
+              {{"open_files", fd_limit}, {"max_connections", opt.max_connections}});
   // The server outlives the API (whose sign-in thread may still answer through it) and the
   // committer's completions (which it runs).
   std::unique_ptr<Api> api;
   HttpServer server(opt, [&api](HttpRequest&& req, Responder res) {
     api->handle(std::move(req), std::move(res));
   });
-  api = std::make_unique<Api>(ApiDeps{cases, auth});
+  api = std::make_unique<Api>(ApiDeps{cases, auth, &limiter, &metrics});
   // Replies to committed actions are sent from the I/O threads, not the commit thread.
   committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
+  cases.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
   unsigned short port = server.start();
+  obs::info("listening", {{"address", opt.address},
+                          {"port", port},
+                          {"db", a.get("--db")},
+                          {"threads", opt.threads},
+                          {"max_connections", opt.max_connections}});
+  // bench/run.sh and the tests read this line: keep its form.
   std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db "
             << a.get("--db") << ")" << std::endl;
-  server.waitForSignal();
+  // SIGTERM/SIGINT: stop accepting and answer what is in flight (at most 10 s), then return.
+  // SIGHUP has no handler yet (an empty function): the calendar reload (cases) goes here.
+  server.waitForSignal({});
   server.stop();
   api.reset();
   committer.stop();  // everything acknowledged is already durable; this only drains the queue
-  std::cout << "jingban stopped" << std::endl;
+  obs::info("stopped", {{"port", port}});
+  obs::flushLog();
+  std::cout << "jingban stopped: requests in flight answered, commit queue drained" << std::endl;
   return 0;
 }
 
 int guide(const Args& a, const char* argv0) {
-  if (a.positional.size() != 2) return usage();
   auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
   if (!cat) return std::cerr << cat.error().message, 1;
   const Region* r = (*cat)->region(a.positional[0]);
@@ -162,19 +216,15 @@ int guide(const Args& a, const char* argv0) {
 }
 
 int deadline(const Args& a, const char* argv0) {
-  if (a.positional.size() != 2) return usage();
+  auto from = Date::parse(a.positional[0]);
+  if (!from) return cli::usageError(kDeadlineSpec, "FROM 须为 YYYY-MM-DD 格式的有效日期");
+  // The same range as GET /api/v1/calendar/deadline.
+  auto n = parseStrictInt(a.positional[1], 0, 3650, "N");
+  if (!n) return cli::usageError(kDeadlineSpec, n.error().message);
   auto cal = WorkCalendar::loadDir(dataDir(a, "--calendar", "calendar", argv0));
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
-  auto from = Date::parse(a.positional[0]);
-  if (!from) return std::cerr << "日期须为 YYYY-MM-DD\n", 1;
-  int n = 0;
-  try {
-    n = std::stoi(a.positional[1]);
-  } catch (const std::exception&) {
-    return std::cerr << "天数须为整数\n", 1;
-  }
-  auto due =
-      cal->due(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays, n);
+  auto due = cal->due(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays,
+                      static_cast<int>(*n));
   if (!due) return std::cerr << due.error().message << "\n", 1;
   std::cout << due->str() << "\n";
   return 0;
@@ -187,12 +237,30 @@ namespace jingban {
 int runCli(int argc, char** argv) {
   if (argc < 2) return usage();
   std::string cmd = argv[1];
-  Args a = parse(argc, argv);
-  if (cmd == "serve") return serve(a, argv[0]);
-  if (cmd == "check-catalog") return checkCatalog(a, argv[0]);
-  if (cmd == "guide") return guide(a, argv[0]);
-  if (cmd == "deadline") return deadline(a, argv[0]);
-  return usage();
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") return usage(), 0;
+  // Commands in their own files parse their arguments with cli/args.hpp themselves.
+  if (cmd == "staff") return runStaffCommand(argc, argv);
+  if (cmd == "backup") return runBackupCommand(argc, argv);
+  if (cmd == "verify") return runVerifyCommand(argc, argv);
+  struct Command {
+    const CommandSpec* spec;
+    int (*run)(const Args&, const char*);
+  };
+  static const std::map<std::string, Command> kCommands = {
+      {"serve", {&kServeSpec, serve}},
+      {"check-catalog", {&kCheckCatalogSpec, checkCatalog}},
+      {"guide", {&kGuideSpec, guide}},
+      {"deadline", {&kDeadlineSpec, deadline}},
+  };
+  auto it = kCommands.find(cmd);
+  if (it == kCommands.end()) {
+    std::cerr << "jingban: 未知命令 " << cmd << "\n";
+    return usage();
+  }
+  auto a = cli::parseArgs(*it->second.spec, argc, argv);
+  if (!a) return cli::usageError(*it->second.spec, a.error());
+  if (a->help) return cli::printUsage(*it->second.spec);
+  return it->second.run(*a, argv[0]);
 }
 
 }  // namespace jingban

@@ -6,6 +6,7 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addCatalogRoutes(router_, deps_);
   addSessionRoutes(router_, deps_, *hashing_);
   addCaseRoutes(router_, deps_);
+  addOpsRoutes(router_, deps_);
 }
 
 }  // namespace jingban

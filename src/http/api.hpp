@@ -41,6 +41,7 @@ class Api {
 void addCatalogRoutes(Router& r, ApiDeps& d);                      // routes_catalog.cpp
 void addSessionRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);  // routes_session.cpp
 void addCaseRoutes(Router& r, ApiDeps& d);                         // routes_cases.cpp
+void addOpsRoutes(Router& r, ApiDeps& d);                          // routes_ops.cpp (/metrics)
 
 const std::string& openapiJson();
 

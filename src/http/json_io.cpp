@@ -4,11 +4,16 @@ namespace jingban {
 
 using nlohmann::json;
 
-HttpResponse ok(const json& body, int status) { return {status, kJsonType, body.dump()}; }
+// The second line of defence behind the edge's UTF-8 check: a string that is not valid UTF-8
+// would make dump() throw; replace it with U+FFFD instead.
+HttpResponse ok(const json& body, int status) {
+  return {status, kJsonType, body.dump(-1, ' ', false, json::error_handler_t::replace)};
+}
 
 HttpResponse errorResponse(const Error& e) {
   json body = {{"error", {{"code", e.slug}, {"message", e.message}}}};
-  HttpResponse r{httpStatus(e.code), kJsonType, body.dump()};
+  HttpResponse r{httpStatus(e.code), kJsonType,
+                 body.dump(-1, ' ', false, json::error_handler_t::replace)};
   if (e.retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
   return r;
 }
@@ -17,8 +22,37 @@ Error badRequest(const std::string& msg) {
   return Error{ErrorCode::kBadRequest, "bad_request", msg};
 }
 
+size_t jsonDepth(std::string_view text, size_t limit) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;  // no need to read the rest
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Result<json> parseBody(const HttpRequest& req) {
   if (req.body.empty()) return json::object();
+  // Refuse deep nesting before any tree exists: nlohmann::json copies, compares and serialises
+  // recursively, so a 65,000-level `form` overflowed the stack after parsing succeeded.
+  if (jsonDepth(req.body, kMaxJsonDepth) > kMaxJsonDepth)
+    return fail(ErrorCode::kBadRequest, "too_deep",
+                "请求体的 JSON 嵌套层数过多（最多 " + std::to_string(kMaxJsonDepth) + " 层）");
   json j = json::parse(req.body, nullptr, false);
   if (j.is_discarded()) return std::unexpected(badRequest("请求体不是有效的 JSON"));
   if (!j.is_object()) return std::unexpected(badRequest("请求体须为 JSON 对象"));

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "cases/case_service.hpp"
 #include "catalog/checklist.hpp"
@@ -18,7 +19,13 @@ HttpResponse ok(const nlohmann::json& body, int status = 200);
 HttpResponse errorResponse(const Error& e);
 Error badRequest(const std::string& msg);
 
-// The body as a JSON object ({} when empty); 400 otherwise.
+// Arrays and objects nest at most this deep in a request body.
+inline constexpr size_t kMaxJsonDepth = 32;
+// The deepest nesting of arrays and objects in `text`, counted on the bytes (outside strings)
+// without parsing; stops counting once past `limit`. For valid JSON it is the nesting depth; for
+// invalid JSON it is at least as deep as any parser gets before refusing it.
+size_t jsonDepth(std::string_view text, size_t limit);
+// The body as a JSON object ({} when empty); 400 otherwise (too_deep past kMaxJsonDepth).
 Result<nlohmann::json> parseBody(const HttpRequest& req);
 // A string field; "" when absent and not required.
 Result<std::string> str(const nlohmann::json& j, const char* key, bool required);

@@ -1,5 +1,6 @@
 #include "cases/case_json.hpp"
 #include "catalog/guide.hpp"
+#include "common/text.hpp"
 #include "http/api.hpp"
 #include "http/json_io.hpp"
 
@@ -30,12 +31,11 @@ void addCatalogRoutes(Router& R, ApiDeps& d) {
 
   auto findItem = [&d](const Params& p) -> Result<std::pair<const Region*, const Item*>> {
     const Region* r = d.cases.catalog().region(p.at("region"));
-    if (!r) return fail(ErrorCode::kNotFound, "unknown_region", "未知地区：" + p.at("region"));
+    // Never echo the path parameter: the message names what we know, not what was sent.
+    if (!r) return fail(ErrorCode::kNotFound, "unknown_region", "没有这个地区");
     if (!p.count("code")) return std::make_pair(r, static_cast<const Item*>(nullptr));
     const Item* it = r->item(p.at("code"));
-    if (!it)
-      return fail(ErrorCode::kNotFound, "unknown_item",
-                  "地区“" + r->name + "”没有事项 " + p.at("code"));
+    if (!it) return fail(ErrorCode::kNotFound, "unknown_item", "地区“" + r->name + "”没有这个事项");
     return std::make_pair(r, it);
   };
 
@@ -68,18 +68,12 @@ void addCatalogRoutes(Router& R, ApiDeps& d) {
     bool working = req.query.count("working_days"), natural = req.query.count("natural_days");
     if (working == natural)
       return res(errorResponse(badRequest("须且只能给出 working_days 或 natural_days 之一")));
-    const std::string& n = req.query[working ? "working_days" : "natural_days"];
-    int days = -1;
-    try {
-      size_t used = 0;
-      days = std::stoi(n, &used);
-      if (used != n.size()) days = -1;
-    } catch (const std::exception&) {
-    }
-    if (days < 0 || days > 3650)
-      return res(errorResponse(badRequest("天数须为 0 到 3650 之间的整数")));
-    auto due = d.cases.calendar().due(
-        *from, working ? LimitKind::kWorkingDays : LimitKind::kNaturalDays, days);
+    const char* field = working ? "working_days" : "natural_days";
+    auto days = parseStrictInt(req.query[field], 0, 3650, field);
+    if (!days) return res(errorResponse(days.error()));
+    auto due =
+        d.cases.calendar()->due(*from, working ? LimitKind::kWorkingDays : LimitKind::kNaturalDays,
+                                static_cast<int>(*days));
     if (!due) return res(errorResponse(due.error()));
     res(ok({{"from", from->str()}, {"due", due->str()}}));
   });

@@ -1,25 +1,41 @@
 // HTTP/1.1 server on Boost.Beast: keep-alive, pipelining (requests on one connection are answered
 // in order), header and body limits, per-connection idle timeout. Handlers answer asynchronously so
 // that a request waiting for its group commit does not hold an I/O thread.
+//
+// The server is the edge: it refuses targets and header values that are not valid UTF-8 (400
+// invalid_encoding) before any handler sees them, gives every request an id (X-Request-Id), answers
+// every request exactly once (an exception or a dropped responder answers 500), writes one log
+// line and the metrics per request, caps connections and drains in-flight requests on SIGTERM.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>  // Boost 1.74 Asio uses std::exchange without including it
 
 namespace jingban {
 
+namespace obs {
+class Metrics;
+}
+
 struct HttpRequest {
   std::string request_id;      // assigned by the server, echoed in X-Request-Id and logs
   std::string remote_address;  // the peer's IP address
   std::string method;
-  std::string path;  // without the query string, percent-decoded
-  std::map<std::string, std::string> query;
-  std::string authorization, idempotency_key, content_type;
+  std::string path;  // without the query string, percent-decoded, valid UTF-8
+  std::map<std::string, std::string> query;                  // percent-decoded, valid UTF-8
+  std::string authorization, idempotency_key, content_type;  // valid UTF-8
   std::string body;
+  // Set by Router::dispatch before it calls the route's handler: the matched pattern
+  // ("/api/v1/cases/{case_no}/{action}"), empty when nothing matched. Points into the router,
+  // which outlives the server's requests. For the request log and metrics, never the raw path.
+  std::string_view route = {};
 };
 
 struct HttpResponse {
@@ -30,6 +46,8 @@ struct HttpResponse {
   std::string actor = {};  // the signed-in staff member, for the request log
 };
 
+// Call once per request; further calls are ignored. Dropping every copy without calling it
+// answers 500, so that no client waits forever for a lost answer.
 using Responder = std::function<void(HttpResponse)>;
 using Handler = std::function<void(HttpRequest&&, Responder)>;
 
@@ -40,6 +58,12 @@ struct ServerOptions {
   size_t body_limit = 1 << 20;     // 1 MiB
   size_t header_limit = 16 << 10;  // 16 KiB
   int idle_timeout_seconds = 30;
+  // Open connections at most; one more is answered 503 and closed at once (see server.cpp).
+  size_t max_connections = 4096;
+  // How long a graceful stop waits for in-flight requests to be answered.
+  std::chrono::milliseconds drain_timeout{10000};
+  // Request counters, latency histogram and the connection gauge; null: none.
+  obs::Metrics* metrics = nullptr;
 };
 
 class HttpServer {
@@ -48,17 +72,35 @@ class HttpServer {
   ~HttpServer();
   // Binds and starts the I/O threads; returns the bound port (useful with port 0).
   unsigned short start();
+  // Stops at once: requests in flight are dropped. waitForSignal() drains first.
   void stop();
-  // Runs `fn` on one of the I/O threads.
+  // Runs `fn` on one of the I/O threads. An exception from `fn` is logged, not propagated.
   void post(std::function<void()> fn);
-  // Blocks until stop() or SIGINT/SIGTERM.
-  void waitForSignal();
+  // Blocks until SIGINT/SIGTERM or stop(). On SIGHUP calls `on_hup` (if set) and keeps waiting.
+  // After a signal it stops accepting, lets requests in flight be answered (at most
+  // drain_timeout) and closes idle connections, then returns; the I/O threads keep running until
+  // stop(), so that commit completions still reach their connections.
+  void waitForSignal(std::function<void()> on_hup = {});
+  // Open connections now.
+  size_t connections() const;
+
+  struct Impl;  // server.cpp; public only so that its connections can name it
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
+// Percent-decodes one component of a target into `out` (appending); '+' means a space only when
+// `plus_is_space` (query strings). False for a malformed escape ("%G1", a trailing "%").
+bool percentDecode(std::string_view s, std::string& out, bool plus_is_space);
+// Fills req.path and req.query from a request target ("/path?a=1&b=2"). False when an escape is
+// malformed or a decoded segment, key or value is not valid UTF-8: answer 400 invalid_encoding.
+// The fuzz target uses this too, so that it routes exactly what the server routes.
+bool parseTarget(std::string_view target, HttpRequest& req);
+// The decoding the server used before it checked escapes and UTF-8: a malformed escape is kept
+// as it is. For the fuzz target's copy of the query parsing until it calls parseTarget.
 std::string percentDecode(const std::string& s);
+// The raise of RLIMIT_NOFILE's soft limit to its hard limit; returns the soft limit now in force.
+uint64_t raiseFileLimit();
 
 }  // namespace jingban
