@@ -1,18 +1,26 @@
 #include "cli/demo.hpp"
 
+#include <iostream>
+
+#include "obs/log.hpp"
+
 namespace jingban {
 
 Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, StaffStore& store,
                                                Auth& auth) {
-  const std::string password = "jingban-demo";
+  const std::string password = kDemoPassword;
   std::vector<DemoAccount> out;
   auto ensure = [&](const Region& r, const std::string& username, const std::string& label,
                     const std::vector<std::string>& roles) -> Result<void> {
     auto existing = store.staff(username);
     if (!existing) return std::unexpected(existing.error());
     if (!*existing) {
-      if (auto c = auth.createStaff(username, r.name + label, r.id, roles, password); !c)
-        return std::unexpected(c.error());
+      // The demo password is public and weak on purpose (README): the strength rule is waived
+      // for these accounts only, which exist only under `serve --demo`.
+      auto c =
+          auth.addStaff(ChangedBy::operatorNamed("demo"), catalog,
+                        {username, r.name + label, r.id, roles, password}, PasswordRule::kDemoOnly);
+      if (!c) return std::unexpected(c.error());
     }
     std::string joined;
     for (const auto& x : roles) joined += (joined.empty() ? "" : ",") + x;
@@ -35,7 +43,13 @@ Result<std::vector<DemoAccount>> seedDemoStaff(const Catalog& catalog, StaffStor
     // A section head (科长) who may act at any review step, but never twice on one case.
     if (auto e = ensure(r, r.id + "_lead", "审核科长", reviewRoles); !e)
       return std::unexpected(e.error());
+    // The region's administrator of staff accounts.
+    if (auto e = ensure(r, r.id + "_admin", "系统管理员", {kAdminRole}); !e)
+      return std::unexpected(e.error());
   }
+  std::cerr << kDemoWarning << std::endl;
+  obs::warn("demo_accounts",
+            {{"count", out.size()}, {"note", "public password, demonstration only"}});
   return out;
 }
 

@@ -1,7 +1,10 @@
-// A few threads for blocking work (password hashing) that must not hold an I/O thread.
+// A few threads for blocking work (password hashing) that must not hold an I/O thread. The queue
+// can refuse work when it is full, so that a flood of requests is answered "busy" at once instead
+// of delaying everyone behind it.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -42,6 +45,21 @@ class WorkQueue {
       jobs_.push_back(std::move(job));
     }
     cv_.notify_one();
+  }
+  // Queues `job` unless `capacity` jobs already wait (jobs being run do not count); false then,
+  // and `job` is dropped.
+  bool tryPost(std::function<void()> job, size_t capacity) {
+    {
+      std::lock_guard lk(mu_);
+      if (jobs_.size() >= capacity) return false;
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+    return true;
+  }
+  size_t pending() {
+    std::lock_guard lk(mu_);
+    return jobs_.size();
   }
 
  private:

@@ -7,6 +7,7 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addSessionRoutes(router_, deps_, *hashing_);
   addCaseRoutes(router_, deps_);
   addOpsRoutes(router_, deps_);
+  addStaffRoutes(router_, deps_, *hashing_);
 }
 
 }  // namespace jingban

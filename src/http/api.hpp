@@ -42,6 +42,9 @@ void addCatalogRoutes(Router& r, ApiDeps& d);                      // routes_cat
 void addSessionRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);  // routes_session.cpp
 void addCaseRoutes(Router& r, ApiDeps& d);                         // routes_cases.cpp
 void addOpsRoutes(Router& r, ApiDeps& d);                          // routes_ops.cpp (/metrics)
+void addStaffRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);    // routes_staff.cpp
+// Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
+void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 
 const std::string& openapiJson();
 
