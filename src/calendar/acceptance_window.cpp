@@ -8,13 +8,15 @@ Result<bool> windowOpen(const AcceptanceWindow& w, const WorkCalendar& cal, Date
       return static_cast<int>(d.day()) >= w.from && static_cast<int>(d.day()) <= w.to;
     case AcceptanceWindow::Kind::kQuarterFirstMonthWorkingDays: {
       if ((d.month() - 1) % 3 != 0) return false;
-      auto working = cal.isWorkingDay(d);
+      // Acceptance is decided today, so in a year whose holiday notice is not loaded the window
+      // counts Mon–Fri rather than refusing every applicant (nothing is stored to recompute).
+      auto working = cal.isWorkingDayOrWeekday(d);
       if (!working) return std::unexpected(working.error());
       if (!*working) return false;
       Date first = Date::fromYmd(d.year(), d.month(), 1);
-      auto before = cal.workingDaysBetween(first.plusDays(-1), d);  // working days 1st..d
+      auto before = cal.countWorkingDays(first.plusDays(-1), d);  // working days 1st..d
       if (!before) return std::unexpected(before.error());
-      return *before <= w.days;
+      return before->days <= w.days;
     }
     case AcceptanceWindow::Kind::kYearlyDates: {
       int md = static_cast<int>(d.month() * 100 + d.day());

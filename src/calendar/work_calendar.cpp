@@ -166,6 +166,90 @@ Result<Date> WorkCalendar::due(Date accepted, LimitKind kind, int days) const {
   return accepted;
 }
 
+bool WorkCalendar::inMissingYear(Date d) const {
+  return !years_.empty() && d.year() > *years_.begin() && !years_.count(d.year());
+}
+
+bool WorkCalendar::provisional(Date from, Date to) const {
+  if (years_.empty() || to < from) return false;
+  for (int y = std::max(from.year(), *years_.begin() + 1); y <= to.year(); ++y)
+    if (!years_.count(y)) return true;
+  return false;
+}
+
+std::vector<int> WorkCalendar::missingYearsUpTo(Date d) const {
+  std::vector<int> out;
+  if (years_.empty()) return out;
+  for (int y = *years_.begin() + 1; y <= d.year(); ++y)
+    if (!years_.count(y)) out.push_back(y);
+  return out;
+}
+
+std::string WorkCalendar::missingYearWarning(int year) {
+  std::string y = std::to_string(year);
+  return y + " 年节假日安排未载入：" + y + " 年的期限按周一至周五计算，标记为暂定";
+}
+
+Result<bool> WorkCalendar::reckonDay(Date d, bool& provisional) const {
+  if (inMissingYear(d)) {
+    // No State Council notice for this year yet: weekends are the only days off we know of.
+    provisional = true;
+    unsigned wd = d.weekday();
+    return wd != 0 && wd != 6;
+  }
+  return isWorkingDay(d);
+}
+
+Result<bool> WorkCalendar::isWorkingDayOrWeekday(Date d) const {
+  bool unused = false;
+  return reckonDay(d, unused);
+}
+
+Result<DueDate> WorkCalendar::plusWorkingDays(DueDate from, int n) const {
+  // Only the days counted decide the flag: the start day is not counted, so a result that is the
+  // start day itself (n == 0) is as certain as that day.
+  bool prov = from.provisional;
+  if (!covers(from.date) && !inMissingYear(from.date))
+    return std::unexpected(outOfRange(from.date));
+  Date d = from.date;
+  while (n > 0) {
+    d = d.plusDays(1);
+    auto w = reckonDay(d, prov);
+    if (!w) return std::unexpected(w.error());
+    if (*w) --n;
+  }
+  return DueDate{d, prov};
+}
+
+Result<WorkingDayCount> WorkCalendar::countWorkingDays(Date a, Date b) const {
+  WorkingDayCount out;
+  for (Date d = a.plusDays(1); d <= b; d = d.plusDays(1)) {
+    auto w = reckonDay(d, out.provisional);
+    if (!w) return std::unexpected(w.error());
+    out.days += *w ? 1 : 0;
+  }
+  return out;
+}
+
+Result<DueDate> WorkCalendar::dueDate(Date accepted, LimitKind kind, int days) const {
+  if (!covers(accepted) && !inMissingYear(accepted)) return std::unexpected(outOfRange(accepted));
+  switch (kind) {
+    case LimitKind::kInstant:  // the day of acceptance, whatever the calendar says of it
+      return DueDate{accepted, false};
+    case LimitKind::kWorkingDays:
+      return plusWorkingDays(accepted, days);
+    case LimitKind::kNaturalDays: {
+      bool prov = false;
+      for (Date d = accepted.plusDays(days);; d = d.plusDays(1)) {
+        auto w = reckonDay(d, prov);
+        if (!w) return std::unexpected(w.error());
+        if (*w) return DueDate{d, prov};
+      }
+    }
+  }
+  return DueDate{accepted, false};
+}
+
 std::string WorkCalendar::holidayName(Date d) const {
   auto it = names_.find(d.days());
   return it == names_.end() ? std::string() : it->second;
