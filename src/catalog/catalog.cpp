@@ -79,4 +79,9 @@ const Region* Catalog::region(const std::string& id) const {
   return nullptr;
 }
 
+const FormSchema* Catalog::formSchema(const std::string& id) const {
+  auto it = form_schemas_.find(id);
+  return it == form_schemas_.end() ? nullptr : it->second.get();
+}
+
 }  // namespace jingban

@@ -12,6 +12,7 @@
 
 #include "calendar/acceptance_window.hpp"
 #include "calendar/work_calendar.hpp"
+#include "catalog/form_schema.hpp"
 
 namespace jingban {
 
@@ -81,6 +82,11 @@ struct Item {
   nlohmann::json diseases;  // {chronic: […], special: […]} where the seed lists them
   std::string file;
   int line = 0;
+  std::string form_schema;                 // id of the schema its `form` must satisfy, or ""
+  std::shared_ptr<const FormSchema> form;  // resolved by the loader; null when form_schema is ""
+
+  // The schema a submission's form is validated against (emptyFormSchema() when none: only {}).
+  const FormSchema& formSchema() const { return form ? *form : emptyFormSchema(); }
 
   // The limit that applies to a case declaring `conds` (the first matching variant, else the main).
   const TimeLimit& limitFor(const std::set<std::string>& conds) const;
@@ -111,20 +117,27 @@ struct Region {
 
 class Catalog {
  public:
-  // Loads and validates every catalog/<region>.yaml in `dir`. On failure the error message holds
-  // every problem found, one "file:line: message" per line.
-  // `known_effect`, when given, decides which effect names are valid (the effects module knows
-  // them; the catalog does not depend on it).
+  // Loads and validates every catalog/<region>.yaml in `dir`, and the form schemas of any *.yaml
+  // there whose top-level key is `form_schemas` (catalog/forms.yaml). On failure the error message
+  // holds every problem found, one "file:line: message" per line. `known_effect`, when given,
+  // decides which effect names are valid (the effects module knows them; the catalog does not
+  // depend on it).
   using EffectKnown = std::function<bool(const std::string&)>;
   static Result<std::shared_ptr<const Catalog>> loadDir(const std::string& dir,
                                                         EffectKnown known_effect = nullptr);
 
   const std::vector<Region>& regions() const { return regions_; }
   const Region* region(const std::string& id) const;
+  // The reusable form schemas (files whose top-level key is `form_schemas`), by id.
+  const std::map<std::string, std::shared_ptr<const FormSchema>>& formSchemas() const {
+    return form_schemas_;
+  }
+  const FormSchema* formSchema(const std::string& id) const;
 
  private:
   friend class CatalogLoader;
   std::vector<Region> regions_;
+  std::map<std::string, std::shared_ptr<const FormSchema>> form_schemas_;
 };
 
 }  // namespace jingban

@@ -128,6 +128,164 @@ class CatalogLoader {
     return w;
   }
 
+  std::map<std::string, std::shared_ptr<const FormSchema>> schemas;
+
+  int64_t integer64(const std::string& file, const YAML::Node& n, const std::string& what) {
+    try {
+      return n.as<int64_t>();
+    } catch (const YAML::Exception&) {
+      problem(file, n, what + " 应为整数");
+      return 0;
+    }
+  }
+
+  static bool snakeId(const std::string& id) {
+    if (id.empty() || id.size() > 40 || id[0] < 'a' || id[0] > 'z') return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  }
+
+  // One field of a form schema; `in_list` for the fields of a list's elements (one level only,
+  // which also bounds how deep a submitted form can nest).
+  FormField formField(const std::string& file, const YAML::Node& n, bool in_list) {
+    FormField f;
+    checkKeys(file, n,
+              {"id", "label", "type", "required", "max_length", "values", "min", "max", "max_items",
+               "fields", "note"},
+              "表单字段");
+    if (!n.IsMap()) return f;
+    f.id = str(file, n["id"], "id");
+    f.label = str(file, n["label"], "label");
+    if (!snakeId(f.id)) problem(file, n, "表单字段 id 须为小写字母开头的 snake_case（≤ 40 字符）");
+    if (f.label.empty()) problem(file, n, "表单字段 " + f.id + " 缺少 label（中文名称）");
+    if (n["required"]) f.required = boolean(file, n["required"], "required");
+    auto typeName = str(file, n["type"], "type");
+    auto type = parseFieldType(typeName);
+    if (!type) {
+      problem(file, n,
+              "表单字段 " + f.id + " 的 type '" + typeName +
+                  "' 未知（string text enum date month money_fen integer id_no credit_code "
+                  "phone boolean list）");
+      return f;
+    }
+    f.type = *type;
+    auto uses = [&](std::initializer_list<const char*> keys) {
+      for (const char* k : {"max_length", "values", "min", "max", "max_items", "fields"}) {
+        bool allowed = std::find_if(keys.begin(), keys.end(), [&](const char* a) {
+                         return std::string(a) == k;
+                       }) != keys.end();
+        if (n[k] && !allowed)
+          problem(file, n[k], std::string(k) + " 不适用于 " + typeName + " 类型的字段 " + f.id);
+      }
+    };
+    switch (f.type) {
+      case FieldType::kString:
+      case FieldType::kText: {
+        uses({"max_length"});
+        bool text = f.type == FieldType::kText;
+        if (!n["max_length"] && !text) {
+          problem(file, n, "string 字段 " + f.id + " 须给出 max_length");
+          break;
+        }
+        f.max_length = n["max_length"] ? integer64(file, n["max_length"], "max_length")
+                                       : static_cast<int64_t>(kMaxTextChars);
+        if (f.max_length < 1 || f.max_length > kMaxTextChars)
+          problem(file, n, "字段 " + f.id + " 的 max_length 须在 1 到 500 之间");
+        break;
+      }
+      case FieldType::kEnum: {
+        uses({"values"});
+        f.values = strings(file, n["values"], "values");
+        std::set<std::string> seen;
+        for (const auto& v : f.values)
+          if (v.empty() || !seen.insert(v).second)
+            problem(file, n["values"], "enum 字段 " + f.id + " 的取值为空或重复");
+        if (f.values.empty()) problem(file, n, "enum 字段 " + f.id + " 须给出 values");
+        break;
+      }
+      case FieldType::kInteger:
+        uses({"min", "max"});
+        if (!n["min"] || !n["max"]) {
+          problem(file, n, "integer 字段 " + f.id + " 须给出 min 和 max");
+          break;
+        }
+        f.min = integer64(file, n["min"], "min");
+        f.max = integer64(file, n["max"], "max");
+        if (f.min > f.max || f.min < -kMaxMoneyFen || f.max > kMaxMoneyFen)
+          problem(file, n, "integer 字段 " + f.id + " 须满足 -10^12 ≤ min ≤ max ≤ 10^12");
+        break;
+      case FieldType::kMoneyFen:
+        // Amounts are 1 … 10^12 fen; a field may lower the ceiling, never raise it.
+        uses({"max"});
+        f.min = 1;
+        f.max = n["max"] ? integer64(file, n["max"], "max") : kMaxMoneyFen;
+        if (f.max < 1 || f.max > kMaxMoneyFen)
+          problem(file, n, "money_fen 字段 " + f.id + " 的 max 须在 1 到 10^12 之间");
+        break;
+      case FieldType::kList: {
+        uses({"max_items", "fields"});
+        if (in_list) problem(file, n, "列表元素中的字段 " + f.id + " 不能再是 list");
+        f.max_items = n["max_items"] ? integer64(file, n["max_items"], "max_items") : 0;
+        if (f.max_items < 1 || f.max_items > kMaxListItems)
+          problem(file, n, "list 字段 " + f.id + " 须给出 max_items（1 到 1000）");
+        f.fields = formFields(file, n, true, "list 字段 " + f.id);
+        break;
+      }
+      default:
+        uses({});
+        break;
+    }
+    return f;
+  }
+
+  // The `fields` of a schema or of a list field (`at`: that schema or field, for the line).
+  std::vector<FormField> formFields(const std::string& file, const YAML::Node& at, bool in_list,
+                                    const std::string& owner) {
+    std::vector<FormField> out;
+    const YAML::Node n = at["fields"];
+    if (!n || !n.IsSequence() || n.size() == 0) {
+      problem(file, at, owner + " 须有非空的 fields 列表");
+      return out;
+    }
+    std::set<std::string> ids;
+    for (const auto& e : n) {
+      out.push_back(formField(file, e, in_list));
+      if (!out.back().id.empty() && !ids.insert(out.back().id).second)
+        problem(file, e, owner + " 的字段 id 重复：" + out.back().id);
+    }
+    return out;
+  }
+
+  void loadSchemaFile(const std::string& file, const YAML::Node& root) {
+    checkKeys(file, root, {"form_schemas"}, "文件");
+    const auto& list = root["form_schemas"];
+    if (!list.IsSequence()) {
+      problem(file, list, "form_schemas 应为列表");
+      return;
+    }
+    for (const auto& e : list) {
+      checkKeys(file, e, {"id", "name", "fields", "note"}, "form_schemas");
+      if (!e.IsMap()) continue;
+      auto schema = std::make_shared<FormSchema>();
+      schema->id = str(file, e["id"], "id");
+      schema->name = str(file, e["name"], "name");
+      schema->file = file;
+      schema->line = e.Mark().line + 1;
+      if (!snakeId(schema->id)) problem(file, e, "表单 schema id 须为小写字母开头的 snake_case");
+      if (schema->name.empty()) problem(file, e, "表单 schema " + schema->id + " 缺少 name");
+      schema->fields = formFields(file, e, false, "表单 schema " + schema->id);
+      if (schemas.count(schema->id)) {
+        const auto& first = *schemas[schema->id];
+        problem(file, e,
+                "表单 schema id 重复：" + schema->id + "（已在 " + first.file + ":" +
+                    std::to_string(first.line) + " 定义）");
+        continue;
+      }
+      schemas[schema->id] = std::move(schema);
+    }
+  }
+
   // Applies one key of an item entry. Used for full items and for a child region's overrides.
   void itemKey(const std::string& file, Item& it, const std::string& key, const YAML::Node& v) {
     auto S = [&](std::string& dst) { dst = str(file, v, key); };
@@ -172,6 +330,8 @@ class CatalogLoader {
       S(it.supervision_phone);
     else if (key == "effect")
       S(it.effect);
+    else if (key == "form_schema")
+      S(it.form_schema);
     else if (key == "note")
       S(it.note);
     else if (key == "diseases")
@@ -357,9 +517,13 @@ class CatalogLoader {
       if (!conds.count(v.when)) bad("时限变体的条件 '" + v.when + "' 未声明");
     for (const auto& u : it.uncounted_periods)
       if (u.id.empty() || u.name.empty()) bad("uncounted_periods 须有 id 和 name");
+    if (!it.form_schema.empty() && !schemas.count(it.form_schema))
+      bad("form_schema '" + it.form_schema + "' 未在 form_schemas 中定义");
   }
 
-  void loadRegionFile(
+  // A region file, or a form-schema file when its top-level key is `form_schemas` (and it has no
+  // `region`, which would make it a region file with an unknown key).
+  void loadFile(
       const std::string& file, std::vector<Region>& out,
       std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>>& childItems) {
     YAML::Node root;
@@ -369,6 +533,15 @@ class CatalogLoader {
       errors.push_back(file + ":" + std::to_string(e.mark.line + 1) + ": YAML 语法错误：" + e.msg);
       return;
     }
+    if (root.IsMap() && root["form_schemas"] && !root["region"])
+      loadSchemaFile(file, root);
+    else
+      loadRegionFile(file, root, out, childItems);
+  }
+
+  void loadRegionFile(
+      const std::string& file, const YAML::Node& root, std::vector<Region>& out,
+      std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>>& childItems) {
     checkKeys(file, root, {"region", "roles", "forms", "items"}, "文件");
     Region r;
     r.file = file;
@@ -463,6 +636,10 @@ class CatalogLoader {
                      [](const Item& a, const Item& b) { return a.seq < b.seq; });
     r.index.clear();
     for (size_t i = 0; i < r.items.size(); ++i) r.index[r.items[i].code] = i;
+    for (auto& it : r.items) {
+      auto found = schemas.find(it.form_schema);
+      it.form = it.form_schema.empty() || found == schemas.end() ? nullptr : found->second;
+    }
     for (const auto& it : r.items) validateItem(r, it);
     if (r.items.empty()) errors.push_back(r.file + ":1: 没有任何事项");
   }
@@ -483,9 +660,13 @@ Result<std::shared_ptr<const Catalog>> Catalog::loadDir(const std::string& dir,
   L.known_effect = std::move(known_effect);
   std::vector<Region> raw;
   std::map<std::string, std::vector<std::pair<std::string, YAML::Node>>> entries;
-  for (const auto& f : files) L.loadRegionFile(f, raw, entries);
+  // Every file first, so that items may reference schemas of any file.
+  for (const auto& f : files) L.loadFile(f, raw, entries);
+  if (raw.empty() && L.errors.empty())
+    L.errors.push_back(dir + ":1: 目录中没有任何地区文件（region）");
 
   auto cat = std::make_shared<Catalog>();
+  cat->form_schemas_ = L.schemas;
   // Parents before children; a missing or cyclic parent is an error.
   std::set<std::string> done;
   for (size_t round = 0; round <= raw.size() && done.size() < raw.size(); ++round) {

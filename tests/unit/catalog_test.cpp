@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <ostream>
 #include <regex>
 #include <stdexcept>
@@ -261,6 +263,206 @@ TEST_F(CatalogFixture, EveryProblemIsReportedNotJustTheFirst) {
   ASSERT_FALSE(r.has_value());
   EXPECT_TRUE(pointsInto(r.error().message, kItem1First, kItem1Last)) << r.error().message;
   EXPECT_TRUE(pointsInto(r.error().message, kItem2First, kItem2Last)) << r.error().message;
+}
+
+// ---------------------------------------------------------------- form schemas
+
+// fixtures/forms.yaml: schema unit_reg (lines 3-17), its field persons (11-17), note_only (18-21).
+const std::string& schemaFile() {
+  static const std::string text = readFixture("forms.yaml");
+  return text;
+}
+
+std::string withSchemaRef(const std::string& id) {
+  std::string text = baseRegion();
+  text.replace(text.find("effect: unit_enrolment"), 22,
+               "effect: unit_enrolment\n    form_schema: " + id);
+  return text;
+}
+
+class FormSchemaLoaderTest : public TempCatalogTest {
+ protected:
+  // Replaces one occurrence of `from` in fixtures/forms.yaml, loads it beside a region that uses
+  // unit_reg, and returns the error (failing the test when it loads).
+  std::string loadBroken(const std::string& from, const std::string& to) {
+    std::string text = schemaFile();
+    auto pos = text.find(from);
+    EXPECT_NE(pos, std::string::npos) << "fixture has no '" << from << "'";
+    if (pos != std::string::npos) text.replace(pos, from.size(), to);
+    write("region.yaml", withSchemaRef("unit_reg"));
+    write("forms.yaml", text);
+    auto r = load();
+    EXPECT_FALSE(r.has_value()) << "accepted forms.yaml with '" << from << "' → '" << to << "'";
+    return r ? std::string() : r.error().message;
+  }
+};
+
+std::vector<int> formsLines(const std::string& message) {
+  std::vector<int> out;
+  std::regex re(R"(forms\.yaml:(\d+))");
+  for (std::sregex_iterator it(message.begin(), message.end(), re), end; it != end; ++it)
+    out.push_back(std::stoi((*it)[1]));
+  return out;
+}
+
+TEST_F(FormSchemaLoaderTest, SchemasLoadAndItemsResolveTheirReference) {
+  write("region.yaml", withSchemaRef("unit_reg"));
+  write("forms.yaml", schemaFile());
+  auto cat = load();
+  ASSERT_TRUE(cat.has_value()) << cat.error().message;
+  EXPECT_EQ((*cat)->regions().size(), 1u);  // forms.yaml is not a region
+  EXPECT_EQ((*cat)->formSchemas().size(), 2u);
+  const FormSchema* s = (*cat)->formSchema("unit_reg");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->name, "单位登记");
+  EXPECT_EQ(s->line, 3);
+  ASSERT_EQ(s->fields.size(), 6u);
+  EXPECT_EQ(s->fields[0].type, FieldType::kEnum);
+  EXPECT_TRUE(s->fields[0].required);
+  EXPECT_EQ(s->fields[0].values, (std::vector<std::string>{"企业", "机关"}));
+  EXPECT_EQ(s->fields[1].max_length, 100u);
+  EXPECT_EQ(s->fields[2].max_length, kMaxTextChars);  // text defaults to 500
+  EXPECT_EQ(s->fields[3].min, 1);
+  EXPECT_EQ(s->fields[3].max, 3);
+  EXPECT_EQ(s->fields[4].min, 1);  // money_fen: 1 … 10^12 unless lowered
+  EXPECT_EQ(s->fields[4].max, kMaxMoneyFen);
+  const FormField* persons = s->field("persons");
+  ASSERT_NE(persons, nullptr);
+  EXPECT_EQ(persons->max_items, 500u);
+  ASSERT_EQ(persons->fields.size(), 2u);
+  EXPECT_EQ(persons->fields[1].max, 100000);
+  EXPECT_EQ((*cat)->formSchema("nope"), nullptr);
+
+  const Region* r = (*cat)->region("testland");
+  const Item* unit = r->item("002036001001");
+  EXPECT_EQ(unit->form_schema, "unit_reg");
+  EXPECT_EQ(&unit->formSchema(), s);
+  // An item without form_schema accepts only {}.
+  const Item* other = r->item("002036006001");
+  EXPECT_TRUE(other->form_schema.empty());
+  EXPECT_TRUE(other->formSchema().fields.empty());
+  EXPECT_TRUE(validateForm(other->formSchema(), nlohmann::json::object()).has_value());
+  EXPECT_FALSE(validateForm(other->formSchema(), {{"foo", "bar"}}).has_value());
+  // The loaded schema validates.
+  EXPECT_TRUE(validateForm(unit->formSchema(), {{"unit_type", "企业"}}).has_value());
+  EXPECT_FALSE(validateForm(unit->formSchema(), {{"unit_type", "公司"}}).has_value());
+}
+
+TEST_F(FormSchemaLoaderTest, AChildRegionInheritsAndMayOverrideTheReference) {
+  write("region.yaml", withSchemaRef("unit_reg"));
+  std::string child = readFixture("childland.yaml");
+  child.replace(child.find("    time_limit: {kind: working_days, days: 3"), 4,
+                "    form_schema: note_only\n    ");
+  write("zchild.yaml", child);
+  write("forms.yaml", schemaFile());
+  auto cat = load();
+  ASSERT_TRUE(cat.has_value()) << cat.error().message;
+  EXPECT_EQ((*cat)->region("testland")->item("002036001001")->formSchema().id, "unit_reg");
+  EXPECT_EQ((*cat)->region("childland")->item("002036001001")->formSchema().id, "note_only");
+}
+
+TEST_F(FormSchemaLoaderTest, AnUnknownReferenceIsAnErrorAtTheItem) {
+  write("region.yaml", withSchemaRef("no_such_schema"));
+  write("forms.yaml", schemaFile());
+  auto r = load();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(pointsInto(r.error().message, kItem1First, kItem1Last)) << r.error().message;
+  EXPECT_NE(r.error().message.find("no_such_schema"), std::string::npos) << r.error().message;
+  // Without any schema file as well.
+  TearDown();
+  SetUp();
+  write("region.yaml", withSchemaRef("unit_reg"));
+  EXPECT_FALSE(load().has_value());
+}
+
+TEST_F(FormSchemaLoaderTest, MalformedSchemasAreErrorsAtTheirLine) {
+  struct Case {
+    const char* from;
+    const char* to;
+    int line;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"type: enum, required: true, values: [企业, 机关]", "type: enum, required: true", 6},
+           {"values: [企业, 机关]", "values: [企业, 企业]", 6},
+           {"type: string, max_length: 100", "type: string", 7},
+           {"max_length: 100", "max_length: 501", 7},
+           {"type: string, max_length: 100", "type: string, max_length: 100, values: [a]", 7},
+           {"type: text}", "type: txt}", 8},
+           {"type: text}", "type: text, colour: red}", 8},
+           {"min: 1, max: 3", "min: 3, max: 1", 9},
+           {"min: 1, max: 3", "max: 3", 9},
+           {"min: 1, max: 3", "min: one, max: 3", 9},
+           {"type: money_fen}", "type: money_fen, max: 1000000000001}", 10},
+           {"type: money_fen}", "type: money_fen, min: 0}", 10},
+           {"        max_items: 500\n", "", 11},
+           {"max_items: 500", "max_items: 1001", 11},
+           {"        fields:\n          - {id: id_no", "        fieldz:\n          - {id: id_no",
+            15},
+           {"{id: paid_fen, label: 金额, type: money_fen, max: 100000}",
+            "{id: sub, label: 子表, type: list, max_items: 2, fields: [{id: a, label: 甲, type: "
+            "boolean}]}",
+            17},
+           {"{id: paid_fen, label: 金额,", "{id: id_no, label: 金额,", 17},
+           {"{id: level, label: 等级,", "{id: Level, label: 等级,", 9},
+           {"{id: level, label: 等级,", "{id: level, label: \"\",", 9},
+           {"id: note_only", "id: unit_reg", 18},
+           {"    name: 备注\n", "", 18},
+           {"      - {id: remark, label: 备注, type: text, max_length: 200}\n", "", 18},
+       }) {
+    auto m = loadBroken(c.from, c.to);
+    auto lines = formsLines(m);
+    EXPECT_NE(std::find(lines.begin(), lines.end(), c.line), lines.end())
+        << "'" << c.from << "' → '" << c.to << "': expected forms.yaml:" << c.line << " in:\n"
+        << m;
+  }
+}
+
+TEST_F(FormSchemaLoaderTest, UnknownTopLevelKeysOfASchemaFileAreErrors) {
+  write("region.yaml", withSchemaRef("unit_reg"));
+  write("forms.yaml", schemaFile() + "items: []\n");
+  auto r = load();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_FALSE(formsLines(r.error().message).empty()) << r.error().message;
+}
+
+// The shipped catalog: every item of every region names a schema, chosen by its effect.
+TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
+  auto cat = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog",
+                              [](const std::string& e) { return EffectRegistry::known(e); });
+  ASSERT_TRUE(cat.has_value()) << cat.error().message;
+  const std::map<std::string, std::string> byEffect{{"unit_enrolment", "unit_enrolment"},
+                                                    {"unit_change", "unit_change"},
+                                                    {"employee_enrolment", "employee_registration"},
+                                                    {"employee_change", "employee_registration"},
+                                                    {"flexible_enrolment", "employee_registration"},
+                                                    {"resident_enrolment", "resident_registration"},
+                                                    {"resident_change", "resident_registration"},
+                                                    {"outpatient_reimbursement", "reimbursement"},
+                                                    {"inpatient_reimbursement", "reimbursement"},
+                                                    {"assistance_reimbursement", "reimbursement"},
+                                                    {"account_withdrawal", "account_withdrawal"}};
+  int items = 0;
+  for (const auto& r : (*cat)->regions()) {
+    for (const auto& it : r.items) {
+      ++items;
+      auto want = byEffect.count(it.effect) ? byEffect.at(it.effect) : std::string("remark");
+      EXPECT_EQ(it.formSchema().id, want) << r.id << " " << it.code << " " << it.effect;
+    }
+  }
+  EXPECT_EQ(items, 28 + 31 + 31 + 27);
+  const FormSchema* unit = (*cat)->formSchema("unit_enrolment");
+  ASSERT_NE(unit, nullptr);
+  auto msg = validateForm(*unit, {{"unit_type", "公司"},
+                                  {"address", "西宁市城西区"},
+                                  {"legal_representative", "张三"},
+                                  {"phone", "0971-8123456"}});
+  ASSERT_FALSE(msg.has_value());
+  EXPECT_EQ(msg.error().message,
+            "表单字段“单位类型”须为以下之一：企业、机关、全额拨款事业、参公事业、其他");
+  const FormSchema* fees = (*cat)->formSchema("reimbursement");
+  ASSERT_NE(fees, nullptr);
+  EXPECT_EQ(fees->field("fee_lines")->max_items, 1000u);
+  EXPECT_EQ((*cat)->formSchema("employee_registration")->field("persons")->max_items, 500u);
 }
 
 }  // namespace
