@@ -51,7 +51,7 @@ void addSessionRoutes(Router& R, ApiDeps& d, WorkQueue& hashing) {
     auto actor = d.auth.authenticate(req.authorization);
     if (!actor) return res(errorResponse(actor.error()));
     if (auto r = d.auth.signOut(req.authorization); !r) return res(errorResponse(r.error()));
-    HttpResponse r{204, kJsonType, ""};
+    HttpResponse r{204, "", ""};  // no content, so no content type
     r.actor = actor->username;
     res(std::move(r));
   });
