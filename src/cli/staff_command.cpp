@@ -5,11 +5,11 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "auth/auth.hpp"
+#include "cli/args.hpp"
 #include "effects/effects.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 
@@ -19,94 +19,46 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kUsage = 2;
+constexpr const char* kSynopsis =
+    "  jingban staff add USERNAME --db FILE --name NAME --region REGION --roles R1,R2 "
+    "[--password-file FILE]\n"
+    "  jingban staff roles USERNAME --db FILE --roles R1,R2\n"
+    "  jingban staff disable USERNAME --db FILE\n"
+    "  jingban staff enable USERNAME --db FILE        （同时解除锁定）\n"
+    "  jingban staff reset-password USERNAME --db FILE [--password-file FILE]\n"
+    "  jingban staff list --db FILE [--region REGION]\n"
+    "密码从 --password-file 文件的第一行或环境变量 JINGBAN_PASSWORD 读取，不接受命令行参数。\n"
+    "角色: 地区目录中的角色 id 或 admin。公共选项: --catalog DIR (默认 ./catalog)";
 
-int usage(const std::string& problem = {}) {
-  if (!problem.empty()) std::cerr << "jingban staff: " << problem << "\n";
-  std::cerr
-      << "用法:\n"
-         "  jingban staff add USERNAME --db FILE --name NAME --region REGION --roles R1,R2 "
-         "[--password-file FILE]\n"
-         "  jingban staff roles USERNAME --db FILE --roles R1,R2\n"
-         "  jingban staff disable USERNAME --db FILE\n"
-         "  jingban staff enable USERNAME --db FILE        （同时解除锁定）\n"
-         "  jingban staff reset-password USERNAME --db FILE [--password-file FILE]\n"
-         "  jingban staff list --db FILE [--region REGION]\n"
-         "密码从 --password-file 文件的第一行或环境变量 JINGBAN_PASSWORD 读取，不接受命令行参数。\n"
-         "角色: 地区目录中的角色 id 或 admin。公共选项: --catalog DIR (默认 ./catalog)\n";
-  return kUsage;
+int usage(const std::string& problem) {
+  std::cerr << "jingban staff: " << problem << "\n用法:\n" << kSynopsis << "\n";
+  return cli::kUsageExit;
 }
 
 struct Sub {
-  std::set<std::string> required, optional;
-  size_t positional;  // 1: USERNAME
+  cli::CommandSpec spec;
+  std::vector<std::string> required;
 };
+
+cli::CommandSpec spec(const std::string& name, std::vector<std::string> options,
+                      size_t positional) {
+  cli::CommandSpec s{"staff " + name, std::string("\n") + kSynopsis, {}, positional, positional};
+  for (auto& o : options) s.options.push_back({std::move(o), cli::OptKind::kString});
+  return s;
+}
 
 const std::map<std::string, Sub>& subcommands() {
   static const std::map<std::string, Sub> k{
-      {"add", {{"--db", "--name", "--region", "--roles"}, {"--password-file", "--catalog"}, 1}},
-      {"roles", {{"--db", "--roles"}, {"--catalog"}, 1}},
-      {"disable", {{"--db"}, {}, 1}},
-      {"enable", {{"--db"}, {}, 1}},
-      {"reset-password", {{"--db"}, {"--password-file"}, 1}},
-      {"list", {{"--db"}, {"--region", "--catalog"}, 0}},
+      {"add",
+       {spec("add", {"--db", "--name", "--region", "--roles", "--password-file", "--catalog"}, 1),
+        {"--db", "--name", "--region", "--roles"}}},
+      {"roles", {spec("roles", {"--db", "--roles", "--catalog"}, 1), {"--db", "--roles"}}},
+      {"disable", {spec("disable", {"--db"}, 1), {"--db"}}},
+      {"enable", {spec("enable", {"--db"}, 1), {"--db"}}},
+      {"reset-password", {spec("reset-password", {"--db", "--password-file"}, 1), {"--db"}}},
+      {"list", {spec("list", {"--db", "--region", "--catalog"}, 0), {"--db"}}},
   };
   return k;
-}
-
-struct Parsed {
-  std::map<std::string, std::string> opt;
-  std::vector<std::string> positional;
-};
-
-// Strict: every option must belong to the subcommand, take a value, and appear once.
-std::optional<Parsed> parse(const Sub& sub, int argc, char** argv, std::string& problem) {
-  Parsed p;
-  for (int i = 3; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) != 0) {
-      p.positional.push_back(s);
-      continue;
-    }
-    std::string value;
-    bool inlineValue = false;
-    if (auto eq = s.find('='); eq != std::string::npos) {
-      value = s.substr(eq + 1);
-      s = s.substr(0, eq);
-      inlineValue = true;
-    }
-    if (s == "--password") {
-      problem =
-          "密码不能写在命令行上（会留在进程列表和历史记录中），请用 --password-file 或环境变量 "
-          "JINGBAN_PASSWORD";
-      return std::nullopt;
-    }
-    if (!sub.required.count(s) && !sub.optional.count(s)) {
-      problem = "未知选项 " + s;
-      return std::nullopt;
-    }
-    if (!inlineValue) {
-      if (i + 1 >= argc) {
-        problem = "选项 " + s + " 缺少值";
-        return std::nullopt;
-      }
-      value = argv[++i];
-    }
-    if (!p.opt.emplace(s, value).second) {
-      problem = "选项 " + s + " 重复";
-      return std::nullopt;
-    }
-  }
-  for (const auto& r : sub.required)
-    if (!p.opt.count(r)) {
-      problem = "缺少选项 " + r;
-      return std::nullopt;
-    }
-  if (p.positional.size() != sub.positional) {
-    problem = sub.positional ? "须指定一个用户名" : "多余的参数 " + p.positional.front();
-    return std::nullopt;
-  }
-  return p;
 }
 
 std::vector<std::string> splitRoles(const std::string& s) {
@@ -122,12 +74,13 @@ std::vector<std::string> splitRoles(const std::string& s) {
 }
 
 // The password from --password-file (its first line) or JINGBAN_PASSWORD.
-std::optional<std::string> readPassword(const Parsed& p) {
-  if (auto it = p.opt.find("--password-file"); it != p.opt.end()) {
-    std::ifstream f(it->second);
+std::optional<std::string> readPassword(const cli::ParsedArgs& p) {
+  if (p.has("--password-file")) {
+    std::string file = p.get("--password-file");
+    std::ifstream f(file);
     std::string line;
     if (!f || !std::getline(f, line)) {
-      std::cerr << "无法读取密码文件 " << it->second << "\n";
+      std::cerr << "无法读取密码文件 " << file << "\n";
       return std::nullopt;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -139,10 +92,10 @@ std::optional<std::string> readPassword(const Parsed& p) {
 }
 
 // The catalog: --catalog, else ./catalog, else beside the build directory (as `serve` does).
-Result<std::shared_ptr<const Catalog>> loadCatalog(const Parsed& p, const char* argv0) {
+Result<std::shared_ptr<const Catalog>> loadCatalog(const cli::ParsedArgs& p, const char* argv0) {
   std::string dir = "catalog";
-  if (auto it = p.opt.find("--catalog"); it != p.opt.end()) {
-    dir = it->second;
+  if (p.has("--catalog")) {
+    dir = p.get("--catalog");
   } else if (!fs::exists(dir)) {
     auto beside = fs::absolute(argv0).parent_path().parent_path() / "catalog";
     if (fs::exists(beside)) dir = beside.string();
@@ -166,17 +119,26 @@ int failed(const Error& e) {
 }  // namespace
 
 int runStaffCommand(int argc, char** argv) {
-  if (argc < 3) return usage();
+  if (argc < 3) return usage("缺少子命令");
   std::string subName = argv[2];
-  if (subName == "--help" || subName == "-h") return usage(), 0;
+  if (subName == "--help" || subName == "-h") return std::cout << kSynopsis << "\n", 0;
   auto sub = subcommands().find(subName);
   if (sub == subcommands().end()) return usage("未知子命令 " + subName);
-  std::string problem;
-  auto p = parse(sub->second, argc, argv, problem);
-  if (!p) return usage(problem);
+  for (int i = 3; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--password" || a.starts_with("--password="))
+      return usage(
+          "密码不能写在命令行上（会留在进程列表和历史记录中），请用 --password-file 或环境变量 "
+          "JINGBAN_PASSWORD");
+  }
+  auto p = cli::parseArgs(sub->second.spec, argc, argv, 3);
+  if (!p) return usage(p.error());
+  if (p->help) return cli::printUsage(sub->second.spec);
+  for (const auto& r : sub->second.required)
+    if (!p->has(r)) return usage("缺少选项 " + r);
   if (!Auth::init()) return std::cerr << "libsodium 初始化失败\n", 1;
 
-  auto store = SqliteStaffStore::open(p->opt.at("--db"));
+  auto store = SqliteStaffStore::open(p->get("--db"));
   if (!store) return failed(store.error());
   Auth auth(**store, systemClock());
   const ChangedBy by = ChangedBy::operatorNamed("cli");
@@ -188,8 +150,8 @@ int runStaffCommand(int argc, char** argv) {
     if (!cat) return failed(cat.error());
     if (subName == "list") {
       std::vector<std::string> regions;
-      if (p->opt.count("--region"))
-        regions.push_back(p->opt.at("--region"));
+      if (p->has("--region"))
+        regions.push_back(p->get("--region"));
       else
         for (const auto& r : (*cat)->regions()) regions.push_back(r.id);
       for (const auto& region : regions) {
@@ -200,7 +162,7 @@ int runStaffCommand(int argc, char** argv) {
       return 0;
     }
     if (subName == "roles") {
-      auto s = auth.setRoles(by, **cat, user, splitRoles(p->opt.at("--roles")));
+      auto s = auth.setRoles(by, **cat, user, splitRoles(p->get("--roles")));
       if (!s) return failed(s.error());
       std::cout << "已修改角色，该账号的登录会话已全部注销: ";
       printStaff(*s, now);
@@ -208,9 +170,9 @@ int runStaffCommand(int argc, char** argv) {
     }
     auto password = readPassword(*p);
     if (!password) return 1;
-    auto s = auth.addStaff(by, **cat,
-                           {user, p->opt.at("--name"), p->opt.at("--region"),
-                            splitRoles(p->opt.at("--roles")), *password});
+    auto s = auth.addStaff(
+        by, **cat,
+        {user, p->get("--name"), p->get("--region"), splitRoles(p->get("--roles")), *password});
     if (!s) return failed(s.error());
     std::cout << "已创建: ";
     printStaff(*s, now);
