@@ -61,7 +61,7 @@ start_server() {
   stop_server
   # A fixed working Tuesday: the run must not depend on the real date (the loaded calendar ends
   # with 2026, and accepting a 15-working-day item from mid-December would need 2027's).
-  "$WORK/jingban" serve --port 0 --db "$WORK/bench.db" --demo --threads "$threads" \
+  "$WORK/jingban" serve --port 0 --db "$WORK/bench.db" --demo --rate-limit off --threads "$threads" \
     --fake-now "${FAKE_NOW:-2026-03-10T09:00:00}" \
     --catalog "$ROOT/catalog" --calendar "$ROOT/calendar" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!

@@ -69,6 +69,7 @@ json itemJson(const Item& it, const Region& region) {
   if (!it.channels_text.empty()) j["channels_text"] = it.channels_text;
   if (!it.progress_query_text.empty()) j["progress_query_text"] = it.progress_query_text;
   if (!it.diseases.is_null()) j["diseases"] = it.diseases;
+  j["form_schema"] = formSchemaJson(it.formSchema());
   return j;
 }
 

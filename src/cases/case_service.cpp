@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <future>
 
 #include "cases/case_json.hpp"
 #include "common/hash.hpp"
@@ -548,9 +549,9 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
     f.open_only = *q.deadline != DeadlineStatus::kNotStarted;
     if (*q.deadline == DeadlineStatus::kOverdue) f.due_before = day;
     if (*q.deadline == DeadlineStatus::kDueSoon) {
-      auto next = cal->addWorkingDays(day, 1);
+      auto next = cal->plusWorkingDays(day, 1);
       if (!next) return std::unexpected(next.error());
-      f.due_until = *next;
+      f.due_until = next->date;
     }
     f.offset = 0;
     f.limit = 500;
@@ -587,7 +588,52 @@ Result<json> CaseService::reloadCalendar(std::shared_ptr<const WorkCalendar> cal
     std::lock_guard lk(calendar_mu_);
     calendar_ = cal;
   }
-  json out = {{"years", cal->years()}, {"recounted", json::array()}};
+  // Every open case whose due date was provisional, counted again with the new calendar. Each
+  // change is an event of its case (actor "system"), committed like any other action.
+  std::vector<std::string> todo;
+  CaseFilter f;
+  f.open_only = true;
+  f.provisional_only = true;
+  f.limit = 500;
+  for (;;) {
+    auto rows = store_.listCases(f);
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& c : *rows) todo.push_back(c.case_no);
+    if (rows->size() < static_cast<size_t>(f.limit)) break;
+    f.offset += f.limit;
+  }
+  json recounted = json::array();
+  int unchanged = 0, failed = 0;
+  Actor system{kSystemActor, {}, "", false};
+  for (const auto& no : todo) {
+    auto c = committed(no);
+    if (!c || !*c) {
+      ++failed;
+      continue;
+    }
+    system.region = (*c)->region;
+    std::promise<Result<std::string>> p;
+    auto done = p.get_future();
+    act(no, system, Action{.name = "recount_deadline"}, RequestMeta{},
+        [&p](Result<std::string> r) { p.set_value(std::move(r)); });
+    auto r = done.get();
+    if (r) {
+      json out = json::parse(*r);
+      recounted.push_back({{"case_no", no},
+                           {"due_on", out["due_on"]},
+                           {"due_provisional", out["due_provisional"]}});
+    } else if (r.error().slug == "unchanged") {
+      ++unchanged;
+    } else {
+      ++failed;
+      obs::warn("deadline_recount_failed", {{"case_no", no}, {"error", r.error().slug}});
+    }
+  }
+  json out = {{"years", cal->years()},
+              {"recounted", recounted},
+              {"unchanged", unchanged},
+              {"failed", failed}};
+  obs::info("calendar_reloaded", out);
   return out;
 }
 

@@ -128,7 +128,8 @@ int serve(const Args& a, const char* argv0) {
     std::cerr << "libsodium 初始化失败\n";
     return 1;
   }
-  auto cal = WorkCalendar::loadDir(dataDir(a, "--calendar", "calendar", argv0));
+  const std::string calendar_dir = dataDir(a, "--calendar", "calendar", argv0);
+  auto cal = WorkCalendar::loadDir(calendar_dir);
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
   auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
   if (!cat) return std::cerr << cat.error().message, 1;
@@ -148,6 +149,14 @@ int serve(const Args& a, const char* argv0) {
   }
   Committer committer(**store);
   Auth auth(**staffStore, clock);
+  // Deadlines within the next three months that run into a year whose holiday notice is not
+  // loaded are counted Monday–Friday and marked provisional: say so at start-up.
+  for (int year : cal->missingYearsUpTo(clock().date().plusDays(90))) {
+    std::string warning = WorkCalendar::missingYearWarning(year);
+    obs::warn("calendar_year_missing", {{"year", year}, {"message", warning}});
+    std::cout << "注意：" << warning << "（添加 calendar/" << year
+              << ".yaml 后发送 SIGHUP 即可重新计算，无需重启）" << std::endl;
+  }
   CaseService cases(*cat, std::make_shared<const WorkCalendar>(std::move(*cal)), **store, committer,
                     clock);
   if (a.has("--demo")) {
@@ -193,8 +202,17 @@ int serve(const Args& a, const char* argv0) {
   std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db "
             << a.get("--db") << ")" << std::endl;
   // SIGTERM/SIGINT: stop accepting and answer what is in flight (at most 10 s), then return.
-  // SIGHUP has no handler yet (an empty function): the calendar reload (cases) goes here.
-  server.waitForSignal({});
+  // SIGHUP: load the calendar directory again (a year's holiday notice added) and recount every
+  // provisional due date, without a restart.
+  server.waitForSignal([&cases, &calendar_dir] {
+    auto fresh = WorkCalendar::loadDir(calendar_dir);
+    if (!fresh) {
+      obs::error("calendar_reload_failed", {{"message", fresh.error().message}});
+      return;
+    }
+    auto r = cases.reloadCalendar(std::make_shared<const WorkCalendar>(std::move(*fresh)));
+    if (!r) obs::error("calendar_reload_failed", {{"message", r.error().message}});
+  });
   server.stop();
   api.reset();
   committer.stop();  // everything acknowledged is already durable; this only drains the queue
@@ -223,10 +241,11 @@ int deadline(const Args& a, const char* argv0) {
   if (!n) return cli::usageError(kDeadlineSpec, n.error().message);
   auto cal = WorkCalendar::loadDir(dataDir(a, "--calendar", "calendar", argv0));
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
-  auto due = cal->due(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays,
-                      static_cast<int>(*n));
+  auto due =
+      cal->dueDate(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays,
+                   static_cast<int>(*n));
   if (!due) return std::cerr << due.error().message << "\n", 1;
-  std::cout << due->str() << "\n";
+  std::cout << due->date.str() << (due->provisional ? " (暂定)" : "") << "\n";
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <climits>
 
 #include "cases/case_json.hpp"
+#include "catalog/form_schema.hpp"
 #include "common/hash.hpp"
 #include "common/money.hpp"
 #include "common/text.hpp"
@@ -15,25 +16,14 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxName = 50;      // applicant name, characters
-constexpr size_t kMaxComment = 500;  // reasons, remarks, rating comments
-constexpr size_t kMaxShort = 64;     // ids, steps, periods, ratings
+constexpr size_t kMaxShort = 64;  // ids, steps, periods, ratings, channels
 
+// Identifiers the client names (step, period, rating …): short, or a 400.
 Result<void> capped(const std::string& v, size_t max, const char* label) {
   if (utf8Length(v) > max)
     return fail(ErrorCode::kBadRequest, "too_long",
                 std::string(label) + "过长（最多 " + std::to_string(max) + " 个字）");
   return {};
-}
-
-// A plausible phone number: 7–20 characters of digits, '-', '+', spaces and parentheses.
-bool plausiblePhone(const std::string& p) {
-  if (p.size() < 7 || p.size() > 20) return false;
-  for (char c : p)
-    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '+' && c != ' ' &&
-        c != '(' && c != ')')
-      return false;
-  return true;
 }
 
 // The request as it identifies a retry: the parsed body in canonical form (keys sorted).
@@ -67,11 +57,17 @@ Result<Submission> submission(const json& b, const std::optional<Actor>& staff, 
     if (!*f) return std::unexpected(f->error());
   if (*kind != "unit" && *kind != "person" && *kind != "institution")
     return std::unexpected(badRequest("applicant.kind 须为 unit / person / institution"));
-  if (auto r = capped(*name, kMaxName, "申请人名称"); !r) return std::unexpected(r.error());
+  auto clean_name = checkText(*name, kMaxNameChars, "申请人名称");
+  if (!clean_name) return std::unexpected(clean_name.error());
+  if (clean_name->empty()) return std::unexpected(badRequest("请填写申请人名称"));
   if (auto r = capped(*id, kMaxShort, "证件号码"); !r) return std::unexpected(r.error());
-  if (!phone->empty() && !plausiblePhone(*phone))
-    return std::unexpected(badRequest("联系电话格式不正确（7 至 20 位数字）"));
-  s.applicant = {*kind, *id, *name, *phone};
+  std::string clean_phone;
+  if (!phone->empty()) {
+    auto p = checkPhone(*phone, "联系电话");
+    if (!p) return std::unexpected(p.error());
+    clean_phone = *p;
+  }
+  s.applicant = {*kind, *id, *clean_name, clean_phone};
   s.channel = channel->empty() ? (staff ? "窗口" : "网上") : *channel;
   if (auto r = capped(s.channel, kMaxShort, "办理渠道"); !r) return std::unexpected(r.error());
   if (item &&
@@ -95,9 +91,17 @@ Result<Submission> submission(const json& b, const std::optional<Actor>& staff, 
   auto m = materials(b);
   if (!m) return std::unexpected(m.error());
   s.materials = *m;
+  // The form is checked against the item's form definition: known fields only, each typed and
+  // capped (catalog/forms.yaml).
+  json form = json::object();
   if (b.contains("form") && !b["form"].is_null()) {
     if (!b["form"].is_object()) return std::unexpected(badRequest("form 须为对象"));
-    s.form = b["form"];
+    form = b["form"];
+  }
+  if (item) {
+    auto valid = validateForm(item->formSchema(), form);
+    if (!valid) return std::unexpected(valid.error());
+    s.form = std::move(*valid);
   }
   return s;
 }
@@ -109,11 +113,11 @@ Result<Action> actionOf(const std::string& name, const json& b) {
        period = str(b, "period", false), rating = str(b, "rating", false);
   for (auto* f : {&comment, &target, &period, &rating})
     if (!*f) return std::unexpected(f->error());
-  if (auto r = capped(*comment, kMaxComment, "说明（comment）"); !r)
-    return std::unexpected(r.error());
+  auto clean_comment = checkText(*comment, kMaxTextChars, "说明（comment）", true);
+  if (!clean_comment) return std::unexpected(clean_comment.error());
   for (auto* f : {&target, &period, &rating})
     if (auto r = capped(**f, kMaxShort, "参数"); !r) return std::unexpected(r.error());
-  a.comment = *comment;
+  a.comment = *clean_comment;
   a.target_step = *target;
   a.period = *period;
   a.rating = *rating;

@@ -71,11 +71,12 @@ void addCatalogRoutes(Router& R, ApiDeps& d) {
     const char* field = working ? "working_days" : "natural_days";
     auto days = parseStrictInt(req.query[field], 0, 3650, field);
     if (!days) return res(errorResponse(days.error()));
-    auto due =
-        d.cases.calendar()->due(*from, working ? LimitKind::kWorkingDays : LimitKind::kNaturalDays,
-                                static_cast<int>(*days));
+    auto due = d.cases.calendar()->dueDate(
+        *from, working ? LimitKind::kWorkingDays : LimitKind::kNaturalDays,
+        static_cast<int>(*days));
     if (!due) return res(errorResponse(due.error()));
-    res(ok({{"from", from->str()}, {"due", due->str()}}));
+    // provisional: counted over a year whose holiday notice is not loaded (暂定).
+    res(ok({{"from", from->str()}, {"due", due->date.str()}, {"provisional", due->provisional}}));
   });
 }
 

@@ -23,12 +23,12 @@ std::optional<DeadlineStatus> parseDeadlineStatus(std::string_view s) {
   return std::nullopt;
 }
 
-Result<Date> computeDue(const Item& item, const std::set<std::string>& conds, Date accepted,
-                        int paused_days, const WorkCalendar& cal) {
+Result<DueDate> computeDue(const Item& item, const std::set<std::string>& conds, Date accepted,
+                           int paused_days, const WorkCalendar& cal) {
   const TimeLimit& lim = item.limitFor(conds);
-  auto due = cal.due(accepted, lim.kind, lim.days);
+  auto due = cal.dueDate(accepted, lim.kind, lim.days);
   if (!due || paused_days == 0) return due;
-  return cal.addWorkingDays(*due, paused_days);
+  return cal.plusWorkingDays(*due, paused_days);
 }
 
 Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Date today) {
@@ -38,14 +38,15 @@ Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Dat
   if (c.paused_since) {
     // A pause still running moves the due date up to today, or up to the day the case closed.
     Date until = isTerminal(c.status) && c.closed_on ? *c.closed_on : today;
-    auto running = cal.workingDaysBetween(*c.paused_since, until);
+    auto running = cal.countWorkingDays(*c.paused_since, until);
     if (!running) return std::unexpected(running.error());
-    auto moved = cal.addWorkingDays(due, *running);
+    auto moved = cal.plusWorkingDays(DueDate{due, c.due_provisional}, running->days);
     if (!moved) return std::unexpected(moved.error());
-    due = *moved;
+    due = moved->date;
+    v.provisional = moved->provisional || running->provisional;
   }
   v.due = due;
-  v.provisional = c.due_provisional;
+  v.provisional = v.provisional || c.due_provisional;
   Date at = isTerminal(c.status) && c.closed_on ? *c.closed_on : today;
   if (at > due) {
     v.status = DeadlineStatus::kOverdue;
@@ -55,9 +56,10 @@ Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Dat
     v.status = DeadlineStatus::kOnTime;
     return v;
   }
-  auto next = cal.addWorkingDays(at, 1);
+  // The look-ahead may cross into a year whose notice is not out (2026-12-31): weekdays count.
+  auto next = cal.plusWorkingDays(at, 1);
   if (!next) return std::unexpected(next.error());
-  v.status = (at == due || *next >= due) ? DeadlineStatus::kDueSoon : DeadlineStatus::kOnTime;
+  v.status = (at == due || next->date >= due) ? DeadlineStatus::kDueSoon : DeadlineStatus::kOnTime;
   return v;
 }
 

@@ -12,8 +12,9 @@ const char* deadlineStatusName(DeadlineStatus s);
 std::optional<DeadlineStatus> parseDeadlineStatus(std::string_view s);
 
 // Due date for a case accepted on `accepted` that has been paused `paused_days` working days.
-Result<Date> computeDue(const Item& item, const std::set<std::string>& conds, Date accepted,
-                        int paused_days, const WorkCalendar& cal);
+// Provisional when the count ran through a year whose holiday notice is not loaded.
+Result<DueDate> computeDue(const Item& item, const std::set<std::string>& conds, Date accepted,
+                           int paused_days, const WorkCalendar& cal);
 
 struct DeadlineView {
   DeadlineStatus status = DeadlineStatus::kNotStarted;

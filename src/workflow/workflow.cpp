@@ -82,14 +82,15 @@ CaseState withEvent(const WorkflowContext& ctx, CaseState next, const Actor& act
 
 Result<void> endPause(const WorkflowContext& ctx, CaseState& c) {
   if (!c.paused_since) return {};
-  auto days = ctx.calendar.workingDaysBetween(*c.paused_since, ctx.now.date());
+  auto days = ctx.calendar.countWorkingDays(*c.paused_since, ctx.now.date());
   if (!days) return std::unexpected(days.error());
-  c.paused_days += *days;
+  c.paused_days += days->days;
   c.paused_since.reset();
   c.pause_period.clear();
   auto due = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
   if (!due) return std::unexpected(due.error());
-  c.due_on = *due;
+  c.due_on = due->date;
+  c.due_provisional = due->provisional;
   return {};
 }
 
@@ -148,11 +149,12 @@ Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const A
   if (!due) return std::unexpected(due.error());
   n.status = CaseStatus::kInProgress;
   n.accepted_on = today;
-  n.due_on = *due;
+  n.due_on = due->date;
+  n.due_provisional = due->provisional;
   n.step = 1;
   n.notice.clear();
   return withEvent(ctx, std::move(n), actor, a, ctx.item.flow.front().step,
-                   {{"materials", a.materials}, {"due_on", due->str()}});
+                   {{"materials", a.materials}, {"due_on", due->date.str()}});
 }
 
 // 退回补正 with the one-time notice: at 受理 (before the clock starts) or at a review step
@@ -348,6 +350,30 @@ Result<CaseState> resume(const WorkflowContext& ctx, const CaseState& c, const A
                    {{"period", period}, {"due_on", n.due_on->str()}});
 }
 
+// A due date counted over a year whose holiday notice was missing, counted again now that the
+// calendar has it. Only the system does this (after a calendar reload), and only when it changes
+// something; the event records the old and the new date.
+Result<CaseState> recountDeadline(const WorkflowContext& ctx, const CaseState& c,
+                                  const Actor& actor, const Action& a) {
+  if (actor.username != kSystemActor || actor.applicant)
+    return fail(ErrorCode::kForbidden, "system_only", "该操作仅由系统执行");
+  if (isTerminal(c.status) || !c.accepted_on || !c.due_on)
+    return std::unexpected(conflict("wrong_state", "办件未在办理中，无需重新计算期限"));
+  auto due = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
+  if (!due) return std::unexpected(due.error());
+  if (due->date == *c.due_on && due->provisional == c.due_provisional)
+    return std::unexpected(conflict("unchanged", "办理期限不变"));
+  CaseState n = c;
+  n.due_on = due->date;
+  n.due_provisional = due->provisional;
+  Action recorded = a;
+  recorded.comment = "节假日安排更新，重新计算办理期限";
+  return withEvent(ctx, std::move(n), actor, recorded, current(ctx, c).step,
+                   {{"previous_due_on", c.due_on->str()},
+                    {"due_on", due->date.str()},
+                    {"provisional", due->provisional}});
+}
+
 Result<CaseState> rate(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
                        const Action& a) {
   if (!actor.applicant)
@@ -446,6 +472,7 @@ Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, co
   if (a.name == "resume") return resume(ctx, c, actor, a);
   if (a.name == "rate") return rate(ctx, c, actor, a);
   if (a.name == "resolve_follow_up") return resolveFollowUp(ctx, c, actor, a);
+  if (a.name == "recount_deadline") return recountDeadline(ctx, c, actor, a);
   return fail(ErrorCode::kNotFound, "unknown_action", "未知的办理动作：" + a.name);
 }
 

@@ -45,7 +45,10 @@ struct Submission {
   MaterialStatus materials;
 };
 
-// Every action name applyAction understands.
+// The actor of what the system does by itself (recounting deadlines after a calendar reload).
+inline constexpr const char* kSystemActor = "system";
+
+// Every action name a person may ask for (the system's own, recount_deadline, is not among them).
 const std::set<std::string>& actionNames();
 
 // 申请: a new case at 受理. `case_no` is assigned by the caller.

@@ -6,7 +6,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from jingban_client import Server, citizen_id, credit_code
+from jingban_client import Server, citizen_id, credit_code, minimal_form
 
 FAKE_NOW = "2026-03-10T10:00:00"  # a Tuesday, a working day
 _seq = itertools.count(1)
@@ -72,7 +72,8 @@ class ApiTest(unittest.TestCase):
         window = self.staff_for(region, item["flow"][0]["role"])
         ch = channel or ("窗口" if "窗口" in item["channels"] else item["channels"][0])
         body = {"region": region, "item_code": item["code"], "channel": ch, "applicant": applicant_for(item),
-                "materials": materials if materials is not None else {}, "conditions": conditions or []}
+                "materials": materials if materials is not None else {}, "conditions": conditions or [],
+                "form": minimal_form(item)}
         headers = {"Idempotency-Key": key} if key else None
         st, case = self.srv.request("POST", "/api/v1/cases", body, token=self.srv.token(window), headers=headers)
         self.assertEqual(st, 201, case)
@@ -371,13 +372,14 @@ class ApiTest(unittest.TestCase):
         st, err = self.srv.request("POST", "/api/v1/cases", raw=b"{not json", token=tok)
         self.assertEqual(st, 400)
         self.assertEqual(err["error"]["code"], "bad_request")
-        body = {"region": "qinghai", "item_code": it["code"], "applicant":
+        body = {"region": "qinghai", "item_code": it["code"], "form": minimal_form(it), "applicant":
                 {"kind": "person", "id_no": "630102199001010011", "name": "张三"}}
         st, err = self.srv.request("POST", "/api/v1/cases", body, token=tok)
         self.assertEqual(st, 422)
         self.assertEqual(err["error"]["code"], "invalid_id_number")
         self.assertIn("校验", err["error"]["message"])
         body["item_code"] = "002036001001"
+        body["form"] = minimal_form(self.item("qinghai", "002036001001"))
         body["applicant"] = {"kind": "unit", "id_no": "91630100MA0000001X", "name": "某公司"}
         st, err = self.srv.request("POST", "/api/v1/cases", body, token=tok)
         self.assertEqual((st, err["error"]["code"]), (422, "invalid_credit_code"))
@@ -434,7 +436,7 @@ class RestartTest(unittest.TestCase):
                 it = next(i for i in items if not i["acceptance_windows"] and
                           len({s["role"] for s in i["flow"] if s["kind"] == "review"}) >= 2)
                 body = {"region": "qinghai", "item_code": it["code"], "channel": "窗口",
-                        "applicant": applicant_for(it)}
+                        "applicant": applicant_for(it), "form": minimal_form(it)}
                 st, case = srv.request("POST", "/api/v1/cases", body, token=srv.token("qinghai_window"))
                 self.assertEqual(st, 201, case)
                 no = case["case_no"]
@@ -480,7 +482,8 @@ class RestartTest(unittest.TestCase):
                 app = applicant_for(i)
                 st, case = later.request("POST", "/api/v1/cases", {"region": r, "item_code": i["code"],
                                          "channel": "窗口" if "窗口" in i["channels"] else i["channels"][0],
-                                         "applicant": app}, token=later.token(window_user))
+                                         "applicant": app, "form": minimal_form(i)},
+                                        token=later.token(window_user))
                 self.assertEqual(st, 201, case)
                 st, err = later.request("POST", "/api/v1/cases/%s/accept" % case["case_no"],
                                         {"materials": all_materials(i)}, token=later.token(window_user))

@@ -7,7 +7,7 @@ import tempfile
 import threading
 import unittest
 
-from jingban_client import BINARY, ROOT, Server, citizen_id, credit_code
+from jingban_client import BINARY, ROOT, Server, citizen_id, credit_code, minimal_form
 
 FAKE_NOW = "2026-03-10T10:00:00"  # a Tuesday, a working day
 DATA = ["--catalog", os.path.join(ROOT, "catalog"), "--calendar", os.path.join(ROOT, "calendar")]
@@ -82,7 +82,7 @@ class OpsTest(unittest.TestCase):
                      else {"kind": it["applicant"][0], "id_no": credit_code(cls.seq), "name": "运维单位%d" % cls.seq})
         body = {"region": "qinghai", "item_code": it["code"],
                 "channel": "窗口" if "窗口" in it["channels"] else it["channels"][0],
-                "applicant": applicant, "materials": {}, "conditions": []}
+                "applicant": applicant, "materials": {}, "conditions": [], "form": minimal_form(it)}
         st, case = cls.srv.request("POST", "/api/v1/cases", body,
                                    token=cls.srv.token("qinghai_" + it["flow"][0]["role"]))
         assert st == 201, case

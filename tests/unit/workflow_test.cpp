@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <ostream>
 #include <stdexcept>
 #include <string>
 
+#include "common/money.hpp"
 #include "test_support.hpp"
 #include "workflow/deadline.hpp"
 
@@ -235,9 +237,11 @@ TEST_F(WorkflowTest, AcceptRefusals) {
   EXPECT_EQ(bad.slug, "commitment_not_allowed");
   // Accepting twice.
   EXPECT_EQ(refused(accepted(), D(2026, 3, 3), kWindow, a).code, ErrorCode::kConflict);
-  // Out of the calendar: an error, never a guessed due date.
-  Error range = refused(open(D(2027, 1, 4)), D(2027, 1, 4), kWindow, a);
-  EXPECT_EQ(range.code, ErrorCode::kOutOfRange);
+  // Past the loaded calendar (2027's holiday notice not out): weekdays count, the due date is
+  // marked provisional, and the counter does not stop.
+  CaseState late = must(open(D(2027, 1, 4)), D(2027, 1, 4), kWindow, a);
+  EXPECT_TRUE(late.due_provisional);
+  EXPECT_EQ(late.due_on, D(2027, 1, 11));
 }
 
 TEST_F(WorkflowTest, ReturnBeforeAcceptanceListsEveryMissingMaterialAndStartsNoClock) {
@@ -345,7 +349,7 @@ TEST_F(WorkflowTest, RejectNeedsAReason) {
   EXPECT_EQ(refused(r, D(2026, 3, 3), kReviewer, A("approve")).code, ErrorCode::kConflict);
 }
 
-TEST_F(WorkflowTest, PayNeedsFinanceAndANonNegativeAmount) {
+TEST_F(WorkflowTest, PayNeedsFinanceAndAnAmountOfOneFenToTenBillionYuan) {
   CaseState c = must(accepted(), D(2026, 3, 3), kReviewer, A("approve"));
   c = must(c, D(2026, 3, 3), kSenior, A("approve"));
   Action pay = A("pay");
@@ -353,11 +357,17 @@ TEST_F(WorkflowTest, PayNeedsFinanceAndANonNegativeAmount) {
   pay.amount_fen = -1;
   EXPECT_EQ(refused(c, D(2026, 3, 4), kFinance, pay).code, ErrorCode::kUnprocessable);
   pay.amount_fen = 0;
+  EXPECT_EQ(refused(c, D(2026, 3, 4), kFinance, pay).slug, "amount_out_of_range");
+  pay.amount_fen = Money::kMaxFen + 1;
+  EXPECT_EQ(refused(c, D(2026, 3, 4), kFinance, pay).slug, "amount_out_of_range");
+  pay.amount_fen = INT64_MAX;
+  EXPECT_EQ(refused(c, D(2026, 3, 4), kFinance, pay).slug, "amount_out_of_range");
+  pay.amount_fen = Money::kMaxFen;
   Error role = refused(c, D(2026, 3, 4), kSenior, pay);
   EXPECT_EQ(role.code, ErrorCode::kForbidden);
   EXPECT_EQ(role.slug, "role_required");
   CaseState p = must(c, D(2026, 3, 4), kFinance, pay);
-  EXPECT_EQ(p.paid_fen, 0);
+  EXPECT_EQ(p.paid_fen, Money::kMaxFen);
   EXPECT_EQ(p.step, 4);
   EXPECT_EQ(refused(p, D(2026, 3, 4), kFinance, pay).code, ErrorCode::kConflict);  // twice
 }

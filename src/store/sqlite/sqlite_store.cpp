@@ -193,7 +193,9 @@ Result<void> SqliteStore::upgradeRows() {
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) without_code.push_back(q.text(0));
     if (rc != SQLITE_DONE) return std::unexpected(dbError(w.db, "检查查询码"));
-    Stmt e = w.prepare("SELECT DISTINCT case_no FROM case_events WHERE hash=''");
+    // Only cases none of whose events is chained: chaining a case that has some hashes would
+    // paper over a forged event (blank its hash, restart) instead of letting verify report it.
+    Stmt e = w.prepare("SELECT case_no FROM case_events GROUP BY case_no HAVING max(hash)=''");
     while ((rc = e.step()) == SQLITE_ROW) unchained.push_back(e.text(0));
     if (rc != SQLITE_DONE) return std::unexpected(dbError(w.db, "检查办理记录"));
   }
