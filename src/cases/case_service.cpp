@@ -1,6 +1,7 @@
 #include "cases/case_service.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <future>
 
@@ -117,6 +118,35 @@ CaseService::Stats CaseService::stats() const {
   std::lock_guard lk(idem_mu_);
   s.idempotency_slots = idem_.size();
   return s;
+}
+
+Result<std::map<std::string, int64_t>> CaseService::openByDeadline(
+    const std::string& region) const {
+  Date day = today();
+  auto next = calendar()->plusWorkingDays(day, 1);
+  if (!next) return std::unexpected(next.error());
+  std::map<std::string, int64_t> out;
+  CaseFilter open;
+  open.region = region;
+  open.open_only = true;
+  auto total = store_.countCases(open);
+  if (!total) return std::unexpected(total.error());
+  CaseFilter overdue = open;
+  overdue.due_before = day;
+  CaseFilter soon = open;
+  soon.due_until = next->date;
+  CaseFilter started = open;
+  started.due_until = Date::fromYmd(9999, 12, 31);  // any due date: accepted
+  auto o = store_.countCases(overdue);
+  auto s = store_.countCases(soon);
+  auto st = store_.countCases(started);
+  for (auto* r : {&o, &s, &st})
+    if (!*r) return std::unexpected(r->error());
+  out["overdue"] = *o;
+  out["due_soon"] = *s - *o;
+  out["on_time"] = *st - *s;
+  out["not_started"] = *total - *st;
+  return out;
 }
 
 // ---- the cache ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -83,6 +84,10 @@ class CaseService {
     size_t cached_cases = 0, idempotency_slots = 0;
   };
   Stats stats() const;
+  // Open cases of a region by deadline status (not_started, on_time, due_soon, overdue), counted
+  // in the store from the stored due date (a pause still running is not added: the figure is for
+  // supervision at a glance; the lists apply the exact rule).
+  Result<std::map<std::string, int64_t>> openByDeadline(const std::string& region) const;
 
  private:
   struct Entry;

@@ -116,6 +116,46 @@ int checkCatalog(const Args& a, const char* argv0) {
   return 0;
 }
 
+// What an operator watches besides the HTTP figures: group commits (size, time in SQL + fsync),
+// the case cache, keyed submissions in memory, and open cases by deadline status per region.
+void registerCoreMetrics(obs::Metrics& m, Committer& committer, CaseService& cases,
+                         const Catalog& catalog) {
+  auto& batch = m.histogram("jingban_commit_batch_units", "Units of work per group commit",
+                            {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
+  auto& seconds = m.histogram("jingban_commit_seconds",
+                              "Time of one group commit (SQL and fsync), seconds",
+                              obs::latencyBuckets());
+  committer.setObserver([&batch, &seconds](size_t units, double s) {
+    batch.observe(static_cast<double>(units));
+    seconds.observe(s);
+  });
+  m.addGaugeCallback("jingban_commit_queue", "Units of work waiting for the next group commit",
+                     [&committer] {
+                       return obs::Metrics::GaugeSamples{
+                           {{}, static_cast<double>(committer.stats().queued)}};
+                     });
+  m.addGaugeCallback("jingban_case_cache_entries", "Cases held in the in-memory cache", [&cases] {
+    return obs::Metrics::GaugeSamples{{{}, static_cast<double>(cases.stats().cached_cases)}};
+  });
+  m.addGaugeCallback("jingban_idempotency_slots", "Keyed submissions remembered in memory",
+                     [&cases] {
+                       return obs::Metrics::GaugeSamples{
+                           {{}, static_cast<double>(cases.stats().idempotency_slots)}};
+                     });
+  m.addGaugeCallback("jingban_open_cases", "Open cases by region and deadline status",
+                     [&cases, &catalog] {
+                       obs::Metrics::GaugeSamples out;
+                       for (const auto& r : catalog.regions()) {
+                         auto counts = cases.openByDeadline(r.id);
+                         if (!counts) continue;
+                         for (const auto& [status, n] : *counts)
+                           out.push_back({{{"region", r.id}, {"deadline_status", status}},
+                                          static_cast<double>(n)});
+                       }
+                       return out;
+                     });
+}
+
 int serve(const Args& a, const char* argv0) {
   if (!a.has("--db")) return cli::usageError(kServeSpec, "缺少选项 --db");
   std::string level = a.get("--log-level", "info");
@@ -170,6 +210,7 @@ int serve(const Args& a, const char* argv0) {
   uint64_t fd_limit = raiseFileLimit();
   uint64_t default_cap = std::min<uint64_t>(4096, fd_limit > 128 ? fd_limit - 64 : fd_limit / 2);
   obs::Metrics metrics;
+  registerCoreMetrics(metrics, committer, cases, **cat);
   RateLimiter limiter(*limits, clock);
   ServerOptions opt;
   opt.address = a.get("--address", "127.0.0.1");
