@@ -424,7 +424,8 @@ class Session : public std::enable_shared_from_this<Session> {
       auto res = std::make_shared<http::response<http::string_body>>(
           static_cast<http::status>(r.status), version_);
       res->set(http::field::server, "jingban");
-      res->set(http::field::content_type, r.content_type);
+      // An answer without a body (204) has no content type to name.
+      if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
       res->set("X-Request-Id", request_id_);
       for (const auto& [name, value] : r.headers)
         if (safeHeader(name) && safeHeader(value) && !name.empty()) res->set(name, value);
@@ -451,13 +452,7 @@ class Session : public std::enable_shared_from_this<Session> {
     double seconds = std::chrono::duration<double>(SteadyClock::now() - start_).count();
     std::string_view route = route_.empty() ? kUnmatched : route_;
     server_.metrics.record(route_, method_, status, seconds);
-    obs::info("request", {{"method", method_},
-                          {"route", route},
-                          {"status", status},
-                          {"duration_ms", std::round(seconds * 1e6) / 1e3},
-                          {"request_id", request_id_},
-                          {"staff", actor},
-                          {"remote", remote_}});
+    obs::request(method_, route, status, seconds * 1e3, request_id_, actor, remote_);
   }
 
   void close() {

@@ -50,17 +50,66 @@ void write(spdlog::level::level_enum lvl, const char* name, std::string_view eve
 }  // namespace
 
 void initLog(const LogOptions& o) {
-  std::shared_ptr<spdlog::logger> lg;
-  if (o.file.empty())
-    lg = std::make_shared<spdlog::logger>("jingban",
-                                          std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  else
-    lg = std::make_shared<spdlog::logger>(
-        "jingban", std::make_shared<spdlog::sinks::basic_file_sink_mt>(o.file));
+  // Buffered file output, flushed every second and at once for warnings and errors: an unbuffered
+  // write per request line would cost a system call per request. Standard error is reopened as a
+  // file for that where it can be (a file or a pipe; not a socket, where it stays unbuffered).
+  spdlog::sink_ptr sink;
+  try {
+    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(o.file.empty() ? "/dev/stderr"
+                                                                               : o.file);
+  } catch (const spdlog::spdlog_ex&) {
+    if (!o.file.empty()) throw;
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  }
+  auto lg = std::make_shared<spdlog::logger>("jingban", sink);
   lg->set_pattern("%v");
   lg->set_level(spdlog::level::from_str(o.level));
   lg->flush_on(spdlog::level::warn);
   logger() = lg;
+  spdlog::drop("jingban");
+  spdlog::register_logger(lg);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+namespace {
+// JSON string content: quotes, backslashes and control characters escaped (the fields are
+// identifiers validated at the edge; UTF-8 passes through).
+void appendEscaped(fmt::memory_buffer& b, std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      b.push_back('\\');
+      b.push_back(c);
+    } else if (u < 0x20) {
+      fmt::format_to(std::back_inserter(b), "\\u{:04x}", u);
+    } else {
+      b.push_back(c);
+    }
+  }
+}
+}  // namespace
+
+void request(std::string_view method, std::string_view route, int status, double duration_ms,
+             std::string_view request_id, std::string_view staff, std::string_view remote) {
+  auto& lg = logger();
+  if (!lg->should_log(spdlog::level::info)) return;
+  fmt::memory_buffer b;
+  auto field = [&b](const char* key, std::string_view v) {
+    fmt::format_to(std::back_inserter(b), ",\"{}\":\"", key);
+    appendEscaped(b, v);
+    b.push_back('"');
+  };
+  fmt::format_to(std::back_inserter(b), "{{\"ts\":\"{}\",\"level\":\"info\",\"event\":\"request\"",
+                 beijingNow());
+  field("method", method);
+  field("route", route);
+  fmt::format_to(std::back_inserter(b), ",\"status\":{},\"duration_ms\":{:.3f}", status,
+                 duration_ms);
+  field("request_id", request_id);
+  field("staff", staff);
+  field("remote", remote);
+  b.push_back('}');
+  lg->log(spdlog::level::info, std::string_view(b.data(), b.size()));
 }
 
 void flushLog() { logger()->flush(); }

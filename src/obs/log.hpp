@@ -18,6 +18,11 @@ struct LogOptions {
 void initLog(const LogOptions& o);
 void flushLog();
 
+// The one line per HTTP request, written on the hot path (18,000 a second under load): formatted
+// straight into a buffer instead of through a JSON object. Same shape as the other lines.
+void request(std::string_view method, std::string_view route, int status, double duration_ms,
+             std::string_view request_id, std::string_view staff, std::string_view remote);
+
 void debug(std::string_view event, nlohmann::json fields = nlohmann::json::object());
 void info(std::string_view event, nlohmann::json fields = nlohmann::json::object());
 void warn(std::string_view event, nlohmann::json fields = nlohmann::json::object());
