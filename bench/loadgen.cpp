@@ -230,8 +230,47 @@ SimpleResponse simpleRequest(const tcp::endpoint& ep, http::verb verb, const std
 // ---------------------------------------------------------------------------------------------
 // What to drive, found from the catalog through the API.
 
+// A form the item's definition accepts, with every required field filled as a clerk would (for a
+// reimbursement: three fee lines, one of each class).
+json sampleForm(const json& fields) {
+  json out = json::object();
+  for (const auto& f : fields) {
+    if (!f.value("required", false)) continue;
+    const std::string type = f["type"];
+    const std::string id = f["id"];
+    if (type == "enum") {
+      out[id] = f["values"][0];
+    } else if (type == "string" || type == "text") {
+      out[id] = "压测";
+    } else if (type == "phone") {
+      out[id] = "13800000000";
+    } else if (type == "date") {
+      out[id] = "2026-03-01";
+    } else if (type == "month") {
+      out[id] = "2026-03";
+    } else if (type == "money_fen") {
+      out[id] = 12345;
+    } else if (type == "integer") {
+      out[id] = std::max<int64_t>(f.value("min", 0), std::min<int64_t>(2, f.value("max", 2)));
+    } else if (type == "boolean") {
+      out[id] = false;
+    } else if (type == "list") {
+      json lines = json::array();
+      for (int i = 0; i < 3; ++i) {
+        json line = sampleForm(f["fields"]);
+        if (line.contains("class"))
+          line["class"] = std::string(i == 0 ? "甲" : i == 1 ? "乙" : "丙");
+        lines.push_back(line);
+      }
+      out[id] = lines;
+    }
+  }
+  return out;
+}
+
 struct Plan {
   std::string item_code, item_name;
+  json form = json::object();          // filled from the item's form definition
   std::vector<std::string> usernames;  // one per distinct role, in flow order
   std::array<int, 5> step_user{};      // flow step (accept … complete) → index into usernames
   std::string accept_body;             // every material "provided", no conditions
@@ -267,6 +306,7 @@ Plan discover(const tcp::endpoint& ep, const std::string& region) {
     json m = json::object();
     for (const auto& mat : it["materials"]) m[mat["id"].get<std::string>()] = "provided";
     p.accept_body = json{{"materials", m}}.dump();
+    p.form = it.contains("form_schema") ? sampleForm(it["form_schema"]["fields"]) : json::object();
     return p;
   }
   throw std::runtime_error("no item in region " + region +
@@ -713,7 +753,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const Plan& plan = shared.plan;
-  shared.submit_prefix = json{{"region", opt.region}, {"item_code", plan.item_code}}.dump();
+  shared.submit_prefix =
+      json{{"region", opt.region}, {"item_code", plan.item_code}, {"form", plan.form}}.dump();
   shared.submit_prefix.pop_back();  // reopen the object: ,"applicant":{…}}
   shared.submit_prefix += R"(,"applicant":{"kind":"person","name":"压测申请人","id_no":")";
   shared.submit_suffix = "\"}}";
