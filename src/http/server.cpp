@@ -437,7 +437,9 @@ class Session : public std::enable_shared_from_this<Session> {
       http::async_write(stream_, *res,
                         [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
                           self->busy_ = false;
-                          if (ec || !keep) return self->close();
+                          // A drain that began while this answer was being written found the
+                          // session busy and left the closing to us.
+                          if (ec || !keep || self->server_.draining) return self->close();
                           self->read();
                         });
     } catch (const std::exception& e) {
