@@ -28,6 +28,8 @@ Result<void> capped(const std::string& v, size_t max, const char* label) {
 
 // The request as it identifies a retry: the parsed body in canonical form (keys sorted).
 RequestMeta metaOf(const HttpRequest& req, const json& body) {
+  // Only a keyed request is ever compared with an earlier one.
+  if (req.idempotency_key.empty()) return RequestMeta{};
   return RequestMeta{req.idempotency_key, sha256Hex(body.dump())};
 }
 
