@@ -1,5 +1,13 @@
-// GET /api/v1/openapi.json: the API described for clients and tools (OpenAPI 3.0).
+// GET /api/v1/openapi.json: the API described for clients and tools (OpenAPI 3.0.3). Written by
+// hand from the routes_*.cpp files, the router's 404/405 and the server's own answers (400
+// invalid_encoding / bad_http, 413, 431, 500, 503 overloaded); tests/integration/test_openapi.py
+// checks that every route the server answers is here and nothing else is.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "http/api.hpp"
 
@@ -9,150 +17,770 @@ using nlohmann::json;
 
 namespace {
 
-json op(const char* summary, json params = json::array(), bool auth = false, json body = nullptr) {
-  json o = {
-      {"summary", summary},
-      {"responses",
-       {{"200", {{"description", "OK"}}},
-        {"4XX",
-         {{
-              "description",
-              "错误",
-          },
-          {"content",
-           {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
-  if (!params.empty()) o["parameters"] = params;
-  if (auth) o["security"] = json::array({{{"bearer", json::array()}}});
-  if (!body.is_null())
-    o["requestBody"] = {{"required", true},
-                        {"content", {{"application/json", {{"schema", body}}}}}};
-  return o;
+// ---- schema helpers ----------------------------------------------------------------------------
+
+json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+json tString(const char* description = nullptr) {
+  json j = {{"type", "string"}};
+  if (description) j["description"] = description;
+  return j;
+}
+json tEnum(std::vector<std::string> values, const char* description = nullptr) {
+  json j = tString(description);
+  j["enum"] = values;
+  return j;
+}
+json tDate(const char* description = nullptr) {
+  json j = tString(description);
+  j["format"] = "date";
+  return j;
+}
+json tInt(const char* description = nullptr) {
+  json j = {{"type", "integer"}, {"format", "int64"}};
+  if (description) j["description"] = description;
+  return j;
+}
+json tBool(const char* description = nullptr) {
+  json j = {{"type", "boolean"}};
+  if (description) j["description"] = description;
+  return j;
+}
+json tArray(json items, const char* description = nullptr) {
+  json j = {{"type", "array"}, {"items", std::move(items)}};
+  if (description) j["description"] = description;
+  return j;
+}
+json nullable(json schema) {
+  schema["nullable"] = true;
+  return schema;
+}
+json tObject(std::vector<std::pair<std::string, json>> props,
+             std::vector<std::string> required = {}, const char* description = nullptr) {
+  json p = json::object();
+  for (auto& [k, v] : props) p[k] = std::move(v);
+  json j = {{"type", "object"}, {"properties", std::move(p)}};
+  if (!required.empty()) j["required"] = required;
+  if (description) j["description"] = description;
+  return j;
+}
+json anyObject(const char* description) {
+  return {{"type", "object"}, {"additionalProperties", true}, {"description", description}};
 }
 
-json pathParam(const char* name, const char* desc) {
+// ---- error codes -------------------------------------------------------------------------------
+
+// Every `code` an answer of this server can carry (the slugs of fail(ErrorCode::…) / Error{…}
+// reachable over HTTP, the router's and the server's own). Start-up, CLI and maintenance slugs
+// (catalog_*, calendar_*, backup_*, schema_*, bad_rate_limit, replay_*) never reach a client.
+const std::vector<std::string>& errorCodes() {
+  static const std::vector<std::string> codes = {
+      // the edge (server.cpp) and the router
+      "invalid_encoding", "bad_http", "overloaded", "internal", "not_found", "method_not_allowed",
+      // request bodies and fields
+      "bad_request", "too_deep", "too_long", "bad_number", "bad_limit", "bad_material_status",
+      // sign-in, sessions, staff
+      "unauthorized", "forbidden", "account_locked", "busy", "rate_limited", "weak_password",
+      "invalid_username", "invalid_name", "invalid_roles", "unknown_region", "self_lockout",
+      "staff_not_found", "staff_exists",
+      // catalog
+      "unknown_item", "date_outside_calendar",
+      // submission
+      "channel_not_offered", "invalid_text", "invalid_phone", "invalid_form", "invalid_id_number",
+      "invalid_credit_code", "wrong_applicant", "name_required", "unknown_condition",
+      "unknown_material", "commitment_not_allowed", "sharing_not_allowed", "applicant_required",
+      "unknown_effect",
+      // actions
+      "unknown_action", "staff_only", "applicant_only", "role_required", "wrong_region",
+      "four_eyes", "wrong_state", "wrong_step", "paused", "reason_required",
+      "outside_acceptance_window", "materials_missing", "materials_required", "nothing_missing",
+      "bad_target_step", "amount_required", "amount_out_of_range", "amount_overflow",
+      "amount_negative", "not_uncounted", "bad_rating", "already_rated", "no_follow_up",
+      "flow_changed",
+      // idempotency and storage
+      "idempotency_key_reused", "idempotency_key_in_use", "version_conflict", "case_busy",
+      "storage_unavailable"};
+  return codes;
+}
+
+// ---- responses ---------------------------------------------------------------------------------
+
+const char* reasonOf(int status) {
+  switch (status) {
+    case 400:
+      return "请求有误";
+    case 401:
+      return "未登录或凭据无效";
+    case 403:
+      return "无权执行";
+    case 404:
+      return "不存在";
+    case 409:
+      return "与当前状态冲突";
+    case 413:
+      return "请求体过大";
+    case 422:
+      return "被业务规则拒绝";
+    case 429:
+      return "请求过于频繁";
+    case 431:
+      return "请求头过大";
+    case 500:
+      return "服务器内部错误";
+    case 503:
+      return "暂不可用，本次操作未生效";
+  }
+  return "错误";
+}
+
+json requestIdHeader() { return {{"$ref", "#/components/headers/X-Request-Id"}}; }
+
+json retryAfterHeader(bool required) {
+  json h = {{"$ref", "#/components/headers/Retry-After"}};
+  if (!required) return h;
+  return {{"description", "等待的秒数"}, {"required", true}, {"schema", {{"type", "integer"}}}};
+}
+
+// Codes answered with a Retry-After header (429 always; 503 busy / overloaded; 403 locked).
+bool retries(const std::string& code) {
+  return code == "rate_limited" || code == "busy" || code == "overloaded" ||
+         code == "account_locked";
+}
+
+json errorAnswer(int status, const std::vector<std::string>& codes) {
+  std::string desc = std::string(reasonOf(status)) + "。error.code：";
+  bool first = true, retry = false;
+  for (const auto& c : codes) {
+    desc += (first ? "" : ", ") + ("`" + c + "`");
+    first = false;
+    retry = retry || retries(c);
+  }
+  json headers = {{"X-Request-Id", requestIdHeader()}};
+  if (retry) headers["Retry-After"] = retryAfterHeader(status == 429);
+  return {{"description", desc},
+          {"headers", headers},
+          {"x-error-codes", codes},
+          {"content", {{"application/json", {{"schema", ref("Error")}}}}}};
+}
+
+enum class Access {
+  kAnonymous,  // no sign-in
+  kStaff,      // bearer token
+  kEither,     // anonymous (online applicant) or with a token (staff)
+};
+
+// One operation, built step by step: Operation("id", "summary", "tag").anonymous().ok(…).err(…).
+struct Operation {
+  Operation(std::string id_, std::string summary_, std::string tag_)
+      : id(std::move(id_)), summary(std::move(summary_)), tag(std::move(tag_)) {}
+  Operation& describe(std::string d) {
+    description = std::move(d);
+    return *this;
+  }
+  Operation& anonymous() {
+    access = Access::kAnonymous;
+    return *this;
+  }
+  Operation& either() {
+    access = Access::kEither;
+    return *this;
+  }
+  Operation& param(json p) {
+    parameters.push_back(std::move(p));
+    return *this;
+  }
+  Operation& takes(json schema, bool required = true) {
+    body = std::move(schema);
+    body_required = required;
+    return *this;
+  }
+  Operation& ok(json body_schema, int code = 200, std::string type = "application/json") {
+    schema = std::move(body_schema);
+    status = code;
+    content_type = std::move(type);
+    return *this;
+  }
+  Operation& noContent() {
+    status = 204;
+    schema = nullptr;
+    return *this;
+  }
+  Operation& err(int code, const std::vector<std::string>& codes) {
+    auto& v = errors[code];
+    v.insert(v.end(), codes.begin(), codes.end());
+    return *this;
+  }
+
+  std::string id, summary, tag, description;
+  Access access = Access::kStaff;
+  json parameters = json::array();
+  json body = nullptr;  // request body schema (application/json); null: none
+  bool body_required = true;
+  int status = 200;
+  json schema = nullptr;  // the success body; null for 204
+  std::string content_type = "application/json";
+  std::map<int, std::vector<std::string>> errors;
+};
+
+json build(const Operation& o) {
+  json op = {{"operationId", o.id}, {"summary", o.summary}, {"tags", json::array({o.tag})}};
+  if (!o.description.empty()) op["description"] = o.description;
+  if (!o.parameters.empty()) op["parameters"] = o.parameters;
+  if (!o.body.is_null())
+    op["requestBody"] = {{"required", o.body_required},
+                         {"content", {{"application/json", {{"schema", o.body}}}}}};
+  switch (o.access) {
+    case Access::kAnonymous:
+      op["security"] = json::array();
+      break;
+    case Access::kStaff:
+      op["security"] = json::array({{{"bearer", json::array()}}});
+      break;
+    case Access::kEither:
+      op["security"] = json::array({json::object(), {{"bearer", json::array()}}});
+      break;
+  }
+  json responses = json::object();
+  json ok = {{"description", o.status == 201   ? "已创建"
+                             : o.status == 204 ? "已完成，无内容"
+                                               : "成功"},
+             {"headers", {{"X-Request-Id", requestIdHeader()}}}};
+  if (!o.schema.is_null()) ok["content"] = {{o.content_type, {{"schema", o.schema}}}};
+  responses[std::to_string(o.status)] = ok;
+
+  // What any request can be answered by the edge, before or around the route.
+  std::map<int, std::vector<std::string>> errors = o.errors;
+  auto add = [&errors](int status, std::vector<std::string> codes) {
+    auto& v = errors[status];
+    for (auto& c : codes)
+      if (std::find(v.begin(), v.end(), c) == v.end()) v.push_back(std::move(c));
+  };
+  add(400, {"invalid_encoding", "bad_http"});
+  add(413, {"bad_http"});
+  add(431, {"bad_http"});
+  add(500, {"internal"});
+  add(503, {"overloaded"});
+  for (const auto& [status, codes] : errors)
+    responses[std::to_string(status)] = errorAnswer(status, codes);
+  op["responses"] = responses;
+  return op;
+}
+
+// ---- parameters --------------------------------------------------------------------------------
+
+json pathParam(const char* name, const char* desc, json schema = tString()) {
   return {{"name", name},
           {"in", "path"},
           {"required", true},
           {"description", desc},
-          {"schema", {{"type", "string"}}}};
+          {"schema", std::move(schema)}};
 }
-json queryParam(const char* name, const char* desc, bool required = false) {
+json queryParam(const char* name, const char* desc, bool required = false,
+                json schema = tString()) {
   return {{"name", name},
           {"in", "query"},
           {"required", required},
           {"description", desc},
-          {"schema", {{"type", "string"}}}};
+          {"schema", std::move(schema)}};
+}
+json idempotencyKey() {
+  return {{"name", "Idempotency-Key"},
+          {"in", "header"},
+          {"required", false},
+          {"schema", {{"type", "string"}, {"maxLength", 200}}},
+          {"description",
+           "重试时带同一个键：同一请求再次提交返回第一次的结果；同一个键用于内容不同的请求得到 422 "
+           "idempotency_key_reused，第一次尚未完成时得到 409 idempotency_key_in_use"}};
 }
 
-json build() {
-  json obj = {{"type", "object"}};
-  json submit = {
-      {"type", "object"},
-      {"required", {"region", "item_code", "applicant"}},
-      {"properties",
-       {{"region", {{"type", "string"}}},
-        {"item_code", {{"type", "string"}}},
-        {"channel",
-         {{"type", "string"},
-          {"description", "窗口 (staff) / 网上 (anonymous) / another channel of the item"}}},
-        {"applicant",
-         {{"type", "object"},
-          {"properties",
-           {{"kind", {{"type", "string"}, {"enum", {"unit", "person", "institution"}}}},
-            {"id_no",
-             {{"type", "string"}, {"description", "公民身份号码 (person) or 统一社会信用代码"}}},
-            {"name", {{"type", "string"}}},
-            {"phone", {{"type", "string"}}}}}}},
-        {"conditions", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-        {"materials",
-         {{"type", "object"},
-          {"additionalProperties",
-           {{"type", "string"}, {"enum", {"provided", "commitment", "shared", "missing"}}}}}},
-        {"form", obj}}}};
-  json action = {{"type", "object"},
-                 {"properties",
-                  {{"comment", {{"type", "string"}}},
-                   {"materials", {{"type", "object"}}},
-                   {"target_step", {{"type", "string"}}},
-                   {"period", {{"type", "string"}}},
-                   {"amount_fen", {{"type", "integer"}}},
-                   {"rating", {{"type", "string"}}},
-                   {"id_no",
-                    {{"type", "string"},
-                     {"description",
-                      "applicant's own actions (supplement, withdraw, rate) without a token"}}}}}};
-  json idem = {{"name", "Idempotency-Key"},
-               {"in", "header"},
-               {"required", false},
-               {"schema", {{"type", "string"}}},
-               {"description", "the same key twice returns the first result"}};
-  json paths = {
-      {"/healthz", {{"get", op("Liveness")}}},
-      {"/api/v1/regions", {{"get", op("Regions with their catalogs")}}},
-      {"/api/v1/regions/{region}/items",
-       {{"get",
-         op("Items of a region", {pathParam("region", "qinghai / xining / yunnan / qingdao")})}}},
-      {"/api/v1/regions/{region}/items/{code}",
-       {{"get", op("One item",
-                   {pathParam("region", "region id"), pathParam("code", "12-digit item code")})}}},
-      {"/api/v1/regions/{region}/items/{code}/guide",
-       {{"get", op("办事指南 (HTML)",
-                   {pathParam("region", "region id"), pathParam("code", "item code")})}}},
-      {"/api/v1/calendar/deadline",
-       {{"get", op("Due date from a date",
-                   {queryParam("from", "YYYY-MM-DD", true), queryParam("working_days", "N"),
-                    queryParam("natural_days", "N")})}}},
-      {"/api/v1/session",
-       {{"post",
-         op("Staff sign-in → bearer token", json::array(), false,
-            {{"type", "object"},
-             {"properties",
-              {{"username", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}})}}},
-      {"/api/v1/cases",
-       {{"post",
-         op("Submit (申请); anonymous = online, with a token = window", {idem}, false, submit)},
-        {"get",
-         op("List cases",
-            {queryParam("region", "region id"), queryParam("item", "item code"),
-             queryParam(
-                 "status",
-                 "submitted/supplement/in_progress/completed/not_accepted/rejected/withdrawn"),
-             queryParam("step", "step name"), queryParam("deadline", "on_time/due_soon/overdue"),
-             queryParam("follow_up", "open"), queryParam("limit", "1-500"),
-             queryParam("offset", "≥0")},
-            true)}}},
-      {"/api/v1/cases/{case_no}",
-       {{"get", op("One case with its event log", {pathParam("case_no", "case number")}, true)}}},
-      {"/api/v1/cases/{case_no}/{action}",
-       {{"post", op("Act: accept, return, supplement, not_accept, approve, send_back, reject, pay, "
-                    "complete, withdraw, pause, resume, rate, resolve_follow_up",
-                    {pathParam("case_no", "case number"), pathParam("action", "action name"), idem},
-                    true, action)}}},
-      {"/api/v1/progress",
-       {{"get", op("Public progress query",
-                   {queryParam("case_no", "case number", true),
-                    queryParam("id_no", "applicant's ID number or credit code", true)})}}},
+// ---- component schemas -------------------------------------------------------------------------
+
+const std::vector<std::string> kCaseStatuses = {
+    "submitted", "supplement", "in_progress", "completed", "not_accepted", "rejected", "withdrawn"};
+const std::vector<std::string> kDeadlineStatuses = {"not_started", "on_time", "due_soon",
+                                                    "overdue"};
+const std::vector<std::string> kMaterialStatuses = {"provided", "commitment", "shared", "missing"};
+
+json schemas() {
+  json s = json::object();
+  s["Error"] = tObject(
+      {{"error",
+        tObject({{"code", tEnum(errorCodes(), "machine-readable slug")},
+                 {"message", tString("中文说明，给经办人员或申请人看，不回显原始输入")},
+                 {"request_id", tString("only on 500 `internal`: the request id to quote")}},
+                {"code", "message"})}},
+      {"error"});
+  s["Health"] = tObject({{"status", tEnum({"ok"})}}, {"status"});
+  s["Region"] =
+      tObject({{"id", tString()},
+               {"name", tString()},
+               {"division_code", tString("行政区划代码")},
+               {"extends", nullable(tString("the region whose catalog this one extends"))},
+               {"items", tInt("number of items")},
+               {"rating_scale", tArray(tString(), "好差评 ratings, best first")}},
+              {"id", "name", "division_code", "extends", "items", "rating_scale"});
+  s["FormField"] =
+      tObject({{"id", tString()},
+               {"label", tString()},
+               {"type", tEnum({"string", "text", "enum", "date", "month", "money_fen", "integer",
+                               "id_no", "credit_code", "phone", "boolean", "list"})},
+               {"required", tBool()},
+               {"max_length", tInt("string / text: at most this many characters")},
+               {"values", tArray(tString(), "enum: the allowed values")},
+               {"min", tInt("money_fen / integer")},
+               {"max", tInt("money_fen / integer")},
+               {"max_items", tInt("list: at most this many rows")},
+               {"fields", tArray(ref("FormField"), "list: the fields of one row")}},
+              {"id", "label", "type", "required"});
+  s["FormSchema"] = tObject(
+      {{"id", tString()}, {"name", tString()}, {"fields", tArray(ref("FormField"))}},
+      {"id", "name", "fields"}, "the item's form (申请表): what `form` of a submission may hold");
+  json limit = tObject({{"kind", tEnum({"instant", "working_days", "natural_days"})},
+                        {"days", tInt()},
+                        {"text", tString()},
+                        {"when", tString("the condition under which this limit applies")}},
+                       {"kind", "days", "text"});
+  json time_limit = limit;
+  time_limit["properties"]["variants"] = tArray(limit, "other limits, each with its `when`");
+  s["Item"] = tObject(
+      {{"code", tString("事项编码")},
+       {"code_kind", tString()},
+       {"name", tString()},
+       {"main_code", tString()},
+       {"main_name", tString()},
+       {"service_objects", tString()},
+       {"applicant", tArray(tEnum({"unit", "person", "institution"}))},
+       {"channels", tArray(tString(), "办理渠道, e.g. 窗口, 网上")},
+       {"steps", tArray(tString())},
+       {"flow", tArray(tObject({{"step", tString()},
+                                {"kind", tEnum({"accept", "review", "pay", "complete"})},
+                                {"role", tString()},
+                                {"role_name", tString()},
+                                {"text", tString()}},
+                               {"step", "kind", "role", "role_name", "text"}))},
+       {"time_limit", time_limit},
+       {"conditions", tArray(tObject({{"id", tString()}, {"name", tString()}}, {"id", "name"}))},
+       {"material_groups",
+        tArray(tObject({{"id", tString()}, {"text", tString()}}, {"id", "text"}))},
+       {"materials", tArray(tObject({{"id", tString()},
+                                     {"name", tString()},
+                                     {"when", tString()},
+                                     {"group", tString()},
+                                     {"commitment", tBool("告知承诺 allowed")},
+                                     {"shared_data", tString("数据共享 source")},
+                                     {"optional", tBool()},
+                                     {"copies", tInt()},
+                                     {"form", tString()},
+                                     {"note", tString()}},
+                                    {"id", "name"}))},
+       {"acceptance_windows", tArray(tObject({{"text", tString()}}, {"text"}))},
+       {"uncounted_periods",
+        tArray(tObject({{"id", tString()}, {"name", tString()}, {"text", tString()}},
+                       {"id", "name", "text"}))},
+       {"remarks", tString()},
+       {"legal_basis", tArray(tString())},
+       {"supervision_phone", tString()},
+       {"effect", tString()},
+       {"note", tString()},
+       {"channels_text", tString()},
+       {"progress_query_text", tString()},
+       {"diseases", anyObject("{chronic: […], special: […]} where the seed lists them")},
+       {"form_schema", ref("FormSchema")}},
+      {"code", "name", "applicant", "channels", "flow", "time_limit", "materials", "form_schema"});
+  s["Deadline"] = tObject(
+      {{"from", tDate()},
+       {"due", tDate()},
+       {"provisional", tBool("暂定: counted over a year whose holiday notice is not loaded")}},
+      {"from", "due", "provisional"});
+  s["Session"] = tObject(
+      {{"token", tString("bearer token for the Authorization header")},
+       {"staff",
+        tObject({{"username", tString()}, {"region", tString()}, {"roles", tArray(tString())}},
+                {"username", "region", "roles"})}},
+      {"token", "staff"});
+  s["Missing"] = tObject({{"id", tString()}, {"name", tString()}}, {"id", "name"});
+  s["Event"] = tObject({{"seq", tInt()},
+                        {"at", tString("ISO 8601 instant")},
+                        {"actor", tString("staff username, `applicant` or `system`")},
+                        {"action", tString()},
+                        {"step", tString()},
+                        {"comment", tString()},
+                        {"data", anyObject("what the action recorded")}},
+                       {"seq", "at", "actor", "action", "step", "comment"});
+  s["CaseOutcome"] =
+      tObject({{"case_no", tString()},
+               {"item_code", tString()},
+               {"status", tEnum(kCaseStatuses)},
+               {"step", tObject({{"index", tInt()},
+                                 {"name", tString()},
+                                 {"kind", tEnum({"accept", "review", "pay", "complete"})},
+                                 {"role", tString()}},
+                                {"index", "name", "kind", "role"})},
+               {"notice", tArray(ref("Missing"), "一次性告知: the materials still missing")},
+               {"accepted_on", nullable(tDate())},
+               {"due_on", nullable(tDate("办结期限"))},
+               {"closed_on", nullable(tDate())},
+               {"deadline_status", tEnum(kDeadlineStatuses)},
+               {"due_provisional", tBool("暂定: due_on counted past the loaded calendar")},
+               {"paused", tBool()},
+               {"paid_fen", tInt("paid so far, in fen (分)")},
+               {"rating", tString()},
+               {"follow_up", tEnum({"", "open", "resolved"}, "差评回访")},
+               {"version", tInt("number of events; grows by one per action")},
+               {"event", ref("Event")}},
+              {"case_no", "item_code", "status", "step", "notice", "accepted_on", "due_on",
+               "closed_on", "deadline_status", "due_provisional", "paused", "paid_fen", "rating",
+               "follow_up", "version"},
+              "where the case stands after an action, and the event just added");
+  s["SubmitReceipt"] = {
+      {"allOf",
+       json::array({ref("CaseOutcome"),
+                    tObject({{"query_code", tString("查询码: with id_no it opens progress and "
+                                                    "the applicant's own actions")}},
+                            {"query_code"})})},
+      {"description", "回执 (receipt)"}};
+  s["CaseSummary"] = {
+      {"allOf",
+       json::array(
+           {ref("CaseOutcome"),
+            tObject({{"region", tString()},
+                     {"item_name", tString()},
+                     {"channel", tString()},
+                     {"applicant", tObject({{"kind", tEnum({"unit", "person", "institution"})},
+                                            {"name", tString()},
+                                            {"id_no", tString("masked")}},
+                                           {"kind", "name", "id_no"})},
+                     {"conditions", tArray(tString())},
+                     {"materials",
+                      {{"type", "object"}, {"additionalProperties", tEnum(kMaterialStatuses)}}},
+                     {"submitted_at", tString("ISO 8601 instant")},
+                     {"pause_period", tString()}},
+                    {"region", "item_name", "channel", "applicant", "conditions", "materials",
+                     "submitted_at", "pause_period"})})}};
+  s["CaseDetail"] = {
+      {"allOf",
+       json::array({ref("CaseSummary"),
+                    tObject({{"events", tArray(ref("Event"))},
+                             {"form", anyObject("the submitted form")},
+                             {"query_code", tString("to tell the applicant at the window")}},
+                            {"events", "form", "query_code"})})}};
+  s["Progress"] = tObject(
+      {{"case_no", tString()},
+       {"item_name", tString()},
+       {"stage", tEnum({"待受理", "已受理", "办理中", "已办结"})},
+       {"result", tEnum({"待补正", "办结", "不予受理", "审核不通过", "已撤回"})},
+       {"steps", tArray(tObject({{"step", tString()}, {"date", tDate()}}, {"step", "date"}))},
+       {"notice", tArray(ref("Missing"), "while waiting for supplement: what to bring")},
+       {"current_step", tString()},
+       {"due_on", tDate()},
+       {"due_provisional", tBool()}},
+      {"case_no", "item_name", "stage", "steps"}, "公开办理进度");
+  s["Submission"] = tObject(
+      {{"region", tString()},
+       {"item_code", tString()},
+       {"channel",
+        tString("窗口 (staff only) / 网上 (the default without a token) / another channel of the "
+                "item; at most 64 characters")},
+       {"applicant", tObject({{"kind", tEnum({"unit", "person", "institution"})},
+                              {"id_no", tString("公民身份号码 (person) or 统一社会信用代码")},
+                              {"name", tString()},
+                              {"phone", tString("mobile or landline with area code")}},
+                             {"kind", "id_no", "name"})},
+       {"conditions", {{"type", "array"}, {"maxItems", 64}, {"items", tString("情形 id")}}},
+       {"materials", ref("Materials")},
+       {"form", anyObject("checked against the item's form_schema")}},
+      {"region", "item_code", "applicant"});
+  s["Materials"] = {
+      {"description", "{material id: status}, or a list of material ids (= provided)"},
+      {"oneOf",
+       json::array({{{"type", "object"}, {"additionalProperties", tEnum(kMaterialStatuses)}},
+                    tArray(tString())})}};
+  s["Action"] = tObject(
+      {{"comment", tString("说明; multiline text")},
+       {"materials", ref("Materials")},
+       {"target_step", tString("send_back: the step to send back to")},
+       {"period", tString("pause / resume: an uncounted period of the item")},
+       {"amount_fen", tInt("pay: the amount in fen (分)")},
+       {"rating", tString("rate: one of the region's rating_scale")},
+       {"id_no", tString("applicant's own actions (supplement, withdraw, rate) without a token")},
+       {"query_code", tString("applicant's own actions: the receipt's query code")}},
+      {}, "the fields the action uses; the others are ignored");
+  s["Staff"] = tObject(
+      {{"username", tString()},
+       {"name", tString()},
+       {"region", tString()},
+       {"roles", tArray(tString())},
+       {"disabled", tBool()},
+       {"locked", tBool()},
+       {"locked_until", nullable(tString("ISO 8601 instant"))},
+       {"updated_at", nullable(tString("ISO 8601 instant"))}},
+      {"username", "name", "region", "roles", "disabled", "locked", "locked_until", "updated_at"});
+  return s;
+}
+
+// ---- paths -------------------------------------------------------------------------------------
+
+json paths() {
+  const json region = pathParam("region", "region id (qinghai, xining, yunnan, qingdao …)");
+  const json code = pathParam("code", "事项编码");
+  const json case_no = pathParam("case_no", "办件编号");
+  const json username = pathParam("username", "staff username");
+  const std::vector<std::string> body400 = {"bad_request", "too_deep"};
+  const json days = {{"type", "integer"}, {"minimum", 0}, {"maximum", 3650}};
+
+  json out = json::object();
+  auto add = [&out](const char* method, const char* path, const Operation& o) {
+    out[path][method] = build(o);
   };
+
+  add("get", "/healthz", Operation("healthz", "Liveness", "ops").anonymous().ok(ref("Health")));
+  add("get", "/metrics",
+      Operation("metrics", "Prometheus metrics (text format 0.0.4)", "ops")
+          .describe("Counts only, no personal data; served by `jingban serve`. Keep the port off "
+                    "the public network or filter /metrics at the proxy.")
+          .anonymous()
+          .ok(tString(), 200, "text/plain"));
+  add("get", "/api/v1/openapi.json",
+      Operation("openapi", "This description", "ops")
+          .anonymous()
+          .ok(anyObject("OpenAPI 3.0 document")));
+
+  add("get", "/api/v1/regions",
+      Operation("listRegions", "Regions with their catalogs", "catalog")
+          .anonymous()
+          .ok(tArray(ref("Region"))));
+  add("get", "/api/v1/regions/{region}/items",
+      Operation("listItems", "Items of a region (each with its form_schema)", "catalog")
+          .anonymous()
+          .param(region)
+          .ok(tArray(ref("Item")))
+          .err(404, {"unknown_region"}));
+  add("get", "/api/v1/regions/{region}/items/{code}",
+      Operation("getItem", "One item", "catalog")
+          .anonymous()
+          .param(region)
+          .param(code)
+          .ok(ref("Item"))
+          .err(404, {"unknown_region", "unknown_item"}));
+  add("get", "/api/v1/regions/{region}/items/{code}/guide",
+      Operation("getGuide", "办事指南 (HTML)", "catalog")
+          .anonymous()
+          .param(region)
+          .param(code)
+          .ok(tString(), 200, "text/html")
+          .err(404, {"unknown_region", "unknown_item"}));
+  add("get", "/api/v1/calendar/deadline",
+      Operation("deadline", "Due date from a date", "catalog")
+          .describe("Exactly one of working_days and natural_days.")
+          .anonymous()
+          .param(queryParam("from", "YYYY-MM-DD", true, tDate()))
+          .param(queryParam("working_days", "0–3650", false, days))
+          .param(queryParam("natural_days", "0–3650", false, days))
+          .ok(ref("Deadline"))
+          .err(400, {"bad_request", "bad_number"})
+          .err(422, {"date_outside_calendar"}));
+
+  add("post", "/api/v1/session",
+      Operation("signIn", "Staff sign-in → bearer token", "session")
+          .describe("Rate-limited per address and per account (429 with Retry-After); repeated "
+                    "failures lock the account (403 account_locked with Retry-After); 503 busy "
+                    "(Retry-After) when too many sign-ins wait for password hashing.")
+          .anonymous()
+          .takes(
+              tObject({{"username", tString()}, {"password", tString()}}, {"username", "password"}))
+          .ok(ref("Session"), 201)
+          .err(400, body400)
+          .err(401, {"unauthorized"})
+          .err(403, {"account_locked"})
+          .err(429, {"rate_limited"})
+          .err(503, {"busy", "storage_unavailable"}));
+  add("delete", "/api/v1/session",
+      Operation("signOut", "Sign out (revokes the token)", "session")
+          .noContent()
+          .err(401, {"unauthorized"})
+          .err(503, {"storage_unavailable"}));
+
+  add("post", "/api/v1/cases",
+      Operation("submitCase", "Submit (申请): anonymous = online, with a token = window", "cases")
+          .describe("Without a token the channel defaults to 网上 and the submission is "
+                    "rate-limited per address (429 with Retry-After); 窗口 needs a signed-in "
+                    "clerk of the region. The receipt (回执) carries the query_code.")
+          .either()
+          .param(idempotencyKey())
+          .takes(ref("Submission"))
+          .ok(ref("SubmitReceipt"), 201)
+          .err(400, body400)
+          .err(400, {"too_long", "bad_material_status"})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found"})
+          .err(409, {"idempotency_key_in_use", "version_conflict"})
+          .err(422, {"channel_not_offered", "invalid_text", "invalid_phone", "invalid_form",
+                     "invalid_id_number", "invalid_credit_code", "wrong_applicant", "name_required",
+                     "unknown_condition", "unknown_material", "commitment_not_allowed",
+                     "sharing_not_allowed", "applicant_required", "idempotency_key_reused"})
+          .err(429, {"rate_limited"})
+          .err(500, {"unknown_effect"})
+          .err(503, {"storage_unavailable"}));
+  add("get", "/api/v1/cases",
+      Operation("listCases", "List the region's cases", "cases")
+          .param(queryParam("region", "region id (default: the clerk's own)"))
+          .param(queryParam("item", "item code"))
+          .param(queryParam("status", "case status", false, tEnum(kCaseStatuses)))
+          .param(queryParam("step", "step name"))
+          .param(queryParam("deadline", "deadline status", false, tEnum(kDeadlineStatuses)))
+          .param(queryParam("follow_up", "`open`: only cases with an open follow-up"))
+          .param(queryParam("limit", "1–500 (default 100)", false,
+                            {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}))
+          .param(queryParam("offset", "≥ 0", false,
+                            {{"type", "integer"}, {"minimum", 0}, {"maximum", 10000000}}))
+          .ok(tArray(ref("CaseSummary")))
+          .err(400, {"bad_request", "bad_number", "bad_limit"})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(503, {"storage_unavailable"}));
+  add("get", "/api/v1/cases/{case_no}",
+      Operation("getCase", "One case with its event log, form and query code", "cases")
+          .param(case_no)
+          .ok(ref("CaseDetail"))
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found"})
+          .err(409, {"flow_changed"})
+          .err(503, {"storage_unavailable"}));
+  add("post", "/api/v1/cases/{case_no}/{action}",
+      Operation("actOnCase", "Act on a case", "cases")
+          .describe("Staff act with a token. The applicant acts without one (supplement, "
+                    "withdraw, rate), giving id_no and query_code in the body; those requests are "
+                    "rate-limited per address and per case (429 with Retry-After).")
+          .either()
+          .param(case_no)
+          .param(pathParam("action", "办理动作",
+                           tEnum({"accept", "return", "supplement", "not_accept", "approve",
+                                  "send_back", "reject", "pay", "complete", "withdraw", "pause",
+                                  "resume", "rate", "resolve_follow_up"})))
+          .param(idempotencyKey())
+          .takes(ref("Action"), false)
+          .ok(ref("CaseOutcome"))
+          .err(400, body400)
+          .err(400, {"too_long", "bad_material_status"})
+          .err(401, {"unauthorized"})
+          .err(403, {"staff_only", "applicant_only", "role_required", "wrong_region", "four_eyes"})
+          .err(404, {"unknown_action", "not_found"})
+          .err(409, {"wrong_state", "wrong_step", "paused", "already_rated", "no_follow_up",
+                     "flow_changed", "version_conflict", "idempotency_key_in_use"})
+          .err(422,
+               {"invalid_text", "reason_required", "outside_acceptance_window", "materials_missing",
+                "materials_required", "nothing_missing", "unknown_material",
+                "commitment_not_allowed", "sharing_not_allowed", "bad_target_step",
+                "amount_required", "amount_out_of_range", "amount_overflow", "amount_negative",
+                "not_uncounted", "bad_rating", "idempotency_key_reused", "applicant_required"})
+          .err(429, {"rate_limited"})
+          .err(500, {"unknown_effect"})
+          .err(503, {"case_busy", "storage_unavailable"}));
+  add("get", "/api/v1/progress",
+      Operation("progress", "Public progress query (办理进度)", "cases")
+          .describe("All three parameters are needed; a wrong one answers 404 not_found without "
+                    "saying which. Rate-limited per address and per case (429 with Retry-After).")
+          .anonymous()
+          .param(queryParam("case_no", "办件编号", true))
+          .param(queryParam("id_no", "applicant's ID number or credit code", true))
+          .param(queryParam("query_code", "查询码 from the receipt", true))
+          .ok(ref("Progress"))
+          .err(400, {"bad_request"})
+          .err(404, {"not_found"})
+          .err(409, {"flow_changed"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable"}));
+
+  // Staff administration: a signed-in admin of the region (403 forbidden otherwise).
+  auto staffOp = [](const char* id, const char* summary) {
+    return Operation(id, summary, "staff")
+        .err(401, {"unauthorized"})
+        .err(403, {"forbidden"})
+        .err(503, {"storage_unavailable"});
+  };
+  add("get", "/api/v1/staff",
+      staffOp("listStaff", "The region's staff accounts (admin)").ok(tArray(ref("Staff"))));
+  add("post", "/api/v1/staff",
+      staffOp("addStaff", "Add a staff account (admin)")
+          .takes(tObject({{"username", tString()},
+                          {"name", tString()},
+                          {"region", tString()},
+                          {"password", tString()},
+                          {"roles", tArray(tString("role id"))}},
+                         {"username", "name", "region", "password", "roles"}))
+          .ok(ref("Staff"), 201)
+          .err(400, body400)
+          .err(409, {"staff_exists"})
+          .err(422, {"invalid_username", "invalid_name", "invalid_roles", "unknown_region",
+                     "weak_password"})
+          .err(503, {"busy"}));
+  add("put", "/api/v1/staff/{username}/roles",
+      staffOp("setStaffRoles", "Replace a staff member's roles (admin)")
+          .param(username)
+          .takes(tObject({{"roles", tArray(tString("role id"))}}, {"roles"}))
+          .ok(ref("Staff"))
+          .err(400, body400)
+          .err(404, {"staff_not_found"})
+          .err(422, {"invalid_roles", "unknown_region", "self_lockout"}));
+  add("post", "/api/v1/staff/{username}/disable",
+      staffOp("disableStaff", "Disable an account and revoke its sessions (admin)")
+          .param(username)
+          .ok(ref("Staff"))
+          .err(404, {"staff_not_found"})
+          .err(422, {"self_lockout"}));
+  add("post", "/api/v1/staff/{username}/enable",
+      staffOp("enableStaff", "Enable an account (admin)")
+          .param(username)
+          .ok(ref("Staff"))
+          .err(404, {"staff_not_found"}));
+  add("post", "/api/v1/staff/{username}/password",
+      staffOp("setStaffPassword", "Set a password and revoke the sessions (admin)")
+          .param(username)
+          .takes(tObject({{"password", tString()}}, {"password"}))
+          .ok(ref("Staff"))
+          .err(400, body400)
+          .err(404, {"staff_not_found"})
+          .err(422, {"weak_password"})
+          .err(503, {"busy"}));
+  return out;
+}
+
+json document() {
+  json headers = {
+      {"X-Request-Id",
+       {{"description", "the request's id, also in the server log"},
+        {"schema", {{"type", "string"}}}}},
+      {"Retry-After",
+       {{"description", "seconds to wait before retrying"}, {"schema", {{"type", "integer"}}}}}};
   return {
       {"openapi", "3.0.3"},
-      {"info", {{"title", "Jingban 经办 API"}, {"version", "1"}}},
-      {"paths", paths},
+      {"info",
+       {{"title", "Jingban 经办 API"},
+        {"version", "1"},
+        {"description",
+         "医保经办: catalog, submission, case handling, public progress and staff accounts. "
+         "Errors are `{\"error\": {\"code\", \"message\"}}`; an unknown path answers 404 "
+         "`not_found`, a known path with another method 405 `method_not_allowed`."},
+        {"license", {{"name", "Proprietary"}, {"url", "https://example.invalid/license"}}}}},
+      {"servers", json::array({{{"url", "/"}}})},
+      {"security", json::array({{{"bearer", json::array()}}})},
+      {"tags", json::array({{{"name", "ops"}, {"description", "liveness, metrics, this document"}},
+                            {{"name", "catalog"}, {"description", "事项目录, 办事指南, 期限"}},
+                            {{"name", "session"}, {"description", "staff sign-in"}},
+                            {{"name", "cases"}, {"description", "办件"}},
+                            {{"name", "staff"}, {"description", "staff accounts"}}})},
+      {"paths", paths()},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
-        {"schemas",
-         {{"Error",
-           {{"type", "object"},
-            {"properties",
-             {{"error",
-               {{"type", "object"},
-                {"properties",
-                 {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}}}}}}}};
+        {"headers", headers},
+        {"schemas", schemas()}}}};
 }
 
 }  // namespace
 
 const std::string& openapiJson() {
-  static const std::string doc = build().dump();
+  static const std::string doc = document().dump();
   return doc;
 }
 
