@@ -17,6 +17,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz-san
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 
+if [ ! -e /usr/lib/llvm-14/lib/libFuzzer.a ] && [ "$(id -u)" = 0 ]; then
+  apt-get install -y libfuzzer-14-dev >/dev/null || exit 2
+fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJINGBAN_BENCH=OFF \
   -DJINGBAN_LIBFUZZER=ON -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null \
   || exit 2

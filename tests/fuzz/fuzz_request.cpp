@@ -231,8 +231,10 @@ int fuzzOneRequest(const uint8_t* data, size_t size) {
     beast::error_code ec;
     size_t used = 0;
     while (!parser.is_done()) {
-      used += parser.put(boost::asio::buffer(rest.data() + used, rest.size() - used), ec);
-      if (ec == http::error::need_more && used < rest.size()) {
+      size_t n = parser.put(boost::asio::buffer(rest.data() + used, rest.size() - used), ec);
+      used += n;
+      // Beast consumes nothing of an incomplete header: then the input has ended mid-request.
+      if (ec == http::error::need_more && n > 0 && used < rest.size()) {
         ec = {};
         continue;
       }
