@@ -23,6 +23,7 @@
 #include "cases/case_service.hpp"
 #include "catalog/catalog.hpp"
 #include "cli/demo.hpp"
+#include "common/text.hpp"
 #include "effects/effects.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
@@ -51,27 +52,6 @@ int timeoutSeconds() {
   const char* env = std::getenv("JINGBAN_FUZZ_TIMEOUT_S");
   int s = env ? std::atoi(env) : 0;
   return s > 0 ? s : 30;
-}
-
-// The server's query parsing (src/http/server.cpp keeps its own in an anonymous namespace; this
-// is a copy over the public percentDecode — keep it in step until the server exposes it).
-std::map<std::string, std::string> parseQuery(const std::string& q) {
-  std::map<std::string, std::string> out;
-  size_t pos = 0;
-  while (pos <= q.size()) {
-    size_t amp = q.find('&', pos);
-    std::string part = q.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      if (eq == std::string::npos)
-        out[percentDecode(part)] = "";
-      else
-        out[percentDecode(part.substr(0, eq))] = percentDecode(part.substr(eq + 1));
-    }
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return out;
 }
 
 // The whole service as `jingban serve --demo` wires it, minus the sockets. Built once per process
@@ -127,12 +107,17 @@ class Harness {
     };
     auto w = std::make_shared<Wait>();
     std::string what = req.method + " " + req.path;
-    api_->handle(std::move(req), [w, what](HttpResponse r) {
-      std::lock_guard lk(w->mu);
-      if (++w->answers > 1) die("a request was answered twice", what);
-      w->res = std::move(r);
-      w->cv.notify_all();
-    });
+    // The server's barrier would answer 500 and go on; here an escaped exception is a finding.
+    try {
+      api_->handle(std::move(req), [w, what](HttpResponse r) {
+        std::lock_guard lk(w->mu);
+        if (++w->answers > 1) die("a request was answered twice", what);
+        w->res = std::move(r);
+        w->cv.notify_all();
+      });
+    } catch (const std::exception& e) {
+      die("a handler threw", what + ": " + e.what());
+    }
     std::unique_lock lk(w->mu);
     if (!w->cv.wait_for(lk, std::chrono::seconds(timeoutSeconds()), [&] { return w->answers > 0; }))
       die("no answer within the timeout (a hang)", what);
@@ -170,6 +155,8 @@ class Harness {
   static void check(const HttpResponse& r, const std::string& what) {
     if (r.status < 100 || r.status > 599)
       die("status out of range", what + " → " + std::to_string(r.status));
+    if (r.status == 500 && r.body.find("\"internal\"") != std::string::npos)
+      die("500 internal (an exception reached a completion barrier)", what + " → " + r.body);
     if (r.content_type.starts_with("application/json") &&
         nlohmann::json::parse(r.body, nullptr, false).is_discarded())
       die("a JSON response does not parse", what + " → " + r.body);
@@ -245,22 +232,25 @@ int fuzzOneRequest(const uint8_t* data, size_t size) {
     rest.erase(0, used);
     auto& msg = parser.get();
     bool keep_alive = msg.keep_alive();
-    HttpRequest req;
-    req.request_id = "fuzz-" + std::to_string(n);
-    req.remote_address = "127.0.0.1";
-    req.method = std::string(msg.method_string());
-    // Placeholders are filled in after parsing, so that Content-Length counts the raw text.
+    // As Session::onRead: the target decoded by the server's parseTarget, and nothing that is
+    // not UTF-8 goes further (the server answers 400 invalid_encoding and reads on).
     auto fill = [&](std::string v) {
       substitute(v, h, input_case, input_code);
       return v;
     };
-    std::string target = fill(std::string(msg.target()));
-    size_t q = target.find('?');
-    req.path = percentDecode(target.substr(0, q));
-    if (q != std::string::npos) req.query = parseQuery(target.substr(q + 1));
+    HttpRequest req;
+    req.request_id = "fuzz-" + std::to_string(n);
+    req.remote_address = "127.0.0.1";
+    req.method = std::string(msg.method_string());
     req.authorization = fill(std::string(msg[http::field::authorization]));
     req.idempotency_key = fill(std::string(msg["Idempotency-Key"]));
     req.content_type = std::string(msg[http::field::content_type]);
+    // Placeholders are filled in after parsing, so that Content-Length counts the raw text.
+    if (!parseTarget(fill(std::string(msg.target())), req) || !validUtf8(req.authorization) ||
+        !validUtf8(req.idempotency_key) || !validUtf8(req.content_type)) {
+      if (!keep_alive) break;
+      continue;
+    }
     req.body = fill(std::move(msg.body()));
     bool submit = req.method == "POST" && req.path == "/api/v1/cases";
     HttpResponse res = h.call(std::move(req));

@@ -15,8 +15,9 @@ namespace jingban::fuzz {
 //   {{CASE}}            the case number of the latest case submitted in this input, else in the
 //                       process (so that mutated action requests reach a real case)
 //   {{QUERY_CODE}}      the query code (查询码) of that submission, when the API returns one
-// Aborts (a finding) when a request gets no answer within the timeout, an answer twice, a status
-// outside 100..599 or a JSON response that does not parse. Always returns 0.
+// Aborts (a finding) when a handler throws, a request gets no answer within the timeout, an answer
+// twice, a 500 "internal", a status outside 100..599 or a JSON answer that does not parse.
+// Always returns 0.
 int fuzzOneRequest(const uint8_t* data, size_t size);
 
 }  // namespace jingban::fuzz
