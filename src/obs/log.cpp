@@ -2,7 +2,11 @@
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <mutex>
@@ -49,18 +53,53 @@ void write(spdlog::level::level_enum lvl, const char* name, std::string_view eve
 
 }  // namespace
 
-void initLog(const LogOptions& o) {
-  // Buffered file output, flushed every second and at once for warnings and errors: an unbuffered
-  // write per request line would cost a system call per request. Standard error is reopened as a
-  // file for that where it can be (a file or a pipe; not a socket, where it stays unbuffered).
-  spdlog::sink_ptr sink;
-  try {
-    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(o.file.empty() ? "/dev/stderr"
-                                                                               : o.file);
-  } catch (const spdlog::spdlog_ex&) {
-    if (!o.file.empty()) throw;
-    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+namespace {
+
+// Standard error, buffered: lines collect in memory and go out in one write() when 64 KiB are
+// waiting, at every flush (each second, and at once for warnings), and at exit. Writing to fd 2
+// itself keeps the file offset it shares with standard output (`> log 2>&1`), where reopening
+// /dev/stderr would get a second offset and overwrite what standard output wrote.
+class BufferedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~BufferedStderrSink() override {
+    std::lock_guard lk(mutex_);
+    flush_();
   }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    buffer_.append(line.data(), line.size());
+    if (buffer_.size() >= 64 * 1024) flush_();
+  }
+  void flush_() override {
+    size_t off = 0;
+    while (off < buffer_.size()) {
+      ssize_t n = ::write(2, buffer_.data() + off, buffer_.size() - off);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        break;  // standard error is gone: drop the lines rather than stop the process
+      }
+      off += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+ private:
+  std::string buffer_;
+};
+
+}  // namespace
+
+void initLog(const LogOptions& o) {
+  // Buffered output, flushed every second and at once for warnings and errors: an unbuffered
+  // write per request line would cost a system call per request.
+  spdlog::sink_ptr sink;
+  if (o.file.empty())
+    sink = std::make_shared<BufferedStderrSink>();
+  else
+    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(o.file);
   auto lg = std::make_shared<spdlog::logger>("jingban", sink);
   lg->set_pattern("%v");
   lg->set_level(spdlog::level::from_str(o.level));
