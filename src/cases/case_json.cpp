@@ -129,7 +129,7 @@ json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool 
     json ev = json::array();
     for (const auto& e : c.events) ev.push_back(eventView(e));
     j["events"] = ev;
-    j["form"] = c.form;
+    j["form"] = *c.form;
     j["query_code"] = c.query_code;  // staff may tell it to the applicant at the window
   }
   return j;

@@ -347,9 +347,11 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     auto c = std::make_shared<CaseState>(*draft);
     c->case_no = prefix + "-" + sequenceText(*n);
     chainEvents(c->case_no, c->events);
-    auto body = actionBody(*c, *cal);
-    if (!body) return std::unexpected(body.error());
-    json receipt = json::parse(*body);
+    auto found = itemOf(*c);
+    if (!found) return std::unexpected(found.error());
+    auto d = deadline(*c, *cal);
+    if (!d) return std::unexpected(d.error());
+    json receipt = caseOutcomeJson(*c, *found->item, *d);
     receipt["query_code"] = c->query_code;  // the receipt (回执) carries the query code
     out->body = receipt.dump();
     CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, c->due_provisional};

@@ -71,7 +71,7 @@ RegisterChange EffectRegistry::apply(const Item& item, const CaseState& c) {
                          {"applicant_kind", c.applicant.kind},
                          {"applicant_id", c.applicant.id_no},
                          {"conditions", c.conditions},
-                         {"form", c.form},
+                         {"form", *c.form},
                          {"paid_fen", c.paid_fen},
                          {"closed_on", c.closed_on ? c.closed_on->str() : ""}}};
 }

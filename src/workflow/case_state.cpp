@@ -66,7 +66,7 @@ nlohmann::json storageFixed(const CaseState& c) {
             {"name", c.applicant.name},
             {"phone", c.applicant.phone}}},
           {"conditions", c.conditions},
-          {"form", c.form},
+          {"form", *c.form},
           {"submitted_at", c.submitted_at.unix_seconds}};
 }
 
@@ -111,7 +111,7 @@ CaseState fromStorage(const nlohmann::json& j) {
   const auto& a = j.at("applicant");
   c.applicant = {a.at("kind"), a.at("id_no"), a.at("name"), a.at("phone")};
   c.conditions = j.at("conditions").get<std::set<std::string>>();
-  c.form = j.at("form");
+  c.form = std::make_shared<const nlohmann::json>(j.at("form"));
   c.materials = j.at("materials").get<MaterialStatus>();
   c.status = parseCaseStatus(j.at("status").get<std::string>()).value_or(CaseStatus::kSubmitted);
   c.step = j.at("step");

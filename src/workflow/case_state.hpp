@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -53,7 +54,9 @@ struct CaseState {
   std::string query_code;  // 查询码: printed on the receipt; progress and applicant actions need it
   Applicant applicant;
   std::set<std::string> conditions;
-  nlohmann::json form = nlohmann::json::object();
+  // What 申请 fixed never changes: shared between the successive states of a case, not copied.
+  std::shared_ptr<const nlohmann::json> form =
+      std::make_shared<const nlohmann::json>(nlohmann::json::object());
   MaterialStatus materials;
   CaseStatus status = CaseStatus::kSubmitted;
   int step = 0;  // index into the item's flow: 0 = 受理

@@ -36,7 +36,7 @@ Result<CaseState> replayCase(const Region& region, const Item& item, const WorkC
   s.query_code = stored.query_code;
   s.applicant = stored.applicant;
   s.conditions = stored.conditions;
-  s.form = stored.form;
+  s.form = *stored.form;
   // Events written before the submission recorded its materials fall back on the stored ones.
   s.materials = first.data.contains("materials") ? materialsOf(first.data) : stored.materials;
   WorkflowContext ctx{region, item, calendar, first.at};

@@ -447,7 +447,7 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
   c.query_code = s.query_code;
   c.applicant = s.applicant;
   c.conditions = s.conditions;
-  c.form = s.form;
+  c.form = std::make_shared<const nlohmann::json>(s.form);
   c.materials = s.materials;
   c.submitted_at = ctx.now;
   Actor applicant{"applicant", {}, ctx.region.id, true};

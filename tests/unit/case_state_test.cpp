@@ -20,7 +20,8 @@ CaseState fullCase() {
   c.channel = "窗口";
   c.applicant = {"person", "11010519491231002X", "张三", "13800000000"};
   c.conditions = {"remote", "flexible"};
-  c.form = {{"单位名称", "某公司"}, {"人数", 12}, {"明细", {1, 2, 3}}};
+  c.form = std::make_shared<const nlohmann::json>(
+      nlohmann::json{{"单位名称", "某公司"}, {"人数", 12}, {"明细", {1, 2, 3}}});
   c.materials = {{"invoice", "provided"}, {"discharge", "commitment"}, {"licence", "shared"}};
   c.status = CaseStatus::kSupplement;
   c.step = 2;
@@ -51,7 +52,7 @@ void expectSame(const CaseState& a, const CaseState& b) {
   EXPECT_EQ(a.applicant.name, b.applicant.name);
   EXPECT_EQ(a.applicant.phone, b.applicant.phone);
   EXPECT_EQ(a.conditions, b.conditions);
-  EXPECT_EQ(a.form, b.form);
+  EXPECT_EQ(*a.form, *b.form);
   EXPECT_EQ(a.materials, b.materials);
   EXPECT_EQ(a.status, b.status);
   EXPECT_EQ(a.step, b.step);
