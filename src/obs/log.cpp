@@ -1,13 +1,12 @@
 #include "obs/log.hpp"
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <chrono>
 #include <mutex>
 
@@ -26,18 +25,35 @@ std::shared_ptr<spdlog::logger>& logger() {
 }
 
 // 2026-03-10T10:00:00.123+08:00: logs are read in Beijing time like everything else.
-std::string beijingNow() {
+// The seconds part ("2026-03-10T10:00:00") is formatted once per second per thread; the hot
+// path only appends the milliseconds.
+void appendBeijingNow(std::string& out) {
   using namespace std::chrono;
-  auto now = system_clock::now();
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
-  std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
+  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  thread_local int64_t cached_second = -1;
+  thread_local char prefix[24];
+  int64_t second = ms / 1000;
+  if (second != cached_second) {
+    std::time_t t = static_cast<std::time_t>(second + 8 * 3600);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = second;
+  }
+  int frac = static_cast<int>(ms % 1000);
+  out.append(prefix);
+  out += '.';
+  out += static_cast<char>('0' + frac / 100);
+  out += static_cast<char>('0' + frac / 10 % 10);
+  out += static_cast<char>('0' + frac % 10);
+  out.append("+08:00");
+}
+
+std::string beijingNow() {
+  std::string s;
+  appendBeijingNow(s);
+  return s;
 }
 
 void write(spdlog::level::level_enum lvl, const char* name, std::string_view event,
@@ -113,16 +129,18 @@ void initLog(const LogOptions& o) {
 namespace {
 // JSON string content: quotes, backslashes and control characters escaped (the fields are
 // identifiers validated at the edge; UTF-8 passes through).
-void appendEscaped(fmt::memory_buffer& b, std::string_view s) {
+void appendEscaped(std::string& b, std::string_view s) {
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
-      b.push_back('\\');
-      b.push_back(c);
+      b += '\\';
+      b += c;
     } else if (u < 0x20) {
-      fmt::format_to(std::back_inserter(b), "\\u{:04x}", u);
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", u);
+      b.append(esc);
     } else {
-      b.push_back(c);
+      b += c;
     }
   }
 }
@@ -132,23 +150,29 @@ void request(std::string_view method, std::string_view route, int status, double
              std::string_view request_id, std::string_view staff, std::string_view remote) {
   auto& lg = logger();
   if (!lg->should_log(spdlog::level::info)) return;
-  fmt::memory_buffer b;
-  auto field = [&b](const char* key, std::string_view v) {
-    fmt::format_to(std::back_inserter(b), ",\"{}\":\"", key);
+  thread_local std::string b;  // reused: no allocation per line once warm
+  b.clear();
+  b.append("{\"ts\":\"");
+  appendBeijingNow(b);
+  b.append("\",\"level\":\"info\",\"event\":\"request\"");
+  auto field = [](const char* key, std::string_view v) {
+    b.append(",\"");
+    b.append(key);
+    b.append("\":\"");
     appendEscaped(b, v);
-    b.push_back('"');
+    b += '"';
   };
-  fmt::format_to(std::back_inserter(b), "{{\"ts\":\"{}\",\"level\":\"info\",\"event\":\"request\"",
-                 beijingNow());
   field("method", method);
   field("route", route);
-  fmt::format_to(std::back_inserter(b), ",\"status\":{},\"duration_ms\":{:.3f}", status,
-                 duration_ms);
+  char num[64];
+  int n =
+      std::snprintf(num, sizeof num, ",\"status\":%d,\"duration_ms\":%.3f", status, duration_ms);
+  b.append(num, static_cast<size_t>(n));
   field("request_id", request_id);
   field("staff", staff);
   field("remote", remote);
-  b.push_back('}');
-  lg->log(spdlog::level::info, std::string_view(b.data(), b.size()));
+  b += '}';
+  lg->log(spdlog::level::info, std::string_view(b));
 }
 
 void flushLog() { logger()->flush(); }
