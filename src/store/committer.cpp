@@ -1,5 +1,6 @@
 #include "store/committer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -108,11 +109,21 @@ void Committer::run() {
       for (size_t i = 0; i < dones.size(); ++i) runDone(dones[i], std::move(results[i]));
       continue;
     }
-    // One hand-off per batch: the completions run in commit order on one I/O thread, so the
-    // replies of one case's successive versions can never overtake each other.
-    executor([dones = std::move(dones), results = std::move(results)]() mutable {
-      for (size_t i = 0; i < dones.size(); ++i) runDone(dones[i], std::move(results[i]));
-    });
+    // Completions are handed off in two chunks, one per I/O thread, each in commit order. A case
+    // has at most one unit in a batch (CaseService runs the actions of one case one at a time),
+    // so no case's successive versions can overtake each other across the chunks.
+    constexpr size_t kChunks = 2;
+    auto shared = std::make_shared<std::pair<std::vector<Done>, std::vector<Result<void>>>>(
+        std::move(dones), std::move(results));
+    size_t n = shared->first.size();
+    size_t per = (n + kChunks - 1) / kChunks;
+    for (size_t from = 0; from < n; from += per) {
+      size_t to = std::min(n, from + per);
+      executor([shared, from, to] {
+        for (size_t i = from; i < to; ++i)
+          runDone(shared->first[i], std::move(shared->second[i]));
+      });
+    }
   }
 }
 
