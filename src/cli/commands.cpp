@@ -122,18 +122,17 @@ void registerCoreMetrics(obs::Metrics& m, Committer& committer, CaseService& cas
                          const Catalog& catalog) {
   auto& batch = m.histogram("jingban_commit_batch_units", "Units of work per group commit",
                             {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
-  auto& seconds = m.histogram("jingban_commit_seconds",
-                              "Time of one group commit (SQL and fsync), seconds",
-                              obs::latencyBuckets());
+  auto& seconds =
+      m.histogram("jingban_commit_seconds", "Time of one group commit (SQL and fsync), seconds",
+                  obs::latencyBuckets());
   committer.setObserver([&batch, &seconds](size_t units, double s) {
     batch.observe(static_cast<double>(units));
     seconds.observe(s);
   });
-  m.addGaugeCallback("jingban_commit_queue", "Units of work waiting for the next group commit",
-                     [&committer] {
-                       return obs::Metrics::GaugeSamples{
-                           {{}, static_cast<double>(committer.stats().queued)}};
-                     });
+  m.addGaugeCallback(
+      "jingban_commit_queue", "Units of work waiting for the next group commit", [&committer] {
+        return obs::Metrics::GaugeSamples{{{}, static_cast<double>(committer.stats().queued)}};
+      });
   m.addGaugeCallback("jingban_case_cache_entries", "Cases held in the in-memory cache", [&cases] {
     return obs::Metrics::GaugeSamples{{{}, static_cast<double>(cases.stats().cached_cases)}};
   });
@@ -142,18 +141,18 @@ void registerCoreMetrics(obs::Metrics& m, Committer& committer, CaseService& cas
                        return obs::Metrics::GaugeSamples{
                            {{}, static_cast<double>(cases.stats().idempotency_slots)}};
                      });
-  m.addGaugeCallback("jingban_open_cases", "Open cases by region and deadline status",
-                     [&cases, &catalog] {
-                       obs::Metrics::GaugeSamples out;
-                       for (const auto& r : catalog.regions()) {
-                         auto counts = cases.openByDeadline(r.id);
-                         if (!counts) continue;
-                         for (const auto& [status, n] : *counts)
-                           out.push_back({{{"region", r.id}, {"deadline_status", status}},
-                                          static_cast<double>(n)});
-                       }
-                       return out;
-                     });
+  m.addGaugeCallback(
+      "jingban_open_cases", "Open cases by region and deadline status", [&cases, &catalog] {
+        obs::Metrics::GaugeSamples out;
+        for (const auto& r : catalog.regions()) {
+          auto counts = cases.openByDeadline(r.id);
+          if (!counts) continue;
+          for (const auto& [status, n] : *counts)
+            out.push_back(
+                {{{"region", r.id}, {"deadline_status", status}}, static_cast<double>(n)});
+        }
+        return out;
+      });
 }
 
 int serve(const Args& a, const char* argv0) {

@@ -120,8 +120,7 @@ void Committer::run() {
     for (size_t from = 0; from < n; from += per) {
       size_t to = std::min(n, from + per);
       executor([shared, from, to] {
-        for (size_t i = from; i < to; ++i)
-          runDone(shared->first[i], std::move(shared->second[i]));
+        for (size_t i = from; i < to; ++i) runDone(shared->first[i], std::move(shared->second[i]));
       });
     }
   }

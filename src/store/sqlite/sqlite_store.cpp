@@ -20,6 +20,29 @@ CaseState rowToCase(const std::string& fixed, const std::string& body) {
   return fromStorage(j);
 }
 
+// The one statement and mapping of a case's events (seq order).
+constexpr const char* kEventsSql =
+    "SELECT seq,at,actor,action,step,comment,data,hash FROM case_events WHERE case_no=? "
+    "ORDER BY seq";
+
+// Reads the rows of kEventsSql; the last step's result code (SQLITE_DONE when all went well).
+int readEvents(Stmt& e, std::vector<Event>& out) {
+  int rc;
+  while ((rc = e.step()) == SQLITE_ROW) {
+    Event ev;
+    ev.seq = static_cast<int>(e.integer(0));
+    ev.at.unix_seconds = e.integer(1);
+    ev.actor = e.text(2);
+    ev.action = e.text(3);
+    ev.step = e.text(4);
+    ev.comment = e.text(5);
+    ev.data = nlohmann::json::parse(e.text(6));
+    ev.hash = e.text(7);
+    out.push_back(std::move(ev));
+  }
+  return rc;
+}
+
 Error unavailable() {
   return Error{ErrorCode::kUnavailable, "storage_unavailable", "数据存储暂不可用，请稍后重试"};
 }
@@ -217,21 +240,9 @@ Result<void> SqliteStore::upgradeRows() {
   for (const auto& no : unchained) {
     std::vector<Event> events;
     {
-      Stmt e = w.prepare(
-          "SELECT seq,at,actor,action,step,comment,data FROM case_events WHERE case_no=? "
-          "ORDER BY seq");
+      Stmt e = w.prepare(kEventsSql);
       e.bind(1, no);
-      while (e.step() == SQLITE_ROW) {
-        Event ev;
-        ev.seq = static_cast<int>(e.integer(0));
-        ev.at.unix_seconds = e.integer(1);
-        ev.actor = e.text(2);
-        ev.action = e.text(3);
-        ev.step = e.text(4);
-        ev.comment = e.text(5);
-        ev.data = nlohmann::json::parse(e.text(6));
-        events.push_back(std::move(ev));
-      }
+      if (readEvents(e, events) != SQLITE_DONE) return abort("读取办理记录");
     }
     chainEvents(no, events);
     for (const auto& ev : events) {
@@ -306,23 +317,10 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
   if (rc == SQLITE_DONE) return std::optional<CaseState>();
   if (rc != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取办件"));
   CaseState c = rowToCase(q.text(0), q.text(1));
-  Stmt e = r.prepare(
-      "SELECT seq,at,actor,action,step,comment,data,hash FROM case_events WHERE case_no=? "
-      "ORDER BY seq");
+  Stmt e = r.prepare(kEventsSql);
   e.bind(1, case_no);
-  while ((rc = e.step()) == SQLITE_ROW) {
-    Event ev;
-    ev.seq = static_cast<int>(e.integer(0));
-    ev.at.unix_seconds = e.integer(1);
-    ev.actor = e.text(2);
-    ev.action = e.text(3);
-    ev.step = e.text(4);
-    ev.comment = e.text(5);
-    ev.data = nlohmann::json::parse(e.text(6));
-    ev.hash = e.text(7);
-    c.events.push_back(std::move(ev));
-  }
-  if (rc != SQLITE_DONE) return std::unexpected(dbError(r.get(), "读取办理记录"));
+  if (readEvents(e, c.events) != SQLITE_DONE)
+    return std::unexpected(dbError(r.get(), "读取办理记录"));
   return std::optional<CaseState>(std::move(c));
 }
 
