@@ -17,28 +17,10 @@ STRONG = "Tiger-lily-42"
 
 
 class AuthServer(Server):
-    """A Server with extra `serve` options (rate limits)."""
+    """A Server whose `serve` options are exactly `extra` (no options: the default rate limits)."""
 
     def __init__(self, db, fake_now, extra=()):
-        super().__init__(db, fake_now)
-        self.extra = list(extra)
-
-    def start(self):
-        args = [BINARY, "serve", "--port", str(self.port), "--db", self.db, "--fake-now", self.fake_now,
-                "--catalog", os.path.join(ROOT, "catalog"), "--calendar", os.path.join(ROOT, "calendar"),
-                "--demo"] + self.extra
-        self.log = open(self.db + ".log", "ab")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("server exited: see " + self.db + ".log")
-            try:
-                if self.request("GET", "/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        super().__init__(db, fake_now, extra=extra)
 
     def sign_in(self, username, password):
         """(status, body, headers) of POST /api/v1/session."""
