@@ -48,12 +48,12 @@ def find_cycle(graph):
 
 
 def closure(graph, n):
-    seen, todo = set(), list(graph.get(n, []))
-    while todo:
-        d = todo.pop()
+    seen, frontier = set(), list(graph.get(n, []))
+    while frontier:
+        d = frontier.pop()
         if d not in seen:
             seen.add(d)
-            todo.extend(graph.get(d, []))
+            frontier.extend(graph.get(d, []))
     return seen
 
 

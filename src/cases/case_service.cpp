@@ -622,7 +622,7 @@ Result<json> CaseService::reloadCalendar(std::shared_ptr<const WorkCalendar> cal
   }
   // Every open case whose due date was provisional, counted again with the new calendar. Each
   // change is an event of its case (actor "system"), committed like any other action.
-  std::vector<std::string> todo;
+  std::vector<std::string> provisional_cases;
   CaseFilter f;
   f.open_only = true;
   f.provisional_only = true;
@@ -630,14 +630,14 @@ Result<json> CaseService::reloadCalendar(std::shared_ptr<const WorkCalendar> cal
   for (;;) {
     auto rows = store_.listCases(f);
     if (!rows) return std::unexpected(rows.error());
-    for (const auto& c : *rows) todo.push_back(c.case_no);
+    for (const auto& c : *rows) provisional_cases.push_back(c.case_no);
     if (rows->size() < static_cast<size_t>(f.limit)) break;
     f.offset += f.limit;
   }
   json recounted = json::array();
   int unchanged = 0, failed = 0;
   Actor system{kSystemActor, {}, "", false};
-  for (const auto& no : todo) {
+  for (const auto& no : provisional_cases) {
     auto c = committed(no);
     if (!c || !*c) {
       ++failed;
