@@ -14,14 +14,19 @@
 #include <string>
 #include <vector>
 
+#include "registers/registers.hpp"
 #include "workflow/case_state.hpp"
 
 namespace jingban {
 
-// One register change to commit with the completing event (the effect journal).
-struct RegisterChange {
-  std::string effect;
-  nlohmann::json payload;  // what the register module applies
+// A batch of residents enrolled from a file (the annual collection period): the accepted rows,
+// kept as received (normalised CSV) so that replaying the register log can apply them again.
+struct ImportBatch {
+  std::string batch_id, region, kind;  // kind: "residents"
+  int64_t at = 0;
+  std::string actor;
+  std::string rows;  // normalised CSV of the accepted rows, with its header
+  int64_t accepted = 0, rejected = 0;
 };
 
 // The stored form of a case row: the projection's indexed columns and its two JSON parts.
@@ -56,7 +61,11 @@ class Tx {
   virtual Result<void> appendEvents(const std::string& case_no,
                                     const std::vector<Event>& events) = 0;
   virtual Result<void> putIdempotency(const IdempotencyRecord& r) = 0;
-  virtual Result<void> journal(const std::string& case_no, const RegisterChange& c) = 0;
+  // The registers, inside this transaction (effects read and write them here).
+  virtual RegisterTx& registers() = 0;
+  virtual Result<void> putImportBatch(const ImportBatch& b) = 0;
+  // Empties every register and the register log (the rebuild replays the events afterwards).
+  virtual Result<void> clearRegisters() = 0;
   // Who read whose case (staff reads are recorded).
   virtual Result<void> recordRead(int64_t at, const std::string& staff, const std::string& case_no,
                                   const std::string& what) = 0;
@@ -83,7 +92,11 @@ class Store {
   virtual Result<std::optional<CaseState>> loadCase(const std::string& case_no) = 0;
   virtual Result<std::vector<CaseState>> listCases(const CaseFilter& f) = 0;  // without events
   virtual Result<std::optional<IdempotencyRecord>> idempotency(const std::string& scope) = 0;
-  virtual Result<int> registerChangeCount(const std::string& case_no) = 0;
+  // The registers as committed (reads on their own connections).
+  virtual RegisterReads& registers() = 0;
+  // What changed the registers, in commit order: (case number, event seq) or ("import:<id>", 0).
+  virtual Result<std::vector<Cause>> registerLog() = 0;
+  virtual Result<std::optional<ImportBatch>> importBatch(const std::string& batch_id) = 0;
   // Counts of open cases by region (for metrics).
   virtual Result<int64_t> countCases(const CaseFilter& f) = 0;
 };
