@@ -232,7 +232,9 @@ Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const 
   CaseState n = c;
   n.approvals[c.step] = actor.username;
   n.step = c.step + 1;
-  return withEvent(ctx, std::move(n), actor, a, s.step);
+  nlohmann::json data = nlohmann::json::object();
+  if (!a.data.empty()) data["entered"] = a.data;
+  return withEvent(ctx, std::move(n), actor, a, s.step, std::move(data));
 }
 
 Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,

@@ -27,6 +27,9 @@ struct Action {
   std::string period;                 // pause: an uncounted period id
   std::optional<int64_t> amount_fen;  // pay
   std::string rating;                 // rate
+  // approve: the figures the reviewer enters at this step (e.g. 初审's 补缴年限), recorded in the
+  // event; the item's effect checks them.
+  nlohmann::json data = nlohmann::json::object();
 };
 
 struct WorkflowContext {
