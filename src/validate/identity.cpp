@@ -22,6 +22,17 @@ bool validCitizenId(std::string_view id) {
   return d && d->year() >= 1900;
 }
 
+std::string sexOfCitizenId(std::string_view id) {
+  if (id.size() < 17) return "";
+  return ((id[16] - '0') % 2 == 1) ? "男" : "女";
+}
+
+std::string birthDateOfCitizenId(std::string_view id) {
+  if (id.size() < 14) return "";
+  return std::string(id.substr(6, 4)) + "-" + std::string(id.substr(10, 2)) + "-" +
+         std::string(id.substr(12, 2));
+}
+
 bool validCreditCode(std::string_view code) {
   static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   static constexpr int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,

@@ -213,3 +213,11 @@ TEST(MaskIdTest, NeverShowsMoreThanFirstSixAndLastFour) {
 
 }  // namespace
 }  // namespace jingban
+
+TEST(Identity, SexAndBirthDateComeFromTheNumber) {
+  // 11010519491231002X: 17th digit 2 (even) → 女, born 1949-12-31.
+  EXPECT_EQ(jingban::sexOfCitizenId("11010519491231002X"), "女");
+  EXPECT_EQ(jingban::birthDateOfCitizenId("11010519491231002X"), "1949-12-31");
+  // 110105194912310011 has 17th digit 1 (odd) → 男.
+  EXPECT_EQ(jingban::sexOfCitizenId("110105194912310011"), "男");
+}
