@@ -115,6 +115,148 @@ CREATE TABLE case_reads(
 );
 CREATE INDEX case_reads_by_case ON case_reads(case_no);
 )sql",
+    // 4: the registers (Registers I). The journal stub goes; every register gets its own tables,
+    // each change of a unit or person a history row, and register_log the commit order of every
+    // event that changed a register (also what makes applying an event idempotent). Money columns
+    // are INTEGER fen. Import batches are source documents: clearing the registers keeps them.
+    R"sql(
+DROP TABLE register_journal;
+CREATE TABLE units(
+  region TEXT NOT NULL,
+  credit_code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  address TEXT NOT NULL,
+  legal_representative TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  bank_account TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY(region, credit_code)
+) WITHOUT ROWID;
+CREATE INDEX units_by_name ON units(region, name);
+CREATE TABLE unit_history(
+  id INTEGER PRIMARY KEY,
+  region TEXT NOT NULL,
+  credit_code TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,            -- case number or import:<batch id>
+  event_seq INTEGER NOT NULL,
+  changes TEXT NOT NULL            -- JSON {field: {before, after}}
+);
+CREATE INDEX unit_history_by_unit ON unit_history(region, credit_code, at);
+CREATE TABLE persons(
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  name TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  insurance_type TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  employment TEXT NOT NULL,
+  contribution_base_fen INTEGER NOT NULL,
+  identities TEXT NOT NULL,        -- JSON array of strings
+  phone TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY(region, id_no)
+) WITHOUT ROWID;
+CREATE INDEX persons_by_unit ON persons(region, unit) WHERE unit <> '';
+CREATE INDEX persons_by_name ON persons(region, name);
+CREATE TABLE enrolments(
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  from_month TEXT NOT NULL,
+  to_month TEXT NOT NULL,          -- '' while open
+  status TEXT NOT NULL,
+  insurance_type TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  PRIMARY KEY(region, id_no, idx)
+) WITHOUT ROWID;
+CREATE TABLE person_history(
+  id INTEGER PRIMARY KEY,
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  event_seq INTEGER NOT NULL,
+  changes TEXT NOT NULL
+);
+CREATE INDEX person_history_by_person ON person_history(region, id_no, at);
+CREATE TABLE accounts(
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  status TEXT NOT NULL,            -- 正常 | 已销户
+  opened_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  closed_by TEXT,                  -- the case that closed it
+  PRIMARY KEY(region, id_no)
+) WITHOUT ROWID;
+CREATE TABLE account_entries(
+  id INTEGER PRIMARY KEY,
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL,     -- credit > 0, debit < 0; the balance is their sum
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX account_entries_by_account ON account_entries(region, id_no, at);
+CREATE TABLE payments(
+  id INTEGER PRIMARY KEY,
+  region TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  event_seq INTEGER NOT NULL,
+  payee_kind TEXT NOT NULL,
+  payee TEXT NOT NULL,
+  payee_account TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  purpose TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  month TEXT NOT NULL,             -- YYYY-MM of `at` in Asia/Shanghai
+  UNIQUE(case_no, event_seq)
+);
+CREATE INDEX payments_by_month ON payments(region, month, at);
+CREATE TABLE claims(
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  case_no TEXT NOT NULL,
+  total_fen INTEGER NOT NULL,
+  fund_fen INTEGER NOT NULL,
+  serious_illness_fen INTEGER NOT NULL,
+  assistance_fen INTEGER NOT NULL,
+  deductible_fen INTEGER NOT NULL,
+  admission TEXT NOT NULL,
+  PRIMARY KEY(region, id_no, year, case_no)
+) WITHOUT ROWID;
+CREATE TABLE premiums(
+  id INTEGER PRIMARY KEY,
+  region TEXT NOT NULL,
+  id_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  kind TEXT NOT NULL,              -- 个人缴费 | 资助
+  amount_fen INTEGER NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX premiums_by_person ON premiums(region, id_no, year);
+CREATE TABLE register_log(
+  seq INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,            -- case number or import:<batch id>
+  event_seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  UNIQUE(source, event_seq)
+);
+CREATE TABLE import_batches(
+  batch_id TEXT PRIMARY KEY,
+  region TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  rows TEXT NOT NULL,              -- normalised CSV of the accepted rows, with its header
+  accepted INTEGER NOT NULL,
+  rejected INTEGER NOT NULL
+);                                 -- a rowid table: its rows are large (WITHOUT ROWID is not)
+)sql",
 };
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "common/hash.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/sqlite_registers.hpp"
 #include "workflow/event_chain.hpp"
 
 namespace jingban {
@@ -75,6 +77,7 @@ class SqliteStore::Reader {
   }
   sqlite3* get() const { return c_ ? c_->db : nullptr; }
   Stmt prepare(const std::string& sql) const { return c_->prepare(sql); }
+  Conn* take() { return std::exchange(c_, nullptr); }
 
  private:
   SqliteStore* s_;
@@ -84,7 +87,7 @@ class SqliteStore::Reader {
 // The transaction a unit of work sees: the writer connection inside BEGIN IMMEDIATE … COMMIT.
 class SqliteStore::WriteTx : public Tx {
  public:
-  explicit WriteTx(Conn& w) : w_(w) {}
+  explicit WriteTx(Conn& w) : w_(w), registers_(w) {}
 
   Result<int64_t> nextSequence(const std::string& name) override {
     Stmt q = w_.prepare(
@@ -172,13 +175,11 @@ class SqliteStore::WriteTx : public Tx {
     return {};
   }
 
-  Result<void> journal(const std::string& case_no, const RegisterChange& c) override {
-    Stmt q = w_.prepare("INSERT INTO register_journal(case_no,effect,payload) VALUES(?,?,?)");
-    if (!q.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
-    q.bind(1, case_no).bind(2, c.effect).bind(3, c.payload.dump());
-    if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入登记变更"));
-    return {};
+  RegisterTx& registers() override { return registers_; }
+  Result<void> putImportBatch(const ImportBatch& b) override {
+    return registers_.putImportBatch(b);
   }
+  Result<void> clearRegisters() override { return registers_.clearRegisters(); }
 
   Result<void> recordRead(int64_t at, const std::string& staff, const std::string& case_no,
                           const std::string& what) override {
@@ -191,6 +192,7 @@ class SqliteStore::WriteTx : public Tx {
 
  private:
   Conn& w_;
+  sqlite::SqliteRegisterTx registers_;
 };
 
 int SqliteStore::schemaVersion() { return sqlite::schemaVersion(); }
@@ -203,6 +205,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   s->writer_ = std::move(*w);
   if (auto m = sqlite::migrate(*s->writer_); !m) return std::unexpected(m.error());
   if (auto u = s->upgradeRows(); !u) return std::unexpected(u.error());
+  SqliteStore* self = s.get();
+  s->registers_ = std::make_unique<sqlite::SqliteRegisterReads>([self] { return self->borrow(); });
   return s;
 }
 
@@ -269,6 +273,13 @@ SqliteStore::Reader SqliteStore::acquire() {
   auto db = sqlite::openConnection(path_);
   if (!db) return Reader(this, nullptr);
   return Reader(this, db->release());
+}
+
+std::shared_ptr<sqlite::Conn> SqliteStore::borrow() {
+  Reader r = acquire();
+  Conn* c = r.take();
+  if (!c) return nullptr;
+  return std::shared_ptr<Conn>(c, [this](Conn* p) { release(p); });
 }
 
 void SqliteStore::release(Conn* c) {
@@ -371,13 +382,12 @@ Result<std::optional<IdempotencyRecord>> SqliteStore::idempotency(const std::str
   return R(IdempotencyRecord{scope, q.text(0), q.text(1), q.text(2), q.integer(3)});
 }
 
-Result<int> SqliteStore::registerChangeCount(const std::string& case_no) {
-  Reader r = acquire();
-  if (!r.get()) return std::unexpected(unavailable());
-  Stmt q = r.prepare("SELECT count(*) FROM register_journal WHERE case_no=?");
-  q.bind(1, case_no);
-  if (q.step() != SQLITE_ROW) return std::unexpected(dbError(r.get(), "读取登记变更"));
-  return static_cast<int>(q.integer(0));
+RegisterReads& SqliteStore::registers() { return *registers_; }
+
+Result<std::vector<Cause>> SqliteStore::registerLog() { return registers_->registerLog(); }
+
+Result<std::optional<ImportBatch>> SqliteStore::importBatch(const std::string& batch_id) {
+  return registers_->importBatch(batch_id);
 }
 
 }  // namespace jingban

@@ -10,7 +10,8 @@
 
 namespace jingban::sqlite {
 struct Conn;
-}
+class SqliteRegisterReads;
+}  // namespace jingban::sqlite
 
 namespace jingban {
 
@@ -26,7 +27,9 @@ class SqliteStore : public Store {
   Result<std::optional<CaseState>> loadCase(const std::string& case_no) override;
   Result<std::vector<CaseState>> listCases(const CaseFilter& f) override;
   Result<std::optional<IdempotencyRecord>> idempotency(const std::string& scope) override;
-  Result<int> registerChangeCount(const std::string& case_no) override;
+  RegisterReads& registers() override;
+  Result<std::vector<Cause>> registerLog() override;
+  Result<std::optional<ImportBatch>> importBatch(const std::string& batch_id) override;
   Result<int64_t> countCases(const CaseFilter& f) override;
 
  private:
@@ -35,6 +38,7 @@ class SqliteStore : public Store {
   class Reader;
   class WriteTx;
   Reader acquire();
+  std::shared_ptr<Conn> borrow();  // a reader for the registers, back to the pool when dropped
   void release(Conn* c);
   Result<void> upgradeRows();
 
@@ -43,6 +47,7 @@ class SqliteStore : public Store {
   std::mutex writer_mu_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> readers_;
+  std::unique_ptr<sqlite::SqliteRegisterReads> registers_;
 };
 
 }  // namespace jingban
