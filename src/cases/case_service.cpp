@@ -7,7 +7,7 @@
 
 #include "cases/case_json.hpp"
 #include "common/hash.hpp"
-#include "effects/effects.hpp"
+#include "common/money.hpp"
 #include "obs/log.hpp"
 #include "validate/identity.hpp"
 #include "workflow/event_chain.hpp"
@@ -74,11 +74,13 @@ std::string upper(const std::string& s) {
 
 CaseService::CaseService(std::shared_ptr<const Catalog> catalog,
                          std::shared_ptr<const WorkCalendar> calendar, Store& store,
-                         Committer& committer, Clock clock, Options options)
+                         Committer& committer, const EffectRegistry& effects, Clock clock,
+                         Options options)
     : catalog_(std::move(catalog)),
       calendar_(std::move(calendar)),
       store_(store),
       committer_(committer),
+      effects_(effects),
       clock_(std::move(clock)),
       options_(options) {}
 
@@ -106,7 +108,66 @@ Result<std::string> CaseService::actionBody(const CaseState& c, const WorkCalend
   if (!found) return std::unexpected(found.error());
   auto d = deadline(c, cal);
   if (!d) return std::unexpected(d.error());
-  return caseOutcomeJson(c, *found->item, *d).dump();
+  return withEffectView(caseOutcomeJson(c, *found->item, *d), c, *found->item).dump();
+}
+
+json CaseService::withEffectView(json j, const CaseState& c, const Item& item) const {
+  const EffectHandler* h = effects_.find(item.effect);
+  json effect = {{"name", item.effect}, {"implemented", h != nullptr}};
+  if (h) {
+    json v = h->view(c);
+    if (v.is_object())
+      for (auto& [k, val] : v.items()) {
+        if (k == "settlement")
+          j["settlement"] = val;  // the 结算单 is a top-level field of the case (the contract)
+        else
+          effect[k] = val;
+      }
+  }
+  j["register_effect"] = std::move(effect);
+  return j;
+}
+
+Result<CaseState> CaseService::withEffect(const WorkflowContext& ctx, const CaseState& cur,
+                                          const Actor& actor, const Action& action,
+                                          CaseState next) const {
+  const EffectHandler* h = effects_.find(ctx.item.effect);
+  if (!h) return next;
+  if (action.name != "accept" && action.name != "approve" && action.name != "pay") return next;
+  // Validated on the committed registers: a case they cannot take is refused here, at 受理 or
+  // review, never at 办结. (The transaction re-checks what it writes.)
+  auto verdict = h->validate(EffectInput{ctx.region, ctx.item, next}, store_.registers());
+  if (!verdict) return std::unexpected(verdict.error());
+  if (!verdict->send_back_to.empty()) {
+    // The effect's own check failed in a way the flow draws as a loop (chart 4-3: the figures
+    // differ → back to 初审): the reviewer's approval becomes a return, with the reason.
+    Action back;
+    back.name = "send_back";
+    back.comment = verdict->reason;
+    back.target_step = verdict->send_back_to;
+    auto sent = applyAction(ctx, cur, actor, back);
+    if (!sent) return std::unexpected(sent.error());
+    next = std::move(*sent);
+    next.events.back().data["automatic"] = true;
+  }
+  for (auto& [k, v] : verdict->record.items()) next.events.back().data[k] = v;
+  if (action.name == "pay") {
+    if (auto due = h->payable(next)) {
+      auto& data = next.events.back().data;
+      data["payable_fen"] = *due;
+      if (action.amount_fen && *action.amount_fen != *due) {
+        if (action.comment.empty()) {
+          auto paid = Money::amount(*action.amount_fen), payable = Money::total(*due);
+          return fail(ErrorCode::kUnprocessable, "amount_differs",
+                      "拨付金额 " + (paid ? paid->yuan() : std::string("?")) +
+                          " 元与结算单应付金额 " + (payable ? payable->yuan() : std::string("?")) +
+                          " 元不一致；确需按不同金额拨付的，须填写原因");
+        }
+        data["differs_from_payable"] = true;
+      }
+    }
+  }
+  return next;
 }
 
 CaseService::Stats CaseService::stats() const {
@@ -478,10 +539,10 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
   WorkflowContext ctx{region, item, *cal, clock_()};
   auto next = applyAction(ctx, *cur, actor, action);
   if (!next) return refuse(next.error());
-  if (action.name == "accept" || action.name == "approve")
-    if (auto r = EffectRegistry::validate(item, *next); !r) return refuse(r.error());
-  chainEvents(next->case_no, next->events, next->events.size() - 1);
-  auto state = std::make_shared<const CaseState>(std::move(*next));
+  auto effected = withEffect(ctx, *cur, actor, action, std::move(*next));
+  if (!effected) return refuse(effected.error());
+  chainEvents(effected->case_no, effected->events, effected->events.size() - 1);
+  auto state = std::make_shared<const CaseState>(std::move(*effected));
   auto body = actionBody(*state, *cal);
   if (!body) return refuse(body.error());
 
@@ -489,20 +550,27 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
               item.flow.at(static_cast<size_t>(state->step)).step, state->due_provisional};
   bool indexed = indexedColumnsChanged(*cur, *state);
   int previous_version = cur->version();
-  std::optional<RegisterChange> journal;
-  if (state->status == CaseStatus::kCompleted && cur->status != CaseStatus::kCompleted)
-    journal = EffectRegistry::apply(item, *state);
+  // The register change this event causes, applied in the transaction that commits it, once per
+  // (case number, event sequence).
+  const EffectHandler* handler = effects_.find(item.effect);
+  if (handler && !handler->changesAt(state->events.back())) handler = nullptr;
   std::optional<IdempotencyRecord> record;
   if (!scope.empty())
     record = IdempotencyRecord{scope, meta.request_hash, case_no, *body, clock_().unix_seconds};
-  UnitOfWork work = [row, previous_version, indexed, journal, record](Tx& tx) -> Result<void> {
+  UnitOfWork work = [row, previous_version, indexed, handler, record, &region,
+                     &item](Tx& tx) -> Result<void> {
     const CaseState& c = *row.state;
     if (auto r = tx.updateCase(row, previous_version, indexed); !r) return r;
     if (auto r = tx.appendEvents(c.case_no, {c.events.back()}); !r) return r;
     if (record)
       if (auto r = tx.putIdempotency(*record); !r) return r;
-    if (journal)
-      if (auto r = tx.journal(c.case_no, *journal); !r) return r;
+    if (handler) {
+      const Event& ev = c.events.back();
+      auto fresh = tx.registers().claim(Cause{c.case_no, ev.seq, ev.at.unix_seconds});
+      if (!fresh) return std::unexpected(fresh.error());
+      if (*fresh)
+        if (auto r = handler->apply(EffectInput{region, item, c}, ev, tx.registers()); !r) return r;
+    }
     return {};
   };
   committer_.submit(std::move(work), [this, e, state, record, body = std::move(*body),
@@ -550,7 +618,7 @@ Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
   auto d = deadline(**c, *calendar());
   if (!d) return std::unexpected(d.error());
   recordRead(viewer.username, case_no, "case");
-  return caseJson(**c, *found->item, *d, true);
+  return withEffectView(caseJson(**c, *found->item, *d, true), **c, *found->item);
 }
 
 Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no,

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "catalog/catalog.hpp"
+#include "effects/effect.hpp"
 #include "store/committer.hpp"
 #include "workflow/deadline.hpp"
 #include "workflow/workflow.hpp"
@@ -46,12 +47,15 @@ class CaseService {
     size_t max_waiting_per_case = 64;  // actions queued behind one case's commit
   };
 
+  // `effects` are the register effects of the items (effects/registry.hpp builds them); an item
+  // whose effect has no handler yet changes no register.
   CaseService(std::shared_ptr<const Catalog> catalog, std::shared_ptr<const WorkCalendar> calendar,
-              Store& store, Committer& committer, Clock clock, Options options);
+              Store& store, Committer& committer, const EffectRegistry& effects, Clock clock,
+              Options options);
   CaseService(std::shared_ptr<const Catalog> catalog, std::shared_ptr<const WorkCalendar> calendar,
-              Store& store, Committer& committer, Clock clock)
-      : CaseService(std::move(catalog), std::move(calendar), store, committer, std::move(clock),
-                    Options{}) {}
+              Store& store, Committer& committer, const EffectRegistry& effects, Clock clock)
+      : CaseService(std::move(catalog), std::move(calendar), store, committer, effects,
+                    std::move(clock), Options{}) {}
   // Where queued actions of a case resume (the HTTP I/O threads); inline without one.
   void setExecutor(Executor e) { executor_ = std::move(e); }
 
@@ -73,6 +77,7 @@ class CaseService {
   Result<nlohmann::json> list(const ListQuery& q, const Actor& viewer);
 
   const Catalog& catalog() const { return *catalog_; }
+  const EffectRegistry& effects() const { return effects_; }
   std::shared_ptr<const WorkCalendar> calendar() const;
   Date today() const { return clock_().date(); }
 
@@ -112,6 +117,13 @@ class CaseService {
   Result<Located> itemOf(const CaseState& c) const;
   Result<DeadlineView> deadline(const CaseState& c, const WorkCalendar& cal) const;
   Result<std::string> actionBody(const CaseState& c, const WorkCalendar& cal) const;
+  // The register effect of an action: validation (which may record figures in the event or turn
+  // an approval into a return to an earlier step) and the check of a payment against the amount
+  // the effect fixes. Returns the state to commit.
+  Result<CaseState> withEffect(const WorkflowContext& ctx, const CaseState& cur, const Actor& actor,
+                               const Action& action, CaseState next) const;
+  // The case view plus its register effect (what will change / what changed).
+  nlohmann::json withEffectView(nlohmann::json j, const CaseState& c, const Item& item) const;
   void recordRead(const std::string& staff, const std::string& case_no, const char* what);
 
   std::shared_ptr<const Catalog> catalog_;
@@ -119,6 +131,7 @@ class CaseService {
   std::shared_ptr<const WorkCalendar> calendar_;
   Store& store_;
   Committer& committer_;
+  const EffectRegistry& effects_;
   Clock clock_;
   Options options_;
   Executor executor_;

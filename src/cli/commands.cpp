@@ -13,14 +13,16 @@
 #include "cli/args.hpp"
 #include "cli/backup_command.hpp"
 #include "cli/demo.hpp"
+#include "cli/import_command.hpp"
 #include "cli/staff_command.hpp"
 #include "cli/verify_command.hpp"
 #include "common/text.hpp"
-#include "effects/effects.hpp"
+#include "effects/registry.hpp"
 #include "http/api.hpp"
 #include "http/rate_limit.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
+#include "policy/policy.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -50,6 +52,7 @@ int usage() {
                "  jingban staff add|disable|enable|roles|reset-password|list ...\n"
                "  jingban backup --db FILE --to FILE [--force]\n"
                "  jingban verify --db FILE\n"
+               "  jingban import-residents --db FILE --region R FILE.csv [--start-month YYYY-MM]\n"
                "公共选项: --catalog DIR (默认 ./catalog)  --calendar DIR (默认 ./calendar)\n";
   return cli::kUsageExit;
 }
@@ -66,7 +69,7 @@ const CommandSpec kServeSpec{
     "serve",
     "jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--max-connections N] "
     "[--fake-now YYYY-MM-DDTHH:MM:SS] [--log-file FILE] [--log-level debug|info|warn|error] "
-    "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR]",
+    "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR] [--policy DIR]",
     {{"--port", OptKind::kInt, 0, 65535},
      {"--db", OptKind::kString},
      {"--demo", OptKind::kFlag},
@@ -78,7 +81,8 @@ const CommandSpec kServeSpec{
      {"--log-level", OptKind::kString},
      {"--rate-limit", OptKind::kString, 0, 0, true},
      kCatalogOpt,
-     kCalendarOpt},
+     kCalendarOpt,
+     {"--policy", OptKind::kString}},
     0,
     0};
 const CommandSpec kCheckCatalogSpec{
@@ -101,7 +105,7 @@ std::string dataDir(const Args& a, const std::string& option, const std::string&
 }
 
 int checkCatalog(const Args& a, const char* argv0) {
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
+  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) {
     std::cerr << cat.error().message;
     return 1;
@@ -170,7 +174,7 @@ int serve(const Args& a, const char* argv0) {
   const std::string calendar_dir = dataDir(a, "--calendar", "calendar", argv0);
   auto cal = WorkCalendar::loadDir(calendar_dir);
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
+  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) return std::cerr << cat.error().message, 1;
   auto store = SqliteStore::open(a.get("--db"));
   if (!store) return std::cerr << store.error().message << "\n", 1;
@@ -196,8 +200,13 @@ int serve(const Args& a, const char* argv0) {
     std::cout << "注意：" << warning << "（添加 calendar/" << year
               << ".yaml 后发送 SIGHUP 即可重新计算，无需重启）" << std::endl;
   }
+  // Policy parameters (deductibles, ratios, caps, premiums, required contribution years) per
+  // region, insurance type and year; the shipped files are marked examples (示例参数).
+  auto policies = PolicySet::loadDir(dataDir(a, "--policy", "policy", argv0));
+  if (!policies) return std::cerr << policies.error().message << "\n", 1;
+  auto effects = makeEffects(*policies);
   CaseService cases(*cat, std::make_shared<const WorkCalendar>(std::move(*cal)), **store, committer,
-                    clock);
+                    *effects, clock);
   if (a.has("--demo")) {
     auto accounts = seedDemoStaff(**cat, **staffStore, auth);
     if (!accounts) return std::cerr << accounts.error().message << "\n", 1;
@@ -228,7 +237,7 @@ int serve(const Args& a, const char* argv0) {
   HttpServer server(opt, [&api](HttpRequest&& req, Responder res) {
     api->handle(std::move(req), std::move(res));
   });
-  api = std::make_unique<Api>(ApiDeps{cases, auth, &limiter, &metrics});
+  api = std::make_unique<Api>(ApiDeps{cases, auth, &limiter, &metrics, store->get(), &committer});
   // Replies to committed actions are sent from the I/O threads, not the commit thread.
   committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
   cases.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
@@ -263,7 +272,7 @@ int serve(const Args& a, const char* argv0) {
 }
 
 int guide(const Args& a, const char* argv0) {
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), EffectRegistry::known);
+  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) return std::cerr << cat.error().message, 1;
   const Region* r = (*cat)->region(a.positional[0]);
   const Item* it = r ? r->item(a.positional[1]) : nullptr;
@@ -301,6 +310,7 @@ int runCli(int argc, char** argv) {
   if (cmd == "staff") return runStaffCommand(argc, argv);
   if (cmd == "backup") return runBackupCommand(argc, argv);
   if (cmd == "verify") return runVerifyCommand(argc, argv);
+  if (cmd == "import-residents") return runImportCommand(argc, argv);
   struct Command {
     const CommandSpec* spec;
     int (*run)(const Args&, const char*);

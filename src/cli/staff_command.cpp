@@ -10,7 +10,7 @@
 
 #include "auth/auth.hpp"
 #include "cli/args.hpp"
-#include "effects/effects.hpp"
+#include "effects/registry.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 
 namespace jingban {
@@ -100,7 +100,7 @@ Result<std::shared_ptr<const Catalog>> loadCatalog(const cli::ParsedArgs& p, con
     auto beside = fs::absolute(argv0).parent_path().parent_path() / "catalog";
     if (fs::exists(beside)) dir = beside.string();
   }
-  return Catalog::loadDir(dir, EffectRegistry::known);
+  return Catalog::loadDir(dir, effectNameKnown);
 }
 
 void printStaff(const StaffRecord& s, int64_t now) {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/args.hpp"
-#include "effects/effects.hpp"
+#include "effects/registry.hpp"
 #include "store/sqlite/sqlite_maintenance.hpp"
 
 namespace jingban {
@@ -46,7 +46,7 @@ int runVerifyCommand(int argc, char** argv) {
   auto cal = WorkCalendar::loadDir(dataDir(*args, "--calendar", "calendar", argv[0]));
   if (!cal) return std::cerr << "jingban verify: " << cal.error().message << "\n", 1;
   auto cat = Catalog::loadDir(dataDir(*args, "--catalog", "catalog", argv[0]),
-                              [](const std::string& e) { return EffectRegistry::known(e); });
+                              effectNameKnown);
   if (!cat) return std::cerr << "jingban verify: " << cat.error().message << "\n", 1;
 
   int64_t warnings = 0;

@@ -22,6 +22,9 @@ struct ApiDeps {
   Auth& auth;
   RateLimiter* limits = nullptr;    // null: no rate limits (tests of other things, the fuzzer)
   obs::Metrics* metrics = nullptr;  // null: no /metrics
+  // The registers' reads and the batch imports (null: no register routes).
+  Store* store = nullptr;
+  Committer* committer = nullptr;
 };
 
 class Api {
@@ -43,6 +46,7 @@ void addSessionRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);  // routes_ses
 void addCaseRoutes(Router& r, ApiDeps& d);                         // routes_cases.cpp
 void addOpsRoutes(Router& r, ApiDeps& d);                          // routes_ops.cpp (/metrics)
 void addStaffRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);    // routes_staff.cpp
+void addRegisterRoutes(Router& r, ApiDeps& d);  // routes_registers.cpp (needs store, committer)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 

@@ -24,7 +24,7 @@
 #include "catalog/catalog.hpp"
 #include "cli/demo.hpp"
 #include "common/text.hpp"
-#include "effects/effects.hpp"
+#include "effects/registry.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
 #include "store/committer.hpp"
@@ -65,7 +65,7 @@ class Harness {
     auto cal = WorkCalendar::loadDir(src + "/calendar");
     if (!cal) die("calendar", cal.error().message);
     calendar_ = std::make_shared<const WorkCalendar>(std::move(*cal));
-    auto cat = Catalog::loadDir(src + "/catalog", EffectRegistry::known);
+    auto cat = Catalog::loadDir(src + "/catalog", effectNameKnown);
     if (!cat) die("catalog", cat.error().message);
     catalog_ = *cat;
     // tmpfs when there is one: every committed action is an fsync.
@@ -85,11 +85,14 @@ class Harness {
     Clock clock = fixedClock(Instant{kFakeNow});
     committer_ = std::make_unique<Committer>(*store_);
     auth_ = std::make_unique<Auth>(*staff_, clock);
-    cases_ = std::make_unique<CaseService>(catalog_, calendar_, *store_, *committer_, clock);
+    effects_ = makeEffects(nullptr);
+    cases_ =
+        std::make_unique<CaseService>(catalog_, calendar_, *store_, *committer_, *effects_, clock);
     auto accounts = seedDemoStaff(*catalog_, *staff_, *auth_);
     if (!accounts) die("demo staff", accounts.error().message);
     for (const auto& a : *accounts) demo_[a.username] = a.password;
-    api_ = std::make_unique<Api>(ApiDeps{*cases_, *auth_});
+    api_ = std::make_unique<Api>(
+        ApiDeps{*cases_, *auth_, nullptr, nullptr, store_.get(), committer_.get()});
   }
 
   static Harness& instance() {
@@ -170,6 +173,7 @@ class Harness {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<SqliteStaffStore> staff_;
   std::unique_ptr<Committer> committer_;
+  std::unique_ptr<EffectRegistry> effects_;
   std::unique_ptr<Auth> auth_;
   std::unique_ptr<CaseService> cases_;
   std::unique_ptr<Api> api_;

@@ -17,7 +17,7 @@ constexpr const char* kGood = "Tiger-lily-42";
 
 const Catalog& realCatalog() {
   static std::shared_ptr<const Catalog> cat = [] {
-    auto c = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog", EffectRegistry::known);
+    auto c = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog", effectNameKnown);
     if (!c) throw std::runtime_error(c.error().message);
     return *c;
   }();

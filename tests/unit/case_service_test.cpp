@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "effects/registry.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "test_support.hpp"
 #include "workflow/event_chain.hpp"
@@ -33,9 +34,9 @@ class CaseServiceTest : public ::testing::Test {
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     committer_ = std::make_unique<Committer>(*store_);
-    cases_ =
-        std::make_unique<CaseService>(catalog_, std::make_shared<const WorkCalendar>(calendar()),
-                                      *store_, *committer_, fixedClock(at(D(2026, 3, 10))));
+    cases_ = std::make_unique<CaseService>(
+        catalog_, std::make_shared<const WorkCalendar>(calendar()), *store_, *committer_, *effects_,
+        fixedClock(at(D(2026, 3, 10))));
   }
   void TearDown() override {
     cases_.reset();
@@ -63,6 +64,7 @@ class CaseServiceTest : public ::testing::Test {
   std::shared_ptr<const Catalog> catalog_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Committer> committer_;
+  std::unique_ptr<EffectRegistry> effects_ = makeEffects(nullptr);
   std::unique_ptr<CaseService> cases_;
 };
 

@@ -428,7 +428,7 @@ TEST_F(FormSchemaLoaderTest, UnknownTopLevelKeysOfASchemaFileAreErrors) {
 // The shipped catalog: every item of every region names a schema, chosen by its effect.
 TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
   auto cat = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog",
-                              [](const std::string& e) { return EffectRegistry::known(e); });
+                              effectNameKnown);
   ASSERT_TRUE(cat.has_value()) << cat.error().message;
   const std::map<std::string, std::string> byEffect{{"unit_enrolment", "unit_enrolment"},
                                                     {"unit_change", "unit_change"},
