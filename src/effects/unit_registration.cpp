@@ -81,6 +81,10 @@ class UnitRegistration : public EffectHandler {
     const json& form = *c.form;
     std::string change = this->change(form);
     if (change == "新参保") {
+      for (const char* f : {"unit_type", "address", "legal_representative", "phone"})
+        if (effects::text(form, f).empty())
+          return fail(ErrorCode::kUnprocessable, "form_incomplete",
+                      "新参保登记须填写单位类型、单位地址、法定代表人和联系电话");
       if (unit && unit->status != kUnitCancelled)
         return fail(ErrorCode::kUnprocessable, "duplicate_unit",
                     "统一社会信用代码为 " + c.applicant.id_no + " 的单位已在本统筹区参保登记（" +

@@ -112,9 +112,12 @@ Result<Action> actionOf(const std::string& name, const json& b) {
   Action a;
   a.name = name;
   auto comment = str(b, "comment", false), target = str(b, "target_step", false),
-       period = str(b, "period", false), rating = str(b, "rating", false);
-  for (auto* f : {&comment, &target, &period, &rating})
+       period = str(b, "period", false), rating = str(b, "rating", false),
+       reason = str(b, "reason", false);
+  for (auto* f : {&comment, &target, &period, &rating, &reason})
     if (!*f) return std::unexpected(f->error());
+  // `reason` is the comment under the name the refusals and the pay check ask for.
+  if (comment->empty()) *comment = *reason;
   auto clean_comment = checkText(*comment, kMaxTextChars, "说明（comment）", true);
   if (!clean_comment) return std::unexpected(clean_comment.error());
   for (auto* f : {&target, &period, &rating})
@@ -135,6 +138,21 @@ Result<Action> actionOf(const std::string& name, const json& b) {
     auto amount = Money::amount(v.get<int64_t>());
     if (!amount) return std::unexpected(amount.error());
     a.amount_fen = amount->fen();
+  }
+  if (b.contains("data")) {
+    // Figures a reviewer enters (e.g. 初审's missing_contribution_years): a flat object of short
+    // strings and integers; the item's effect checks their meaning.
+    const json& d = b["data"];
+    if (!d.is_object() || d.size() > 16)
+      return std::unexpected(badRequest("data 须为不超过 16 项的对象"));
+    for (const auto& [k, v] : d.items()) {
+      if (k.size() > kMaxShort || !(v.is_number_integer() || v.is_string() || v.is_boolean()))
+        return std::unexpected(badRequest("data 的每一项须为整数、布尔值或字符串"));
+      if (v.is_string())
+        if (auto r = capped(v.get<std::string>(), kMaxShort, "data"); !r)
+          return std::unexpected(r.error());
+    }
+    a.data = d;
   }
   return a;
 }
