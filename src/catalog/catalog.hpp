@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +34,17 @@ struct MaterialGroup {  // 任选其一
   std::string id, text;
 };
 
+// What the window takes of a paper material, as the seed states it.
+enum class MaterialOriginal {
+  kUnstated,        // the seed does not say
+  kOriginal,        // 原件
+  kCopy,            // 复印件
+  kCheckOriginal,   // 验原件，收复印件 (查验原件并交复印件)
+  kOriginalAndCopy  // 原件及复印件 (both handed in)
+};
+const char* materialOriginalName(MaterialOriginal o);  // original | copy | check_original | …
+std::string materialOriginalText(MaterialOriginal o);  // 原件 | 复印件 | 验原件收复印件 | …
+
 struct Material {
   std::string id, name;
   std::string when;         // condition id: required only under it
@@ -40,24 +52,66 @@ struct Material {
   bool commitment = false;  // 承诺制: a personal commitment may replace it
   std::string shared_data;  // 数据共享: waived when the agency holds the data
   bool optional = false;
-  int copies = 0;
+  int copies = 0;  // 一式N份 / 复印件N份
   std::string form, note;
+  int photos = 0;  // N张照片
+  MaterialOriginal original = MaterialOriginal::kUnstated;
+  std::vector<std::string> waived_channels;  // 网上办理无需提交: not required on these channels
+
+  bool waivedOn(const std::string& channel) const;
 };
 
 enum class StepKind { kAccept, kReview, kPay, kComplete };
 const char* stepKindName(StepKind k);
 
+// How a limit is reckoned. `kDays` uses TimeLimit::kind (即时 / 工作日 / 自然日); the others are
+// limits the seeds state in other terms: N calendar months (评估时间不超过3个月), a date of the
+// year (12月25日前反馈), or none at all (未载明: no due date is computed, nothing is overdue).
+enum class LimitBasis { kDays, kCalendarMonths, kCalendarDate, kUnstated };
+
+struct TimeLimit {
+  LimitKind kind = LimitKind::kInstant;  // for kDays
+  int days = 0;                          // for kDays
+  std::string text;
+  std::string when;  // only on variants
+  LimitBasis basis = LimitBasis::kDays;
+  int months = 0;   // kCalendarMonths
+  int by_mmdd = 0;  // kCalendarDate: month * 100 + day, the next such date on or after 受理
+
+  // instant | working_days | natural_days | calendar_months | calendar_date | unstated
+  std::string kindName() const;
+  bool unstated() const { return basis == LimitBasis::kUnstated; }
+};
+// The JSON of a limit as the API shows it: {kind, days?, months?, date?, text, when?}.
+nlohmann::json timeLimitJson(const TimeLimit& t);
+
 struct FlowStep {
   std::string step;  // 受理 / 初审 / 复审 / 审核 / 拨付 / 办结 …
   StepKind kind = StepKind::kReview;
   std::string role, text;
+  std::optional<TimeLimit> limit;  // a stage's own limit inside the item's (转移接续 5+5+5)
 };
 
-struct TimeLimit {
-  LimitKind kind = LimitKind::kInstant;
-  int days = 0;
-  std::string text;
-  std::string when;  // only on variants
+// When an alternative flow applies (all given keys must match; an empty list matches anything):
+// the case's channel, the applicant's kind, or any one of the declared conditions.
+struct FlowWhen {
+  std::vector<std::string> channels, applicant, conditions;
+};
+
+struct AltFlow {
+  std::string id, name;
+  FlowWhen when;
+  std::vector<FlowStep> steps;
+};
+
+// A limit on the applicant's side, checked at 申请: the date in form field `field` must lie
+// within `limit` before the day of application (生育后三个月内; 生育后一年内).
+struct ApplicantLimit {
+  std::string field;  // a `date` field of the item's form schema
+  std::string when;   // condition id: only under it ("" for every case)
+  std::string unless;  // condition id: not under it (西宁 生育后三个月内, not after 计划生育手术)
+  TimeLimit limit;   // natural_days or calendar_months
+  std::string text;  // the seed's words
 };
 
 struct UncountedPeriod {
@@ -68,7 +122,14 @@ struct Item {
   std::string code, code_kind, main_code, main_name, name, service_objects;
   int seq = 0;
   std::vector<std::string> applicant, channels, steps;
-  std::vector<FlowStep> flow;
+  std::vector<FlowStep> flow;  // the default flow
+  std::vector<AltFlow> flows;  // alternatives, the first whose `when` matches wins
+  bool internal = false;       // an agency's internal routine: no applicant, never applied for
+  std::string takes_effect;    // "" | next_month (次月生效)
+  std::vector<ApplicantLimit> applicant_limits;
+  // A content hash (12 hex of SHA-256) of the flows, materials and limits, set at load: a case
+  // records the revision and the flow it was opened with (docs/CATALOG.md, "Revisions").
+  std::string revision;
   std::vector<Condition> conditions;
   std::vector<MaterialGroup> material_groups;
   std::vector<Material> materials;
@@ -90,11 +151,28 @@ struct Item {
 
   // The limit that applies to a case declaring `conds` (the first matching variant, else the main).
   const TimeLimit& limitFor(const std::set<std::string>& conds) const;
+  // The flow a case opened on `channel` by an applicant of `applicant_kind` declaring `conds`
+  // follows: the first alternative whose `when` matches, else the default flow. `flow_id` is set
+  // to the alternative's id, or "" for the default.
+  const std::vector<FlowStep>& flowFor(const std::string& channel,
+                                       const std::string& applicant_kind,
+                                       const std::set<std::string>& conds,
+                                       std::string* flow_id = nullptr) const;
   const Condition* condition(const std::string& id) const;
   const Material* material(const std::string& id) const;
   const UncountedPeriod* uncounted(const std::string& id) const;
   bool acceptsApplicant(const std::string& kind) const;
 };
+
+// The JSON of a material as the API shows it (the cataloguer's `note` included: staff views only).
+nlohmann::json materialJson(const Material& m);
+// A flow's executable part (step, kind, role, limit; not the display text) as stored with a case
+// when it is opened, and read back. fromJson refuses anything malformed.
+nlohmann::json flowStepsJson(const std::vector<FlowStep>& flow);
+Result<std::vector<FlowStep>> flowStepsFromJson(const nlohmann::json& j);
+std::optional<StepKind> parseStepKind(std::string_view s);
+// The 12-hex content hash of an item's flows, materials and limits (what Item::revision holds).
+std::string itemRevision(const Item& it);
 
 struct Region {
   std::string id, name, division_code, extends, supervision_phone, note, service_quality_text;

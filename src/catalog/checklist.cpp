@@ -28,13 +28,14 @@ Result<void> checkStatuses(const Item& item, const MaterialStatus& status) {
 }
 
 std::vector<MissingMaterial> missingMaterials(const Item& item, const std::set<std::string>& conds,
-                                              const MaterialStatus& status) {
+                                              const MaterialStatus& status,
+                                              const std::string& channel) {
   auto satisfied = [&](const Material& m) {
     auto it = status.find(m.id);
     return it != status.end() && it->second != "missing";
   };
   auto applies = [&](const Material& m) {
-    return !m.optional && (m.when.empty() || conds.count(m.when));
+    return !m.optional && (m.when.empty() || conds.count(m.when)) && !m.waivedOn(channel);
   };
   std::vector<MissingMaterial> out;
   std::set<std::string> groupsDone;

@@ -22,8 +22,10 @@ struct MissingMaterial {
 // Refuses unknown material ids, unknown statuses, and a commitment or data-sharing claim on a
 // material that does not allow it.
 Result<void> checkStatuses(const Item& item, const MaterialStatus& status);
-// Everything still missing, in catalog order. Empty means the materials are complete.
+// Everything still missing, in catalog order. Empty means the materials are complete. A material
+// waived on the case's `channel` (网上办理无需提交) is not required there.
 std::vector<MissingMaterial> missingMaterials(const Item& item, const std::set<std::string>& conds,
-                                              const MaterialStatus& status);
+                                              const MaterialStatus& status,
+                                              const std::string& channel = "");
 
 }  // namespace jingban

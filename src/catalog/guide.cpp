@@ -48,6 +48,92 @@ std::string section(int n, const char* title, const std::string& body) {
 
 }  // namespace
 
+std::string limitDisplay(const TimeLimit& t) {
+  if (t.unstated()) return t.text.empty() ? "未载明" : "未载明（" + t.text + "）";
+  return t.text;
+}
+
+nlohmann::json publicItemJson(const Item& it, const Region& region) {
+  using nlohmann::json;
+  auto steps = [&](const std::vector<FlowStep>& chain) {
+    json flow = json::array();
+    for (const auto& s : chain) {
+      const Role* r = region.role(s.role);
+      json j = {{"step", s.step},
+                {"kind", stepKindName(s.kind)},
+                {"role", s.role},
+                {"role_name", r ? r->name : s.role},
+                {"text", s.text}};
+      if (s.limit) j["limit"] = timeLimitJson(*s.limit);
+      flow.push_back(std::move(j));
+    }
+    return flow;
+  };
+  json flows = json::array();
+  for (const auto& f : it.flows)
+    flows.push_back({{"id", f.id},
+                     {"name", f.name},
+                     {"when",
+                      {{"channels", f.when.channels},
+                       {"applicant", f.when.applicant},
+                       {"conditions", f.when.conditions}}},
+                     {"flow", steps(f.steps)}});
+  json materials = json::array();
+  for (const auto& m : it.materials) {
+    json j = materialJson(m);
+    j.erase("note");
+    materials.push_back(std::move(j));
+  }
+  json tl = timeLimitJson(it.time_limit);
+  if (!it.variants.empty()) {
+    tl["variants"] = json::array();
+    for (const auto& v : it.variants) tl["variants"].push_back(timeLimitJson(v));
+  }
+  json conds = json::array(), groups = json::array(), windows = json::array(), unc = json::array(),
+       alimits = json::array();
+  for (const auto& c : it.conditions) conds.push_back({{"id", c.id}, {"name", c.name}});
+  for (const auto& g : it.material_groups) groups.push_back({{"id", g.id}, {"text", g.text}});
+  for (const auto& w : it.acceptance_windows) windows.push_back({{"text", w.text}});
+  for (const auto& u : it.uncounted_periods)
+    unc.push_back({{"id", u.id}, {"name", u.name}, {"text", u.text}});
+  for (const auto& a : it.applicant_limits) {
+    json j = {{"field", a.field}, {"limit", timeLimitJson(a.limit)}, {"text", a.text}};
+    if (!a.when.empty()) j["when"] = a.when;
+    if (!a.unless.empty()) j["unless"] = a.unless;
+    alimits.push_back(std::move(j));
+  }
+  json j = {{"code", it.code},
+            {"code_kind", it.code_kind},
+            {"name", it.name},
+            {"main_code", it.main_code},
+            {"main_name", it.main_name},
+            {"service_objects", it.service_objects},
+            {"applicant", it.applicant},
+            {"internal", it.internal},
+            {"channels", it.channels},
+            {"steps", it.steps},
+            {"flow", steps(it.flow)},
+            {"flows", flows},
+            {"time_limit", tl},
+            {"applicant_limits", alimits},
+            {"takes_effect", it.takes_effect.empty() ? json(nullptr) : json(it.takes_effect)},
+            {"conditions", conds},
+            {"material_groups", groups},
+            {"materials", materials},
+            {"acceptance_windows", windows},
+            {"uncounted_periods", unc},
+            {"remarks", it.remarks},
+            {"legal_basis", it.legal_basis},
+            {"supervision_phone", region.supervisionPhone(it)},
+            {"effect", it.effect},
+            {"revision", it.revision}};
+  if (!it.channels_text.empty()) j["channels_text"] = it.channels_text;
+  if (!it.progress_query_text.empty()) j["progress_query_text"] = it.progress_query_text;
+  if (!it.diseases.is_null()) j["diseases"] = it.diseases;
+  j["form_schema"] = formSchemaJson(it.formSchema());
+  return j;
+}
+
 std::string guideHtml(const Region& region, const Item& it) {
   std::string h;
   h += "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
@@ -63,7 +149,8 @@ std::string guideHtml(const Region& region, const Item& it) {
   int n = 0;
   h += section(++n, "事项名称", para(it.name));
   h += section(++n, "服务对象",
-               para(it.service_objects.empty() ? "（依据文件未单列）" : it.service_objects));
+               para(it.service_objects.empty() ? "（依据文件未单列）" : it.service_objects) +
+                   (it.internal ? para("本事项为经办机构内部办理流程，不受理申请。") : ""));
   std::string channels;
   for (const auto& c : it.channels) channels += (channels.empty() ? "" : "、") + c;
   h += section(++n, "办理方式",
@@ -71,12 +158,21 @@ std::string guideHtml(const Region& region, const Item& it) {
   std::string flow = "<p>办理环节：";
   for (size_t i = 0; i < it.steps.size(); ++i) flow += (i ? "—" : "") + htmlEscape(it.steps[i]);
   flow += "</p><ol>";
-  for (const auto& s : it.flow) {
-    const Role* r = region.role(s.role);
-    flow += "<li><b>" + htmlEscape(s.step) + "</b>（" + htmlEscape(r ? r->name : s.role) + "）" +
-            (s.text.empty() ? "" : "：" + htmlEscape(s.text)) + "</li>";
-  }
-  h += section(++n, "办理流程", flow + "</ol>");
+  auto steps = [&](const std::vector<FlowStep>& chain) {
+    std::string out;
+    for (const auto& s : chain) {
+      const Role* r = region.role(s.role);
+      out += "<li><b>" + htmlEscape(s.step) + "</b>（" + htmlEscape(r ? r->name : s.role) + "）" +
+             (s.text.empty() ? "" : "：" + htmlEscape(s.text)) +
+             (s.limit ? "<small>（本环节时限：" + htmlEscape(s.limit->text) + "）</small>" : "") +
+             "</li>";
+    }
+    return out;
+  };
+  flow += steps(it.flow) + "</ol>";
+  for (const auto& f : it.flows)
+    flow += "<p>" + htmlEscape(f.name) + "：</p><ol>" + steps(f.steps) + "</ol>";
+  h += section(++n, "办理流程", flow);
   std::string mats = "<ol>";
   for (const auto& m : it.materials) {
     mats += "<li>" + htmlEscape(m.name);
@@ -88,7 +184,10 @@ std::string guideHtml(const Region& region, const Item& it) {
     if (!m.group.empty())
       for (const auto& g : it.material_groups)
         if (g.id == m.group) tags += "；与同组材料任选其一（" + htmlEscape(g.text) + "）";
-    if (m.copies) tags += "；一式" + std::to_string(m.copies) + "份";
+    if (m.original != MaterialOriginal::kUnstated) tags += "；" + materialOriginalText(m.original);
+    if (m.copies) tags += "；" + std::to_string(m.copies) + "份";
+    if (m.photos) tags += "；照片" + std::to_string(m.photos) + "张";
+    for (const auto& c : m.waived_channels) tags += "；" + htmlEscape(c) + "办理无需提交";
     if (m.commitment) tags += "；可以个人承诺书代替";
     if (!m.shared_data.empty()) tags += "；" + htmlEscape(m.shared_data) + "（可免提交）";
     if (m.optional) tags += "；视情况提供";
@@ -98,11 +197,13 @@ std::string guideHtml(const Region& region, const Item& it) {
   mats += "</ol>";
   if (it.materials.empty()) mats = "<p>无</p>";
   h += section(++n, "申办材料", mats);
-  std::string limit = para(it.time_limit.text);
+  std::string limit = para(limitDisplay(it.time_limit));
   for (const auto& v : it.variants) {
     const Condition* c = it.condition(v.when);
-    limit += para((c ? c->name : v.when) + "：" + v.text);
+    limit += para((c ? c->name : v.when) + "：" + limitDisplay(v));
   }
+  for (const auto& a : it.applicant_limits) limit += para("申请期限：" + a.text);
+  if (it.takes_effect == "next_month") limit += para("生效时间：次月生效");
   for (const auto& w : it.acceptance_windows) limit += para("受理时间：" + w.text);
   for (const auto& u : it.uncounted_periods)
     limit += para("不计入办理时限：" + u.name + (u.text.empty() ? "" : "（" + u.text + "）"));
@@ -122,7 +223,6 @@ std::string guideHtml(const Region& region, const Item& it) {
   h += section(
       ++n, "满意度测评",
       para(scale) + (region.service_quality_text.empty() ? "" : para(region.service_quality_text)));
-  if (!it.note.empty()) h += "<aside><h2>编目说明</h2>" + para(it.note) + "</aside>\n";
   h += "</body></html>\n";
   return h;
 }

@@ -74,24 +74,92 @@ class CatalogLoader {
     }
   }
 
-  TimeLimit limit(const std::string& file, const YAML::Node& n, bool variant) {
+  // Where a limit appears decides which kinds it may take and which keys it has.
+  enum class LimitAt { kItem, kVariant, kStep, kApplicant };
+
+  TimeLimit limit(const std::string& file, const YAML::Node& n, LimitAt at) {
     TimeLimit t;
-    std::set<std::string> keys{"kind", "days", "text"};
-    if (variant)
-      keys.insert("when");
-    else
-      keys.insert("variants");
+    std::set<std::string> keys{"kind", "days", "text", "months", "date"};
+    if (at == LimitAt::kVariant) keys.insert("when");
+    if (at == LimitAt::kItem) keys.insert("variants");
     checkKeys(file, n, keys, "time_limit");
-    auto kind = parseLimitKind(str(file, n["kind"], "time_limit.kind"));
-    if (!kind) problem(file, n, "time_limit.kind 须为 instant / working_days / natural_days");
-    t.kind = kind.value_or(LimitKind::kInstant);
-    t.days = n["days"] ? integer(file, n["days"], "time_limit.days") : -1;
+    if (!n.IsMap()) return t;
+    auto kindName = str(file, n["kind"], "time_limit.kind");
     t.text = str(file, n["text"], "time_limit.text");
     t.when = str(file, n["when"], "time_limit.when");
-    if (t.kind == LimitKind::kInstant && t.days != 0) problem(file, n, "即时办结的 days 须为 0");
-    if (t.kind != LimitKind::kInstant && t.days < 1) problem(file, n, "时限天数须 ≥ 1");
-    if (t.text.empty()) problem(file, n, "time_limit.text 须保留原文");
+    auto only = [&](std::initializer_list<const char*> allowed) {
+      for (const char* k : {"days", "months", "date"}) {
+        bool ok = std::find_if(allowed.begin(), allowed.end(),
+                               [&](const char* a) { return std::string(a) == k; }) != allowed.end();
+        if (n[k] && !ok) problem(file, n[k], std::string(k) + " 不适用于时限类型 " + kindName);
+      }
+    };
+    if (auto kind = parseLimitKind(kindName)) {
+      only({"days"});
+      t.basis = LimitBasis::kDays;
+      t.kind = *kind;
+      t.days = n["days"] ? integer(file, n["days"], "time_limit.days") : -1;
+      if (t.kind == LimitKind::kInstant && t.days != 0) problem(file, n, "即时办结的 days 须为 0");
+      if (t.kind != LimitKind::kInstant && t.days < 1) problem(file, n, "时限天数须 ≥ 1");
+    } else if (kindName == "calendar_months") {
+      only({"months"});
+      t.basis = LimitBasis::kCalendarMonths;
+      t.months = n["months"] ? integer(file, n["months"], "time_limit.months") : 0;
+      if (t.months < 1 || t.months > 120)
+        problem(file, n, "calendar_months 的 months 须在 1 到 120 之间");
+    } else if (kindName == "calendar_date") {
+      only({"date"});
+      t.basis = LimitBasis::kCalendarDate;
+      auto d = Date::parse("2001-" + str(file, n["date"], "time_limit.date"));
+      if (!d)
+        problem(file, n, "calendar_date 的 date 须为有效的 MM-DD 日期（2月29日除外）");
+      else
+        t.by_mmdd = static_cast<int>(d->month() * 100 + d->day());
+    } else if (kindName == "unstated") {
+      only({});
+      t.basis = LimitBasis::kUnstated;
+    } else {
+      problem(file, n,
+              "time_limit.kind 须为 instant / working_days / natural_days / calendar_months / "
+              "calendar_date / unstated");
+    }
+    // What each place can reckon: a stage runs in days; the applicant's side in days or months.
+    if (at == LimitAt::kStep && !(t.basis == LimitBasis::kDays && t.kind != LimitKind::kInstant))
+      problem(file, n, "环节时限须为 working_days 或 natural_days");
+    if (at == LimitAt::kApplicant &&
+        !(t.basis == LimitBasis::kCalendarMonths ||
+          (t.basis == LimitBasis::kDays && t.kind == LimitKind::kNaturalDays)))
+      problem(file, n, "申请人一方的时限须为 natural_days 或 calendar_months");
+    // An unstated limit has no words of the seed to keep; every other limit must keep them.
+    if (t.text.empty() && t.basis != LimitBasis::kUnstated)
+      problem(file, n, "time_limit.text 须保留原文");
     return t;
+  }
+
+  std::vector<FlowStep> flowSteps(const std::string& file, const YAML::Node& v,
+                                  const std::string& what) {
+    std::vector<FlowStep> out;
+    if (!v || !v.IsSequence()) {
+      problem(file, v, what + " 应为列表");
+      return out;
+    }
+    for (const auto& e : v) {
+      checkKeys(file, e, {"step", "kind", "role", "text", "note", "limit"}, what);
+      if (!e.IsMap()) continue;
+      FlowStep s;
+      s.step = str(file, e["step"], "step");
+      s.role = str(file, e["role"], "role");
+      s.text = str(file, e["text"], "text");
+      auto k = str(file, e["kind"], "kind");
+      if (auto kind = parseStepKind(k))
+        s.kind = *kind;
+      else
+        problem(file, e, "flow.kind 须为 accept / review / pay / complete，而不是 '" + k + "'");
+      if (s.step.empty()) problem(file, e, "flow 步骤缺少 step 名称");
+      if (e["limit"]) s.limit = limit(file, e["limit"], LimitAt::kStep);
+      out.push_back(s);
+    }
+    return out;
   }
 
   AcceptanceWindow window(const std::string& file, const YAML::Node& n) {
@@ -336,32 +404,55 @@ class CatalogLoader {
       S(it.note);
     else if (key == "diseases")
       it.diseases = toJson(v);
+    else if (key == "internal")
+      it.internal = boolean(file, v, key);
+    else if (key == "takes_effect")
+      S(it.takes_effect);
     else if (key == "time_limit") {
-      it.time_limit = limit(file, v, false);
+      it.time_limit = limit(file, v, LimitAt::kItem);
       it.variants.clear();
-      for (const auto& var : v["variants"]) it.variants.push_back(limit(file, var, true));
-    } else if (key == "flow") {
-      it.flow.clear();
+      for (const auto& var : v["variants"])
+        it.variants.push_back(limit(file, var, LimitAt::kVariant));
+    } else if (key == "applicant_limits") {
+      it.applicant_limits.clear();
       list([&](const YAML::Node& e) {
-        checkKeys(file, e, {"step", "kind", "role", "text", "note"}, "flow");
-        FlowStep s;
-        s.step = str(file, e["step"], "step");
-        s.role = str(file, e["role"], "role");
-        s.text = str(file, e["text"], "text");
-        auto k = str(file, e["kind"], "kind");
-        if (k == "accept")
-          s.kind = StepKind::kAccept;
-        else if (k == "review")
-          s.kind = StepKind::kReview;
-        else if (k == "pay")
-          s.kind = StepKind::kPay;
-        else if (k == "complete")
-          s.kind = StepKind::kComplete;
+        checkKeys(file, e, {"field", "when", "unless", "limit", "text"}, "applicant_limits");
+        ApplicantLimit a;
+        a.field = str(file, e["field"], "field");
+        a.when = str(file, e["when"], "when");
+        a.unless = str(file, e["unless"], "unless");
+        a.text = str(file, e["text"], "text");
+        if (e["limit"])
+          a.limit = limit(file, e["limit"], LimitAt::kApplicant);
         else
-          problem(file, e, "flow.kind 须为 accept / review / pay / complete，而不是 '" + k + "'");
-        if (s.step.empty()) problem(file, e, "flow 步骤缺少 step 名称");
-        it.flow.push_back(s);
+          problem(file, e, "applicant_limits 须有 limit");
+        if (a.text.empty()) problem(file, e, "applicant_limits 须保留原文 text");
+        it.applicant_limits.push_back(a);
       });
+    } else if (key == "flows") {
+      it.flows.clear();
+      list([&](const YAML::Node& e) {
+        checkKeys(file, e, {"id", "name", "when", "steps", "note"}, "flows");
+        AltFlow f;
+        f.id = str(file, e["id"], "id");
+        f.name = str(file, e["name"], "name");
+        const auto& w = e["when"];
+        if (w) {
+          checkKeys(file, w, {"channels", "applicant", "conditions"}, "flows.when");
+          f.when.channels = strings(file, w["channels"], "channels");
+          f.when.applicant = strings(file, w["applicant"], "applicant");
+          f.when.conditions = strings(file, w["conditions"], "conditions");
+        }
+        if (!w ||
+            (f.when.channels.empty() && f.when.applicant.empty() && f.when.conditions.empty()))
+          problem(file, e, "备选流程须有 when（channels / applicant / conditions 之一）");
+        if (!snakeId(f.id)) problem(file, e, "备选流程 id 须为小写字母开头的 snake_case");
+        if (f.name.empty()) problem(file, e, "备选流程须有 name");
+        f.steps = flowSteps(file, e["steps"], "flows.steps");
+        it.flows.push_back(std::move(f));
+      });
+    } else if (key == "flow") {
+      it.flow = flowSteps(file, v, "flow");
     } else if (key == "conditions") {
       it.conditions.clear();
       list([&](const YAML::Node& e) {
@@ -379,7 +470,7 @@ class CatalogLoader {
       list([&](const YAML::Node& e) {
         checkKeys(file, e,
                   {"id", "name", "when", "group", "commitment", "shared_data", "optional", "copies",
-                   "form", "note"},
+                   "photos", "original", "waived_channels", "form", "note"},
                   "materials");
         Material m;
         m.id = str(file, e["id"], "id");
@@ -390,6 +481,22 @@ class CatalogLoader {
         m.shared_data = str(file, e["shared_data"], "shared_data");
         if (e["optional"]) m.optional = boolean(file, e["optional"], "optional");
         if (e["copies"]) m.copies = integer(file, e["copies"], "copies");
+        if (e["photos"]) m.photos = integer(file, e["photos"], "photos");
+        if (m.copies < 0 || m.photos < 0) problem(file, e, "copies / photos 须 ≥ 0");
+        if (e["original"]) {
+          auto o = str(file, e["original"], "original");
+          bool known = false;
+          for (auto k : {MaterialOriginal::kOriginal, MaterialOriginal::kCopy,
+                         MaterialOriginal::kCheckOriginal, MaterialOriginal::kOriginalAndCopy})
+            if (o == materialOriginalName(k)) {
+              m.original = k;
+              known = true;
+            }
+          if (!known)
+            problem(file, e["original"],
+                    "original 须为 original / copy / check_original / original_and_copy");
+        }
+        m.waived_channels = strings(file, e["waived_channels"], "waived_channels");
         m.form = str(file, e["form"], "form");
         m.note = str(file, e["note"], "note");
         if (m.id.empty() || m.name.empty()) problem(file, e, "材料须有 id 和 name");
@@ -425,6 +532,37 @@ class CatalogLoader {
     return nullptr;
   }
 
+  // The rules every flow of an item obeys (the default and each alternative).
+  template <typename Bad>
+  void checkFlow(const Region& r, const std::vector<FlowStep>& flow, const std::string& where,
+                 Bad& bad) {
+    if (flow.size() < 2 || flow.front().kind != StepKind::kAccept ||
+        flow.back().kind != StepKind::kComplete)
+      bad(where + "flow 须以 accept 开始、以 complete 结束");
+    bool seenPay = false;
+    std::set<std::string> stepNames;
+    for (size_t i = 0; i < flow.size(); ++i) {
+      const auto& s = flow[i];
+      if (!stepNames.insert(s.step).second) bad(where + "flow 步骤名重复：" + s.step);
+      if (i > 0 && s.kind == StepKind::kAccept) bad(where + "accept 只能是第一步");
+      if (i + 1 < flow.size() && s.kind == StepKind::kComplete)
+        bad(where + "complete 只能是最后一步");
+      if (s.kind == StepKind::kPay) seenPay = true;
+      if (s.kind == StepKind::kReview && seenPay) bad(where + "审核步骤不能在拨付之后：" + s.step);
+      const Role* role = r.role(s.role);
+      if (!role) {
+        bad(where + "步骤 " + s.step + " 的角色 '" + s.role + "' 未定义");
+        continue;
+      }
+      if (s.kind == StepKind::kPay && role->kind != "finance")
+        bad(where + "拨付步骤须由财务角色办理");
+      if ((s.kind == StepKind::kAccept || s.kind == StepKind::kComplete) && role->kind != "window")
+        bad(where + "受理/办结步骤须由窗口角色办理");
+      if (s.kind == StepKind::kReview && role->kind != "review")
+        bad(where + "审核步骤须由审核角色办理：" + s.step);
+    }
+  }
+
   void validateItem(const Region& r, const Item& it) {
     const std::string& f = it.file;
     auto bad = [&](const std::string& msg) {
@@ -440,18 +578,24 @@ class CatalogLoader {
                                                       : it.effect;
       if (v.empty()) bad(std::string("缺少 ") + k);
     }
-    if (it.time_limit.text.empty()) bad("缺少 time_limit（办理时限）");
+    if (it.time_limit.text.empty() && !it.time_limit.unstated())
+      bad("缺少 time_limit（办理时限）；依据文件未载明的写 kind: unstated");
     if (it.code.size() != 12) bad("code 须为12位");
     if (it.main_code.size() != 12) bad("main_code 须为12位");
     if (it.code_kind != "national" && it.code_kind != "local")
       bad("code_kind 须为 national 或 local");
     if (it.code_kind == "local" && it.code.rfind(r.division_code + "99", 0) != 0)
       bad("地方编码须以区划代码+99开头（见 docs/CATALOG.md）");
-    if (it.applicant.empty()) bad("缺少 applicant");
+    // An internal routine (an agency's own finance run) has no applicant; anything else has one.
+    if (it.applicant.empty() && !it.internal)
+      bad("缺少 applicant（经办机构内部流程须标明 internal: true）");
+    if (!it.applicant.empty() && it.internal) bad("经办机构内部流程（internal）不应有 applicant");
+    if (!it.takes_effect.empty() && it.takes_effect != "next_month")
+      bad("takes_effect 须为 next_month");
     for (const auto& a : it.applicant)
       if (a != "unit" && a != "person" && a != "institution")
         bad("applicant 须为 unit / person / institution");
-    if (it.channels.empty()) bad("缺少 channels");
+    if (it.channels.empty() && !it.internal) bad("缺少 channels");
     if (it.effect.empty())
       bad("缺少 effect");
     else if (known_effect && !known_effect(it.effect))
@@ -469,28 +613,20 @@ class CatalogLoader {
     }
     if (has("审核") != review) bad("steps 中的“审核”与 flow 的审核步骤不一致");
     if (has("拨付") != pay) bad("steps 中的“拨付”与 flow 的拨付步骤不一致");
-    if (it.flow.size() < 2 || it.flow.front().kind != StepKind::kAccept ||
-        it.flow.back().kind != StepKind::kComplete)
-      bad("flow 须以 accept 开始、以 complete 结束");
-    bool seenPay = false;
-    std::set<std::string> stepNames;
-    for (size_t i = 0; i < it.flow.size(); ++i) {
-      const auto& s = it.flow[i];
-      if (!stepNames.insert(s.step).second) bad("flow 步骤名重复：" + s.step);
-      if (i > 0 && s.kind == StepKind::kAccept) bad("accept 只能是第一步");
-      if (i + 1 < it.flow.size() && s.kind == StepKind::kComplete) bad("complete 只能是最后一步");
-      if (s.kind == StepKind::kPay) seenPay = true;
-      if (s.kind == StepKind::kReview && seenPay) bad("审核步骤不能在拨付之后：" + s.step);
-      const Role* role = r.role(s.role);
-      if (!role) {
-        bad("步骤 " + s.step + " 的角色 '" + s.role + "' 未定义");
-        continue;
-      }
-      if (s.kind == StepKind::kPay && role->kind != "finance") bad("拨付步骤须由财务角色办理");
-      if ((s.kind == StepKind::kAccept || s.kind == StepKind::kComplete) && role->kind != "window")
-        bad("受理/办结步骤须由窗口角色办理");
-      if (s.kind == StepKind::kReview && role->kind != "review")
-        bad("审核步骤须由审核角色办理：" + s.step);
+    checkFlow(r, it.flow, "", bad);
+    std::set<std::string> flowIds;
+    for (const auto& f : it.flows) {
+      if (!flowIds.insert(f.id).second) bad("备选流程 id 重复：" + f.id);
+      checkFlow(r, f.steps, "备选流程 " + f.id + "：", bad);
+      for (const auto& c : f.when.channels)
+        if (std::find(it.channels.begin(), it.channels.end(), c) == it.channels.end())
+          bad("备选流程 " + f.id + " 的渠道 '" + c + "' 不在 channels 中");
+      for (const auto& a : f.when.applicant)
+        if (!it.acceptsApplicant(a))
+          bad("备选流程 " + f.id + " 的申请人类型 '" + a + "' 不在 applicant 中");
+      for (const auto& c : f.when.conditions)
+        if (!it.condition(c))
+          bad("备选流程 " + f.id + " 的条件 '" + c + "' 未在 conditions 中声明");
     }
     std::set<std::string> conds, groups, mats;
     for (const auto& c : it.conditions)
@@ -515,6 +651,17 @@ class CatalogLoader {
       if (members[g.id] < 2) bad("任选其一组 '" + g.id + "' 至少要有两个材料");
     for (const auto& v : it.variants)
       if (!conds.count(v.when)) bad("时限变体的条件 '" + v.when + "' 未声明");
+    for (const auto& m : it.materials)
+      for (const auto& c : m.waived_channels)
+        if (std::find(it.channels.begin(), it.channels.end(), c) == it.channels.end())
+          bad("材料 " + m.id + " 的免交渠道 '" + c + "' 不在 channels 中");
+    for (const auto& a : it.applicant_limits) {
+      for (const auto& c : {a.when, a.unless})
+        if (!c.empty() && !conds.count(c)) bad("申请时限的条件 '" + c + "' 未声明");
+      const FormField* f = it.form ? it.form->field(a.field) : nullptr;
+      if (!f || f->type != FieldType::kDate)
+        bad("申请时限的字段 '" + a.field + "' 须是本事项表单（form_schema）中的 date 字段");
+    }
     for (const auto& u : it.uncounted_periods)
       if (u.id.empty() || u.name.empty()) bad("uncounted_periods 须有 id 和 name");
     if (!it.form_schema.empty() && !schemas.count(it.form_schema))
@@ -640,6 +787,7 @@ class CatalogLoader {
       auto found = schemas.find(it.form_schema);
       it.form = it.form_schema.empty() || found == schemas.end() ? nullptr : found->second;
     }
+    for (auto& it : r.items) it.revision = itemRevision(it);
     for (const auto& it : r.items) validateItem(r, it);
     if (r.items.empty()) errors.push_back(r.file + ":1: 没有任何事项");
   }

@@ -1,5 +1,7 @@
 #include "workflow/case_state.hpp"
 
+#include <stdexcept>
+
 namespace jingban {
 
 namespace {
@@ -36,6 +38,16 @@ bool isTerminal(CaseStatus s) {
          s == CaseStatus::kRejected || s == CaseStatus::kWithdrawn;
 }
 
+const std::vector<FlowStep>& caseFlow(const CaseState& c, const Item& item) {
+  return c.flow ? *c.flow : item.flow;
+}
+
+const FlowStep* currentStep(const CaseState& c, const Item& item) {
+  const auto& flow = caseFlow(c, item);
+  if (c.step < 0 || static_cast<size_t>(c.step) >= flow.size()) return nullptr;
+  return &flow[static_cast<size_t>(c.step)];
+}
+
 nlohmann::json eventJson(const Event& e) {
   return {{"seq", e.seq},   {"at", e.at.unix_seconds}, {"actor", e.actor}, {"action", e.action},
           {"step", e.step}, {"comment", e.comment},    {"data", e.data}};
@@ -54,20 +66,26 @@ Event eventFromJson(const nlohmann::json& j) {
 }
 
 nlohmann::json storageFixed(const CaseState& c) {
-  return {{"case_no", c.case_no},
-          {"region", c.region},
-          {"item_code", c.item_code},
-          {"item_name", c.item_name},
-          {"channel", c.channel},
-          {"query_code", c.query_code},
-          {"applicant",
-           {{"kind", c.applicant.kind},
-            {"id_no", c.applicant.id_no},
-            {"name", c.applicant.name},
-            {"phone", c.applicant.phone}}},
-          {"conditions", c.conditions},
-          {"form", *c.form},
-          {"submitted_at", c.submitted_at.unix_seconds}};
+  nlohmann::json j = {{"case_no", c.case_no},
+                      {"region", c.region},
+                      {"item_code", c.item_code},
+                      {"item_name", c.item_name},
+                      {"channel", c.channel},
+                      {"query_code", c.query_code},
+                      {"applicant",
+                       {{"kind", c.applicant.kind},
+                        {"id_no", c.applicant.id_no},
+                        {"name", c.applicant.name},
+                        {"phone", c.applicant.phone}}},
+                      {"conditions", c.conditions},
+                      {"form", *c.form},
+                      {"submitted_at", c.submitted_at.unix_seconds}};
+  if (c.flow) {
+    j["flow"] = flowStepsJson(*c.flow);
+    j["flow_id"] = c.flow_id;
+    j["item_revision"] = c.item_revision;
+  }
+  return j;
 }
 
 nlohmann::json storageState(const CaseState& c) {
@@ -113,6 +131,14 @@ CaseState fromStorage(const nlohmann::json& j) {
   c.conditions = j.at("conditions").get<std::set<std::string>>();
   c.form = std::make_shared<const nlohmann::json>(j.at("form"));
   c.materials = j.at("materials").get<MaterialStatus>();
+  // Rows written before flows were pinned have none: they run on the item's current flow.
+  if (j.contains("flow")) {
+    auto flow = flowStepsFromJson(j.at("flow"));
+    if (!flow) throw std::runtime_error(flow.error().message);
+    c.flow = std::make_shared<const std::vector<FlowStep>>(std::move(*flow));
+    c.flow_id = j.value("flow_id", "");
+    c.item_revision = j.value("item_revision", "");
+  }
   c.status = parseCaseStatus(j.at("status").get<std::string>()).value_or(CaseStatus::kSubmitted);
   c.step = j.at("step");
   c.submitted_at.unix_seconds = j.at("submitted_at");

@@ -58,8 +58,14 @@ struct CaseState {
   std::shared_ptr<const nlohmann::json> form =
       std::make_shared<const nlohmann::json>(nlohmann::json::object());
   MaterialStatus materials;
+  // The flow the case was opened with (pinned at 申请, stored in the fixed part): the case runs on
+  // it whatever later edits of the catalog do. Null only for a case stored before flows were
+  // pinned; it then runs on the item's current flow (caseFlow).
+  std::shared_ptr<const std::vector<FlowStep>> flow;
+  std::string flow_id;        // the alternative flow chosen at 申请, "" for the item's default
+  std::string item_revision;  // Item::revision at 申请
   CaseStatus status = CaseStatus::kSubmitted;
-  int step = 0;  // index into the item's flow: 0 = 受理
+  int step = 0;  // index into the case's flow: 0 = 受理
   Instant submitted_at;
   std::optional<Date> accepted_on, due_on, closed_on;
   bool due_provisional = false;  // due_on counted over a year whose holiday notice is not loaded
@@ -74,6 +80,11 @@ struct CaseState {
 
   int version() const { return static_cast<int>(events.size()); }
 };
+
+// The flow a case runs on: its pinned flow, else (a case stored before pinning) the item's.
+const std::vector<FlowStep>& caseFlow(const CaseState& c, const Item& item);
+// The step the case is at, or null when its index lies outside its flow.
+const FlowStep* currentStep(const CaseState& c, const Item& item);
 
 // The storage form: what 申请 fixes (applicant, form, conditions …; written once) and what the
 // actions change (rewritten at every step), and both merged. fromStorage reads the merged form.

@@ -37,6 +37,10 @@ Result<CaseState> replayCase(const Region& region, const Item& item, const WorkC
   s.applicant = stored.applicant;
   s.conditions = stored.conditions;
   s.form = *stored.form;
+  // Replayed on the flow the case was opened with, not on the item's current one.
+  s.pinned_flow = stored.flow;
+  s.pinned_flow_id = stored.flow_id;
+  s.pinned_revision = stored.item_revision;
   // Events written before the submission recorded its materials fall back on the stored ones.
   s.materials = first.data.contains("materials") ? materialsOf(first.data) : stored.materials;
   WorkflowContext ctx{region, item, calendar, first.at};

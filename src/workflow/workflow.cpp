@@ -23,9 +23,14 @@ nlohmann::json noticeJson(const std::vector<MissingMaterial>& missing) {
   return a;
 }
 
+// The flow the case runs on: the one pinned at 申请 (a catalog edit never re-maps an open case).
+const std::vector<FlowStep>& flowOf(const WorkflowContext& ctx, const CaseState& c) {
+  return caseFlow(c, ctx.item);
+}
+
 // The flow step the case is at, for the actions that need one.
 const FlowStep& current(const WorkflowContext& ctx, const CaseState& c) {
-  return ctx.item.flow.at(static_cast<size_t>(c.step));
+  return flowOf(ctx, c).at(static_cast<size_t>(c.step));
 }
 
 Result<void> requireStaffRole(const WorkflowContext& ctx, const Actor& actor,
@@ -89,8 +94,10 @@ Result<void> endPause(const WorkflowContext& ctx, CaseState& c) {
   c.pause_period.clear();
   auto due = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
   if (!due) return std::unexpected(due.error());
-  c.due_on = due->date;
-  c.due_provisional = due->provisional;
+  if (*due) {
+    c.due_on = (*due)->date;
+    c.due_provisional = (*due)->provisional;
+  }
   return {};
 }
 
@@ -109,7 +116,7 @@ Result<void> fourEyes(const WorkflowContext& ctx, const CaseState& c, const Acto
   static const std::set<std::string> kDecisions{"approve", "reject", "send_back", "return"};
   for (const auto& e : c.events) {
     if (e.actor != actor.username || !kDecisions.count(e.action)) continue;
-    for (const auto& f : ctx.item.flow) {
+    for (const auto& f : flowOf(ctx, c)) {
       if (f.step != e.step || f.kind != StepKind::kReview) continue;
       if (f.role != here.role)
         return fail(ErrorCode::kForbidden, "four_eyes",
@@ -126,7 +133,7 @@ Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const A
   if (c.status != CaseStatus::kSubmitted)
     return std::unexpected(conflict(
         "wrong_state", std::string("办件状态为“") + caseStatusName(c.status) + "”，不能受理"));
-  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+  if (auto r = requireStaffRole(ctx, actor, flowOf(ctx, c).front().role); !r)
     return std::unexpected(r.error());
   Date today = ctx.now.date();
   auto open = anyWindowOpen(ctx.item.acceptance_windows, ctx.calendar, today);
@@ -138,7 +145,7 @@ Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const A
   if (auto r = checkStatuses(ctx.item, a.materials); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.materials = merged(c.materials, a.materials);
-  auto missing = missingMaterials(ctx.item, n.conditions, n.materials);
+  auto missing = missingMaterials(ctx.item, n.conditions, n.materials, n.channel);
   if (!missing.empty()) {
     std::string names;
     for (const auto& m : missing) names += (names.empty() ? "" : "、") + m.name;
@@ -149,12 +156,14 @@ Result<CaseState> accept(const WorkflowContext& ctx, const CaseState& c, const A
   if (!due) return std::unexpected(due.error());
   n.status = CaseStatus::kInProgress;
   n.accepted_on = today;
-  n.due_on = due->date;
-  n.due_provisional = due->provisional;
+  // No due date when the seed states no limit (未载明).
+  n.due_on = *due ? std::optional<Date>((*due)->date) : std::nullopt;
+  n.due_provisional = *due && (*due)->provisional;
   n.step = 1;
   n.notice.clear();
-  return withEvent(ctx, std::move(n), actor, a, ctx.item.flow.front().step,
-                   {{"materials", a.materials}, {"due_on", due->date.str()}});
+  return withEvent(ctx, std::move(n), actor, a, flowOf(ctx, c).front().step,
+                   {{"materials", a.materials},
+                    {"due_on", n.due_on ? nlohmann::json(n.due_on->str()) : nlohmann::json()}});
 }
 
 // 退回补正 with the one-time notice: at 受理 (before the clock starts) or at a review step
@@ -174,7 +183,7 @@ Result<CaseState> returnForSupplement(const WorkflowContext& ctx, const CaseStat
   if (auto r = checkStatuses(ctx.item, a.materials); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.materials = merged(c.materials, a.materials);
-  auto missing = missingMaterials(ctx.item, n.conditions, n.materials);
+  auto missing = missingMaterials(ctx.item, n.conditions, n.materials, n.channel);
   if (missing.empty())
     return fail(ErrorCode::kUnprocessable, "nothing_missing",
                 "按材料清单没有缺少的材料，不能退回补正；如材料有误，请在清单中标记为 missing");
@@ -193,7 +202,7 @@ Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, con
   if (c.status != CaseStatus::kSupplement)
     return std::unexpected(conflict("wrong_state", "办件未处于退回补正状态"));
   if (!actor.applicant) {
-    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+    if (auto r = requireStaffRole(ctx, actor, flowOf(ctx, c).front().role); !r)
       return std::unexpected(r.error());
   }
   if (a.materials.empty())
@@ -203,7 +212,7 @@ Result<CaseState> supplement(const WorkflowContext& ctx, const CaseState& c, con
   n.materials = merged(c.materials, a.materials);
   n.status = c.accepted_on ? CaseStatus::kInProgress : CaseStatus::kSubmitted;
   if (auto r = endPause(ctx, n); !r) return std::unexpected(r.error());
-  auto still = missingMaterials(ctx.item, n.conditions, n.materials);
+  auto still = missingMaterials(ctx.item, n.conditions, n.materials, n.channel);
   return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step,
                    {{"materials", a.materials}, {"still_missing", noticeJson(still)}});
 }
@@ -213,13 +222,13 @@ Result<CaseState> notAccept(const WorkflowContext& ctx, const CaseState& c, cons
   if (c.status != CaseStatus::kSubmitted &&
       !(c.status == CaseStatus::kSupplement && !c.accepted_on))
     return std::unexpected(conflict("wrong_state", "只有尚未受理的办件可以不予受理"));
-  if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+  if (auto r = requireStaffRole(ctx, actor, flowOf(ctx, c).front().role); !r)
     return std::unexpected(r.error());
   if (auto r = requireReason(a, "不予受理"); !r) return std::unexpected(r.error());
   CaseState n = c;
   n.status = CaseStatus::kNotAccepted;
   n.closed_on = ctx.now.date();
-  return withEvent(ctx, std::move(n), actor, a, ctx.item.flow.front().step);
+  return withEvent(ctx, std::move(n), actor, a, flowOf(ctx, c).front().step);
 }
 
 Result<CaseState> approve(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
@@ -250,9 +259,10 @@ Result<CaseState> sendBack(const WorkflowContext& ctx, const CaseState& c, const
     if (auto r = fourEyes(ctx, c, actor, s); !r) return std::unexpected(r.error());
   }
   int target = -1;
+  const auto& flow = flowOf(ctx, c);
   for (int i = 1; i < c.step; ++i)
-    if (ctx.item.flow[static_cast<size_t>(i)].step == a.target_step &&
-        ctx.item.flow[static_cast<size_t>(i)].kind == StepKind::kReview)
+    if (flow[static_cast<size_t>(i)].step == a.target_step &&
+        flow[static_cast<size_t>(i)].kind == StepKind::kReview)
       target = i;
   if (target < 0)
     return fail(ErrorCode::kUnprocessable, "bad_target_step",
@@ -313,7 +323,7 @@ Result<CaseState> withdraw(const WorkflowContext& ctx, const CaseState& c, const
                            const Action& a) {
   if (isTerminal(c.status)) return std::unexpected(conflict("wrong_state", "办件已结束，不能撤回"));
   if (!actor.applicant) {
-    if (auto r = requireStaffRole(ctx, actor, ctx.item.flow.front().role); !r)
+    if (auto r = requireStaffRole(ctx, actor, flowOf(ctx, c).front().role); !r)
       return std::unexpected(r.error());
     if (auto r = requireReason(a, "代为撤回"); !r) return std::unexpected(r.error());
   }
@@ -348,8 +358,9 @@ Result<CaseState> resume(const WorkflowContext& ctx, const CaseState& c, const A
   CaseState n = c;
   std::string period = n.pause_period;
   if (auto r = endPause(ctx, n); !r) return std::unexpected(r.error());
+  nlohmann::json due = n.due_on ? nlohmann::json(n.due_on->str()) : nlohmann::json();
   return withEvent(ctx, std::move(n), actor, a, current(ctx, c).step,
-                   {{"period", period}, {"due_on", n.due_on->str()}});
+                   {{"period", period}, {"due_on", due}});
 }
 
 // A due date counted over a year whose holiday notice was missing, counted again now that the
@@ -361,8 +372,10 @@ Result<CaseState> recountDeadline(const WorkflowContext& ctx, const CaseState& c
     return fail(ErrorCode::kForbidden, "system_only", "该操作仅由系统执行");
   if (isTerminal(c.status) || !c.accepted_on || !c.due_on)
     return std::unexpected(conflict("wrong_state", "办件未在办理中，无需重新计算期限"));
-  auto due = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
-  if (!due) return std::unexpected(due.error());
+  auto counted = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
+  if (!counted) return std::unexpected(counted.error());
+  if (!*counted) return std::unexpected(conflict("unchanged", "办理期限未载明，无需重新计算"));
+  const DueDate* due = &**counted;
   if (due->date == *c.due_on && due->provisional == c.due_provisional)
     return std::unexpected(conflict("unchanged", "办理期限不变"));
   CaseState n = c;
@@ -425,9 +438,45 @@ const std::set<std::string>& actionNames() {
   return names;
 }
 
+namespace {
+
+// 生育后三个月内 …: the date the item's applicant limit names must be given in the form and lie
+// within the limit before the day of application.
+Result<void> checkApplicantLimits(const WorkflowContext& ctx, const Submission& s) {
+  Date today = ctx.now.date();
+  for (const auto& l : ctx.item.applicant_limits) {
+    if (!l.when.empty() && !s.conditions.count(l.when)) continue;
+    if (!l.unless.empty() && s.conditions.count(l.unless)) continue;
+    const FormField* f = ctx.item.formSchema().field(l.field);
+    std::string label = f ? f->label : l.field;
+    auto v = s.form.find(l.field);
+    std::optional<Date> d;
+    if (v != s.form.end() && v->is_string()) d = Date::parse(v->get<std::string>());
+    if (!d)
+      return fail(ErrorCode::kUnprocessable, "applicant_limit_date_required",
+                  "请在表单中填写“" + label + "”（" + l.text + "）");
+    if (*d > today)
+      return fail(ErrorCode::kUnprocessable, "applicant_limit_date_future",
+                  "表单字段“" + label + "”不能晚于申请日期");
+    Date last = applicantDeadline(l.limit, *d);
+    if (today > last)
+      return fail(ErrorCode::kUnprocessable, "applicant_limit_passed",
+                  "已超过申请期限：" + l.text + "（按“" + label + "”计，最迟应于 " + last.str() +
+                      " 申请）");
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
                            const std::string& case_no) {
-  if (!ctx.item.acceptsApplicant(s.applicant.kind)) {
+  // A replay of a recorded 申请 carries the flow pinned then; the checks of that day were made.
+  bool replay = s.pinned_flow != nullptr;
+  if (ctx.item.internal && !replay)
+    return fail(ErrorCode::kUnprocessable, "internal_item",
+                "“" + ctx.item.name + "”是经办机构内部办理流程，不受理申请");
+  if (!ctx.item.acceptsApplicant(s.applicant.kind) && !replay) {
     std::string kinds;
     for (const auto& k : ctx.item.applicant) kinds += (kinds.empty() ? "" : "/") + k;
     return fail(ErrorCode::kUnprocessable, "wrong_applicant",
@@ -440,7 +489,20 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
       return fail(ErrorCode::kUnprocessable, "unknown_condition",
                   "事项“" + ctx.item.name + "”没有情形 " + cond);
   if (auto r = checkStatuses(ctx.item, s.materials); !r) return std::unexpected(r.error());
+  if (!replay) {
+    if (auto r = checkApplicantLimits(ctx, s); !r) return std::unexpected(r.error());
+  }
   CaseState c;
+  if (replay) {
+    c.flow = s.pinned_flow;
+    c.flow_id = s.pinned_flow_id;
+    c.item_revision = s.pinned_revision;
+  } else {
+    // Chosen by channel, applicant kind and conditions, and pinned with the case.
+    c.flow = std::make_shared<const std::vector<FlowStep>>(
+        ctx.item.flowFor(s.channel, s.applicant.kind, s.conditions, &c.flow_id));
+    c.item_revision = ctx.item.revision;
+  }
   c.case_no = case_no;
   c.region = ctx.region.id;
   c.item_code = ctx.item.code;

@@ -46,6 +46,9 @@ struct Submission {
   std::set<std::string> conditions;
   nlohmann::json form = nlohmann::json::object();
   MaterialStatus materials;
+  // Set only when replaying a recorded 申请 (workflow/replay): the flow the case was opened with.
+  std::shared_ptr<const std::vector<FlowStep>> pinned_flow;
+  std::string pinned_flow_id, pinned_revision;
 };
 
 // The actor of what the system does by itself (recounting deadlines after a calendar reload).

@@ -209,7 +209,10 @@ TEST_F(CatalogFixture, BadTimeLimitsAreErrors) {
         "{kind: working_days, days: 0, text: 0个工作日}",
         "{kind: natural_days, days: -2, text: 负数}", "{kind: working_days, text: 没有天数}",
         "{kind: working_days, days: 5, text: 原文, variants: [{when: nobody, "
-        "kind: instant, days: 0, text: 即时}]}"}) {
+        "kind: instant, days: 0, text: 即时}]}",
+        // A limit the seed does not state has no number; the other new kinds need theirs.
+        "{kind: unstated, days: 30, text: 30日}", "{kind: calendar_months, text: 三个月}",
+        "{kind: calendar_date, date: \"13-25\", text: 前}"}) {
     auto m = loadBroken(good, bad);
     EXPECT_TRUE(pointsInto(m, kItem1First, kItem1Last)) << bad << " → " << m;
   }
@@ -427,8 +430,7 @@ TEST_F(FormSchemaLoaderTest, UnknownTopLevelKeysOfASchemaFileAreErrors) {
 
 // The shipped catalog: every item of every region names a schema, chosen by its effect.
 TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
-  auto cat = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog",
-                              effectNameKnown);
+  auto cat = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog", effectNameKnown);
   ASSERT_TRUE(cat.has_value()) << cat.error().message;
   const std::map<std::string, std::string> byEffect{{"unit_enrolment", "unit_enrolment"},
                                                     {"unit_change", "unit_change"},
@@ -446,6 +448,8 @@ TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
     for (const auto& it : r.items) {
       ++items;
       auto want = byEffect.count(it.effect) ? byEffect.at(it.effect) : std::string("remark");
+      // An item with an applicant-side limit needs the date it counts from (生育后一年内).
+      if (!it.applicant_limits.empty()) want = "maternity_benefit";
       EXPECT_EQ(it.formSchema().id, want) << r.id << " " << it.code << " " << it.effect;
     }
   }
