@@ -1,0 +1,252 @@
+// 门诊费用报销 (006001), 住院费用报销 (006002) and 医疗救助对象手工（零星）报销 (008002): the
+// claimant must be insured in the region in the month of the visit (checked at 受理); the first
+// review step (初审) computes the 结算单 with the claimant's year-to-date figures and identities
+// and records it in its event (data.settlement); 拨付 must pay its payable figure (the case service
+// refuses another amount without a reason), and books the claim and the payment.
+//
+// 008002 pays the 医疗救助 part only: its applicant brings the 结算单 of the basic insurance and
+// 大病保险 already settled (materials of chart 4-21), so those parts are shown, not paid again.
+#include <algorithm>
+
+#include "effects/handlers.hpp"
+#include "effects/support.hpp"
+#include "policy/policy.hpp"
+#include "policy/settlement.hpp"
+
+namespace jingban {
+namespace {
+
+using effects::refusal;
+using nlohmann::json;
+
+// The claim's figures apply() books beside the 结算单 (the 结算单's JSON keys are the contract).
+constexpr const char* kClaimKey = "claim";
+
+template <typename C>
+void setPersonalEligible(C& claim, int64_t fen) {
+  // Claim::personal_eligible_fen (asked for, see policy/settlement.cpp) lets the next claim's
+  // 大病 threshold count this one; set as soon as the registers carry it.
+  if constexpr (requires { claim.personal_eligible_fen; }) claim.personal_eligible_fen = fen;
+}
+
+class Reimbursement : public EffectHandler {
+ public:
+  Reimbursement(std::string name, std::shared_ptr<const PolicySet> policies)
+      : name_(std::move(name)), policies_(std::move(policies)) {}
+
+  std::string name() const override { return name_; }
+  bool changesAt(const Event& e) const override { return e.action == "pay"; }
+
+  Result<Verdict> validate(const EffectInput& in, RegisterView& view) const override {
+    const CaseState& c = in.c;
+    if (c.events.empty()) return Verdict{};
+    const Event& e = c.events.back();
+    auto reviews = effects::reviewSteps(in.item);
+    bool at_first_review = e.action == "approve" && !reviews.empty() && e.step == reviews.front();
+    // Without a review step the 结算单 is made at 受理 (no shipped item lacks one).
+    bool settles = at_first_review || (e.action == "accept" && reviews.empty());
+    if (e.action == "accept" || settles) {
+      auto ctx = claimContext(c, view);
+      if (!ctx) return std::unexpected(ctx.error());
+      if (!settles) return Verdict{};
+      return settleNow(c, *ctx, view);
+    }
+    if (e.action == "pay") return recheckAtPay(in, view);
+    return Verdict{};
+  }
+
+  std::optional<int64_t> payable(const CaseState& c) const override {
+    const Event* e = effects::latestWith(c, "settlement");
+    if (!e) return std::nullopt;
+    return payableOf(e->data["settlement"]);
+  }
+
+  Result<void> apply(const EffectInput& in, const Event& e, RegisterTx& tx) const override {
+    const CaseState& c = in.c;
+    const Event* s = effects::latestWith(c, "settlement");
+    if (!s || !s->data.contains(kClaimKey))
+      return fail(ErrorCode::kConflict, "no_settlement", "办件没有初审结算单，不能拨付");
+    const json& st = s->data["settlement"];
+    const json& figures = s->data[kClaimKey];
+    Claim claim;
+    claim.region = c.region;
+    claim.id_no = figures.value("id_no", c.applicant.id_no);
+    claim.case_no = c.case_no;
+    claim.year = figures.value("year", 0);
+    claim.total_fen = st.value("total_fen", int64_t{0});
+    claim.fund_fen = st.value("fund_fen", int64_t{0});
+    claim.serious_illness_fen = st.value("serious_illness_fen", int64_t{0});
+    claim.assistance_fen = st.value("assistance_fen", int64_t{0});
+    claim.deductible_fen = figures.value("deductible_fen", int64_t{0});
+    claim.admission = figures.value("admission", "");
+    setPersonalEligible(claim, figures.value("personal_eligible_fen", int64_t{0}));
+    if (auto r = tx.addClaim(claim); !r) return r;
+    Payment p;
+    p.region = c.region;
+    p.case_no = c.case_no;
+    p.event_seq = e.seq;
+    p.payee_kind = "person";
+    p.payee = figures.value("name", c.applicant.name);
+    p.payee_account = effects::text(*c.form, "payee_account");
+    p.amount_fen = e.data.value("amount_fen", int64_t{0});
+    p.purpose = purpose();
+    p.at = e.at.unix_seconds;
+    p.month = effects::monthOf(e.at);
+    return tx.addPayment(p);
+  }
+
+  json view(const CaseState& c) const override {
+    const Event* e = effects::latestWith(c, "settlement");
+    json v = {{"register", "claims"}, {"settlement", e ? e->data["settlement"] : json(nullptr)}};
+    if (e) {
+      v["payable_fen"] = payableOf(e->data["settlement"]);
+      if (e->data.contains("policy")) v["policy"] = e->data["policy"];
+    }
+    return v;
+  }
+
+ private:
+  // Who is claiming, under which policy, for what.
+  struct Context {
+    std::string id_no, name;
+    Person person;
+    const InsurancePolicy* policy = nullptr;
+    ClaimInput input;
+    int year = 0;
+  };
+
+  bool assistanceOnly() const { return name_ == "assistance_reimbursement"; }
+
+  std::string purpose() const {
+    if (name_ == "outpatient_reimbursement") return "门诊费用报销";
+    if (name_ == "inpatient_reimbursement") return "住院费用报销";
+    return "医疗救助报销";
+  }
+
+  int64_t payableOf(const json& s) const {
+    int64_t assistance = s.value("assistance_fen", int64_t{0});
+    if (assistanceOnly()) return assistance;
+    return s.value("fund_fen", int64_t{0}) + s.value("serious_illness_fen", int64_t{0}) +
+           assistance;
+  }
+
+  // The insured person (the applicant; a unit applying for an employee names them in
+  // form.insured_id_no), insured in the region in the month of the visit, and the policy.
+  Result<Context> claimContext(const CaseState& c, RegisterView& view) const {
+    Context ctx;
+    if (c.applicant.kind == "person") {
+      ctx.id_no = c.applicant.id_no;
+      ctx.name = c.applicant.name;
+    } else {
+      ctx.id_no = effects::text(*c.form, "insured_id_no");
+      ctx.name = effects::text(*c.form, "insured_name");
+      if (ctx.id_no.empty())
+        return std::unexpected(
+            refusal("insured_person_required", "单位代为申请报销的，须填写参保人的公民身份号码"));
+    }
+    auto input = claimInputFromForm(*c.form, {});
+    if (!input) return std::unexpected(input.error());
+    ctx.input = std::move(*input);
+    std::string visit = effects::text(*c.form, "visit_date");
+    ctx.year = std::stoi(visit.substr(0, 4));  // claimInputFromForm checked the date
+    int month = monthIndex(visit.substr(0, 7));
+    auto person = view.person(c.region, ctx.id_no);
+    if (!person) return std::unexpected(person.error());
+    const Enrolment* covering = nullptr;
+    if (*person)
+      for (const auto& en : (*person)->enrolments) {
+        int from = monthIndex(en.from), to = en.to.empty() ? month : monthIndex(en.to);
+        if (en.status == kEnrolPaying && from >= 0 && from <= month && month <= to) covering = &en;
+      }
+    if (!covering)
+      return std::unexpected(refusal(
+          "not_insured", "申请人在本统筹区无有效参保记录（就诊当月未处于参保缴费状态），不能报销"));
+    ctx.person = **person;
+    if (ctx.name.empty()) ctx.name = ctx.person.name;
+    std::string type =
+        covering->insurance_type.empty() ? ctx.person.insurance_type : covering->insurance_type;
+    ctx.policy = policies_ ? policies_->find(c.region, type, ctx.year) : nullptr;
+    if (!ctx.policy)
+      return std::unexpected(refusal("no_policy", "本统筹区没有 " + std::to_string(ctx.year) +
+                                                      " 年" + type +
+                                                      "医保的待遇政策参数，不能结算"));
+    ctx.input.identities = ctx.person.identities;
+    if (assistanceOnly() && !ctx.policy->assistanceFor(ctx.input.identities) &&
+        !c.conditions.count("not_yet_recognised"))
+      return std::unexpected(
+          refusal("not_assistance_recipient",
+                  "申请人在本统筹区未被认定为医疗救助对象，不能办理医疗救助报销"));
+    return ctx;
+  }
+
+  Result<Settlement> compute(const CaseState& c, const Context& ctx, RegisterView& view) const {
+    auto ytd = view.claimsInYear(c.region, ctx.id_no, ctx.year);
+    if (!ytd) return std::unexpected(ytd.error());
+    return settle(*ctx.policy, ctx.input, *ytd);
+  }
+
+  Result<Verdict> settleNow(const CaseState& c, const Context& ctx, RegisterView& view) const {
+    auto s = compute(c, ctx, view);
+    if (!s) return std::unexpected(s.error());
+    json sj = settlementJson(*s);
+    if (payableOf(sj) <= 0)
+      return std::unexpected(
+          refusal("nothing_payable",
+                  assistanceOnly()
+                      ? "按结算单本次没有可支付的医疗救助金额，不能审核通过，请作审核不通过处理"
+                      : "按结算单本次没有可报销的金额，不能审核通过，请作审核不通过处理"));
+    Verdict v;
+    v.record["settlement"] = std::move(sj);
+    v.record[kClaimKey] = {{"id_no", ctx.id_no},
+                           {"name", ctx.name},
+                           {"year", ctx.year},
+                           {"admission", ctx.input.admission},
+                           {"deductible_fen", s->deductible_fen},
+                           {"personal_eligible_fen", s->personal_eligible_fen}};
+    v.record["policy"] = {{"region", ctx.policy->region},
+                          {"insurance_type", ctx.policy->insurance_type},
+                          {"year", ctx.policy->year},
+                          {"example", ctx.policy->example},
+                          {"source", ctx.policy->source}};
+    return v;
+  }
+
+  // At 拨付: when claims paid since 初审 change this 结算单 (the deductible, a cap), the case goes
+  // back to 初审 to be settled again, rather than paying a figure the registers no longer support.
+  Result<Verdict> recheckAtPay(const EffectInput& in, RegisterView& view) const {
+    const CaseState& c = in.c;
+    const Event* recorded = effects::latestWith(c, "settlement");
+    if (!recorded) return std::unexpected(refusal("no_settlement", "办件没有初审结算单，不能拨付"));
+    auto ctx = claimContext(c, view);
+    if (!ctx) return std::unexpected(ctx.error());
+    auto s = compute(c, *ctx, view);
+    if (!s) return std::unexpected(s.error());
+    const json& old = recorded->data["settlement"];
+    const json now = settlementJson(*s);
+    for (const char* k : {"fund_fen", "serious_illness_fen", "assistance_fen", "personal_fen"}) {
+      if (old.value(k, int64_t{-1}) != now.value(k, int64_t{-2})) {
+        auto reviews = effects::reviewSteps(in.item);
+        Verdict v;
+        v.send_back_to = reviews.empty() ? std::string() : reviews.front();
+        if (v.send_back_to.empty())
+          return std::unexpected(
+              refusal("settlement_outdated", "本年度已报销数额在结算后发生变化，结算单须重新计算"));
+        v.reason = "本年度已报销数额在初审后发生变化，结算单须重新计算，退回" + v.send_back_to;
+        return v;
+      }
+    }
+    return Verdict{};
+  }
+
+  std::string name_;
+  std::shared_ptr<const PolicySet> policies_;
+};
+
+}  // namespace
+
+std::unique_ptr<EffectHandler> makeReimbursementEffect(std::string name,
+                                                       std::shared_ptr<const PolicySet> policies) {
+  return std::make_unique<Reimbursement>(std::move(name), std::move(policies));
+}
+
+}  // namespace jingban
