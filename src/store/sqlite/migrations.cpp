@@ -135,15 +135,16 @@ CREATE TABLE units(
 ) WITHOUT ROWID;
 CREATE INDEX units_by_name ON units(region, name);
 CREATE TABLE unit_history(
-  id INTEGER PRIMARY KEY,
   region TEXT NOT NULL,
   credit_code TEXT NOT NULL,
+  n INTEGER NOT NULL,              -- 1, 2, 3 … per unit, in the order the changes were applied
   at INTEGER NOT NULL,
   source TEXT NOT NULL,            -- case number or import:<batch id>
   event_seq INTEGER NOT NULL,
-  changes TEXT NOT NULL            -- JSON {field: {before, after}}
-);
-CREATE INDEX unit_history_by_unit ON unit_history(region, credit_code, at);
+  created INTEGER NOT NULL,         -- 1: the row was created; changes holds its non-empty values
+  changes TEXT NOT NULL,           -- JSON {field: {before, after}}, or {field: value} if created
+  PRIMARY KEY(region, credit_code, n)
+) WITHOUT ROWID;
 CREATE TABLE persons(
   region TEXT NOT NULL,
   id_no TEXT NOT NULL,
@@ -172,16 +173,17 @@ CREATE TABLE enrolments(
   unit TEXT NOT NULL,
   PRIMARY KEY(region, id_no, idx)
 ) WITHOUT ROWID;
-CREATE TABLE person_history(
-  id INTEGER PRIMARY KEY,
+CREATE TABLE person_history(      -- as unit_history (a resident import writes a million rows)
   region TEXT NOT NULL,
   id_no TEXT NOT NULL,
+  n INTEGER NOT NULL,
   at INTEGER NOT NULL,
   source TEXT NOT NULL,
   event_seq INTEGER NOT NULL,
-  changes TEXT NOT NULL
-);
-CREATE INDEX person_history_by_person ON person_history(region, id_no, at);
+  created INTEGER NOT NULL,
+  changes TEXT NOT NULL,
+  PRIMARY KEY(region, id_no, n)
+) WITHOUT ROWID;
 CREATE TABLE accounts(
   region TEXT NOT NULL,
   id_no TEXT NOT NULL,

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/sqlite_registers.hpp"
 #include "workflow/event_chain.hpp"
 #include "workflow/replay.hpp"
 
@@ -459,6 +460,10 @@ Result<VerifySummary> verifyDatabase(const std::string& path, const VerifyOption
     verifier.checkCase(row, events, readable);
   }
   if (rrc != SQLITE_DONE || erc != SQLITE_DONE) return std::unexpected(opError(c.db, "读取办件"));
+  // The registers: no balance below zero, no payment or register change without its case.
+  auto registers = checkRegisters(c);
+  if (!registers) return std::unexpected(registers.error());
+  for (const auto& p : *registers) verifier.problem("", 0, "registers: " + p);
   c.exec("COMMIT");
   return summary;
 }

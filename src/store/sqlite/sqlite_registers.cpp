@@ -107,27 +107,41 @@ bool emptyValue(const json& v) {
   return v.is_null();
 }
 
-// field → {before, after} for every field that differs; a new row (before null) records every
-// non-empty field with before null.
-json diffFields(const json* before, const json& after) {
+// field → {before, after} for every field that differs.
+json diffFields(const json& before, const json& after) {
   json changes = json::object();
   for (auto it = after.begin(); it != after.end(); ++it) {
-    if (!before) {
-      if (!emptyValue(it.value())) changes[it.key()] = json{{"before", nullptr}, {"after", *it}};
-      continue;
-    }
-    const json& old = before->at(it.key());
+    const json& old = before.at(it.key());
     if (old != *it) changes[it.key()] = json{{"before", old}, {"after", *it}};
   }
   return changes;
+}
+
+// A created row's history entry is stored as its non-empty values only ({field: value}, less
+// than half the size of {field: {before: null, after: value}}: the resident import writes one
+// per person); reads expand it back.
+json createdValues(const json& after) {
+  json out = json::object();
+  for (auto it = after.begin(); it != after.end(); ++it)
+    if (!emptyValue(*it)) out[it.key()] = *it;
+  return out;
+}
+
+json storedChanges(bool created, const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  if (!created || !j.is_object()) return j;
+  json out = json::object();
+  for (auto it = j.begin(); it != j.end(); ++it)
+    out[it.key()] = json{{"before", nullptr}, {"after", *it}};
+  return out;
 }
 
 std::string dumpJson(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// The history entry of a new person, written without building a json tree: the 1,000,000-row
-// resident import takes this path once per row. Same content as diffFields(nullptr, …).
+// The history entry of a new person in its stored form (createdValues), written without building
+// a json tree: the 1,000,000-row resident import takes this path once per row.
 bool newPersonChanges(const Person& p, std::string& out) {
   out.clear();
   out += '{';
@@ -137,14 +151,12 @@ bool newPersonChanges(const Person& p, std::string& out) {
     first = false;
     out += '"';
     out += k;
-    out += "\":{\"before\":null,\"after\":";
+    out += "\":";
   };
   auto text = [&](const char* k, const std::string& v) {
     if (v.empty()) return true;
     key(k);
-    if (!appendJson(out, v)) return false;
-    out += '}';
-    return true;
+    return appendJson(out, v);
   };
   if (!text("name", p.name) || !text("sex", p.sex) || !text("birth_date", p.birth_date) ||
       !text("insurance_type", p.insurance_type) || !text("unit", p.unit) ||
@@ -153,7 +165,6 @@ bool newPersonChanges(const Person& p, std::string& out) {
   if (p.contribution_base_fen != 0) {
     key("contribution_base_fen");
     out += std::to_string(p.contribution_base_fen);
-    out += '}';
   }
   if (!p.identities.empty()) {
     key("identities");
@@ -162,7 +173,7 @@ bool newPersonChanges(const Person& p, std::string& out) {
       if (i) out += ',';
       if (!appendJson(out, p.identities[i])) return false;
     }
-    out += "]}";
+    out += ']';
   }
   if (!p.enrolments.empty()) {
     key("enrolments");
@@ -182,7 +193,7 @@ bool newPersonChanges(const Person& p, std::string& out) {
       if (!appendJson(out, e.unit)) return false;
       out += '}';
     }
-    out += "]}";
+    out += ']';
   }
   out += '}';
   return true;
@@ -209,8 +220,8 @@ std::vector<std::string> identitiesFrom(const std::string& text) {
 
 // ---- row mappings --------------------------------------------------------------------------
 
-constexpr const char* kUnitCols =
-    "region,credit_code,name,type,address,legal_representative,phone,bank_account,status";
+#define UNIT_COLS \
+  "region,credit_code,name,type,address,legal_representative,phone,bank_account,status"
 
 Unit unitFrom(const Stmt& q) {
   Unit u;
@@ -226,9 +237,9 @@ Unit unitFrom(const Stmt& q) {
   return u;
 }
 
-constexpr const char* kPersonCols =
-    "region,id_no,name,sex,birth_date,insurance_type,unit,employment,contribution_base_fen,"
-    "identities,phone,status";
+#define PERSON_COLS                                                                        \
+  "region,id_no,name,sex,birth_date,insurance_type,unit,employment,contribution_base_fen," \
+  "identities,phone,status"
 
 Person personFrom(const Stmt& q) {
   Person p;
@@ -247,8 +258,8 @@ Person personFrom(const Stmt& q) {
   return p;
 }
 
-constexpr const char* kPaymentCols =
-    "region,case_no,event_seq,payee_kind,payee,payee_account,amount_fen,purpose,at,month";
+#define PAYMENT_COLS \
+  "region,case_no,event_seq,payee_kind,payee,payee_account,amount_fen,purpose,at,month"
 
 Payment paymentFrom(const Stmt& q) {
   Payment p;
@@ -295,8 +306,7 @@ json personJson(const Person& p) {
 // ---- reads shared by the write transaction and the readers --------------------------------
 
 Result<std::optional<Unit>> readUnit(Conn& c, const std::string& region, const std::string& code) {
-  Stmt q = c.prepare(std::string("SELECT ") + kUnitCols +
-                     " FROM units WHERE region=? AND credit_code=?");
+  Stmt q = c.prepare("SELECT " UNIT_COLS " FROM units WHERE region=? AND credit_code=?");
   if (!q.ok()) return prepError(c);
   q.bind(1, region).bind(2, code);
   int rc = q.step();
@@ -307,8 +317,7 @@ Result<std::optional<Unit>> readUnit(Conn& c, const std::string& region, const s
 
 Result<std::optional<Person>> readPersonRow(Conn& c, const std::string& region,
                                             const std::string& id_no) {
-  Stmt q =
-      c.prepare(std::string("SELECT ") + kPersonCols + " FROM persons WHERE region=? AND id_no=?");
+  Stmt q = c.prepare("SELECT " PERSON_COLS " FROM persons WHERE region=? AND id_no=?");
   if (!q.ok()) return prepError(c);
   q.bind(1, region).bind(2, id_no);
   int rc = q.step();
@@ -402,25 +411,43 @@ Result<std::vector<PremiumEntry>> readPremiums(Conn& c, const std::string& regio
   return out;
 }
 
-// `table` is unit_history or person_history, `key` its key column: a constant, never input.
-Result<std::vector<HistoryEntry>> readHistory(Conn& c, const char* table, const char* key,
-                                              const std::string& region, const std::string& id) {
-  Stmt q = c.prepare(std::string("SELECT at,source,changes FROM ") + table +
-                     " WHERE region=? AND " + key + "=? ORDER BY at,id");
+// unit_history when `unit`, else person_history: the two tables have the same shape.
+// Histories in time order; changes applied at the same time in the order they were applied (n).
+Result<std::vector<HistoryEntry>> readHistory(Conn& c, bool unit, const std::string& region,
+                                              const std::string& id) {
+  Stmt q = c.prepare(unit ? "SELECT at,source,created,changes FROM unit_history WHERE region=? "
+                            "AND credit_code=? ORDER BY at,n"
+                          : "SELECT at,source,created,changes FROM person_history WHERE region=? "
+                            "AND id_no=? ORDER BY at,n");
   if (!q.ok()) return prepError(c);
   q.bind(1, region).bind(2, id);
   std::vector<HistoryEntry> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW)
-    out.push_back(HistoryEntry{q.integer(0), q.text(1), json::parse(q.text(2), nullptr, false)});
+    out.push_back(HistoryEntry{q.integer(0), q.text(1), storedChanges(q.integer(2), q.text(3))});
   if (rc != SQLITE_DONE) return std::unexpected(dbError(c.db, "读取变更记录"));
   return out;
 }
 
-Result<void> appendHistory(Conn& w, const char* table, const char* key, const std::string& region,
+// Appends the next history entry of a unit (`unit`) or person. `first`: the row was created just
+// now, so its entry is n = 1 without looking (the resident import's path), and `changes` is in
+// the created form (createdValues).
+Result<void> appendHistory(Conn& w, bool unit, bool first, const std::string& region,
                            const std::string& id, const Cause& cause, const std::string& changes) {
-  Stmt q = w.prepare(std::string("INSERT INTO ") + table + "(region," + key +
-                     ",at,source,event_seq,changes) VALUES(?,?,?,?,?,?)");
+  const char* sql;
+  if (unit)
+    sql = first ? "INSERT INTO unit_history(region,credit_code,n,at,source,event_seq,created,"
+                  "changes) VALUES(?1,?2,1,?3,?4,?5,1,?6)"
+                : "INSERT INTO unit_history(region,credit_code,n,at,source,event_seq,created,"
+                  "changes) VALUES(?1,?2,(SELECT coalesce(max(n),0)+1 FROM unit_history WHERE "
+                  "region=?1 AND credit_code=?2),?3,?4,?5,0,?6)";
+  else
+    sql = first ? "INSERT INTO person_history(region,id_no,n,at,source,event_seq,created,changes) "
+                  "VALUES(?1,?2,1,?3,?4,?5,1,?6)"
+                : "INSERT INTO person_history(region,id_no,n,at,source,event_seq,created,changes) "
+                  "VALUES(?1,?2,(SELECT coalesce(max(n),0)+1 FROM person_history WHERE region=?1 "
+                  "AND id_no=?2),?3,?4,?5,0,?6)";
+  Stmt q = w.prepare(sql);
   if (!q.ok()) return prepError(w);
   q.bind(1, region).bind(2, id).bind(3, cause.at).bind(4, cause.source);
   q.bind(5, static_cast<int64_t>(cause.event_seq)).bind(6, changes);
@@ -451,7 +478,7 @@ Result<void> insertEnrolments(Conn& w, const Person& p) {
   return {};
 }
 
-// Binds the person's columns 1…12 in kPersonCols order.
+// Binds the person's columns 1…12 in PERSON_COLS order.
 void bindPerson(Stmt& q, const Person& p, const std::string& identities) {
   q.bind(1, p.region).bind(2, p.id_no).bind(3, p.name).bind(4, p.sex).bind(5, p.birth_date);
   q.bind(6, p.insurance_type).bind(7, p.unit).bind(8, p.employment);
@@ -512,14 +539,14 @@ Result<void> SqliteRegisterTx::putUnit(const Unit& u, const Cause& cause) {
   json changes;
   if (*old) {
     json before = unitFields(**old);
-    changes = diffFields(&before, after);
+    changes = diffFields(before, after);
     if (changes.empty()) return {};  // nothing changed: no history entry
   } else {
-    changes = diffFields(nullptr, after);
+    changes = createdValues(after);
   }
   for (const auto& [k, v] : after.items())
     if (!validUtf8(v.get_ref<const std::string&>())) return std::unexpected(badText());
-  Stmt q = w_.prepare(std::string("INSERT INTO units(") + kUnitCols +
+  Stmt q = w_.prepare("INSERT INTO units(" UNIT_COLS
                       ") VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(region,credit_code) DO UPDATE SET "
                       "name=excluded.name,type=excluded.type,address=excluded.address,"
                       "legal_representative=excluded.legal_representative,phone=excluded.phone,"
@@ -528,8 +555,7 @@ Result<void> SqliteRegisterTx::putUnit(const Unit& u, const Cause& cause) {
   q.bind(1, u.region).bind(2, u.credit_code).bind(3, u.name).bind(4, u.type).bind(5, u.address);
   q.bind(6, u.legal_representative).bind(7, u.phone).bind(8, u.bank_account).bind(9, u.status);
   if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入参保单位"));
-  return appendHistory(w_, "unit_history", "credit_code", u.region, u.credit_code, cause,
-                       dumpJson(changes));
+  return appendHistory(w_, true, !*old, u.region, u.credit_code, cause, dumpJson(changes));
 }
 
 Result<void> SqliteRegisterTx::putPerson(const Person& p, const Cause& cause) {
@@ -538,36 +564,31 @@ Result<void> SqliteRegisterTx::putPerson(const Person& p, const Cause& cause) {
   if (p.contribution_base_fen < 0 || p.contribution_base_fen > Money::kMaxFen)
     return fail(ErrorCode::kUnprocessable, "invalid_contribution_base", "缴费基数超出允许范围");
   if (auto e = checkEnrolments(p); !e) return e;
-  auto old = readPersonRow(w_, p.region, p.id_no);
-  if (!old) return std::unexpected(old.error());
   bool ok = true;
   const std::string identities = identitiesText(p.identities, ok);
-  if (!ok) return std::unexpected(badText());
+  // Built (and every text checked) before anything is written; used when the person is new.
+  std::string created;
+  if (!ok || !newPersonChanges(p, created)) return std::unexpected(badText());
 
-  if (!*old) {
-    // The new-row path: one lookup (above), then inserts only.
-    std::string changes;
-    if (!newPersonChanges(p, changes)) return std::unexpected(badText());
-    Stmt q = w_.prepare(std::string("INSERT INTO persons(") + kPersonCols +
-                        ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) return prepError(w_);
-    bindPerson(q, p, identities);
-    if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入参保人员"));
+  // Insert first: for a new person (the resident import, a million times in one transaction)
+  // this one statement is both the lookup and the write.
+  Stmt ins = w_.prepare("INSERT INTO persons(" PERSON_COLS
+                        ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(region,id_no) DO NOTHING");
+  if (!ins.ok()) return prepError(w_);
+  bindPerson(ins, p, identities);
+  if (ins.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入参保人员"));
+  if (sqlite3_changes(w_.db) == 1) {
     if (auto e = insertEnrolments(w_, p); !e) return e;
-    return appendHistory(w_, "person_history", "id_no", p.region, p.id_no, cause, changes);
+    return appendHistory(w_, false, true, p.region, p.id_no, cause, created);
   }
+  ins.reset();
 
-  auto enrolments = readEnrolments(w_, p.region, p.id_no);
-  if (!enrolments) return std::unexpected(enrolments.error());
-  Person& before = **old;
-  before.enrolments = std::move(*enrolments);
-  json before_fields = personFields(before);
-  json changes = diffFields(&before_fields, personFields(p));
+  auto old = readPerson(w_, p.region, p.id_no);
+  if (!old) return std::unexpected(old.error());
+  if (!*old) return fail(ErrorCode::kInternal, "person_vanished", "参保人员记录读取失败");
+  json before_fields = personFields(**old);
+  json changes = diffFields(before_fields, personFields(p));
   if (changes.empty()) return {};  // nothing changed: no history entry
-  if (!validUtf8(p.name) || !validUtf8(p.phone) || !validUtf8(p.unit) ||
-      !validUtf8(p.insurance_type) || !validUtf8(p.employment) || !validUtf8(p.status) ||
-      !validUtf8(p.sex) || !validUtf8(p.birth_date))
-    return std::unexpected(badText());
   Stmt q = w_.prepare(
       "UPDATE persons SET name=?3,sex=?4,birth_date=?5,insurance_type=?6,unit=?7,employment=?8,"
       "contribution_base_fen=?9,identities=?10,phone=?11,status=?12 WHERE region=?1 AND id_no=?2");
@@ -581,7 +602,7 @@ Result<void> SqliteRegisterTx::putPerson(const Person& p, const Cause& cause) {
     if (d.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "更新参保期间"));
     if (auto e = insertEnrolments(w_, p); !e) return e;
   }
-  return appendHistory(w_, "person_history", "id_no", p.region, p.id_no, cause, dumpJson(changes));
+  return appendHistory(w_, false, false, p.region, p.id_no, cause, dumpJson(changes));
 }
 
 Result<void> SqliteRegisterTx::addAccountEntry(const std::string& region, const std::string& id_no,
@@ -645,8 +666,7 @@ Result<void> SqliteRegisterTx::addPayment(const Payment& p) {
   if (auto m = Money::amount(p.amount_fen); !m) return std::unexpected(m.error());
   if (p.case_no.empty() || monthIndex(p.month) < 0)
     return fail(ErrorCode::kUnprocessable, "invalid_payment", "拨付记录缺少办件编号或所属月份");
-  Stmt q = w_.prepare(std::string("INSERT INTO payments(") + kPaymentCols +
-                      ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+  Stmt q = w_.prepare("INSERT INTO payments(" PAYMENT_COLS ") VALUES(?,?,?,?,?,?,?,?,?,?)");
   if (!q.ok()) return prepError(w_);
   q.bind(1, p.region).bind(2, p.case_no).bind(3, static_cast<int64_t>(p.event_seq));
   q.bind(4, p.payee_kind).bind(5, p.payee).bind(6, p.payee_account).bind(7, p.amount_fen);
@@ -764,13 +784,13 @@ Result<std::vector<PremiumEntry>> SqliteRegisterReads::premiums(const std::strin
 Result<std::vector<HistoryEntry>> SqliteRegisterReads::unitHistory(const std::string& region,
                                                                    const std::string& code) {
   JINGBAN_BORROW(c);
-  return readHistory(c, "unit_history", "credit_code", region, code);
+  return readHistory(c, true, region, code);
 }
 
 Result<std::vector<HistoryEntry>> SqliteRegisterReads::personHistory(const std::string& region,
                                                                      const std::string& id_no) {
   JINGBAN_BORROW(c);
-  return readHistory(c, "person_history", "id_no", region, id_no);
+  return readHistory(c, false, region, id_no);
 }
 
 Result<std::vector<AccountEntry>> SqliteRegisterReads::accountEntries(const std::string& region,
@@ -791,7 +811,7 @@ Result<std::vector<AccountEntry>> SqliteRegisterReads::accountEntries(const std:
 
 Result<std::vector<Payment>> SqliteRegisterReads::payments(const PaymentFilter& f) {
   JINGBAN_BORROW(c);
-  Stmt q = c.prepare(std::string("SELECT ") + kPaymentCols +
+  Stmt q = c.prepare("SELECT " PAYMENT_COLS
                      " FROM payments WHERE region=? AND month=? ORDER BY at,id LIMIT ? OFFSET ?");
   if (!q.ok()) return prepError(c);
   q.bind(1, f.region).bind(2, f.month).bind(3, clampLimit(f.limit, 1'000'000));
@@ -805,7 +825,7 @@ Result<std::vector<Payment>> SqliteRegisterReads::payments(const PaymentFilter& 
 
 Result<std::vector<Person>> SqliteRegisterReads::persons(const PersonFilter& f) {
   JINGBAN_BORROW(c);
-  std::string sql = std::string("SELECT ") + kPersonCols + " FROM persons WHERE region=?";
+  std::string sql = "SELECT " PERSON_COLS " FROM persons WHERE region=?";
   std::vector<std::string> args{f.region};
   if (!f.name.empty()) {
     sql += " AND name>=? AND name<?";
@@ -835,7 +855,7 @@ Result<std::vector<Person>> SqliteRegisterReads::persons(const PersonFilter& f) 
 
 Result<std::vector<Unit>> SqliteRegisterReads::units(const UnitFilter& f) {
   JINGBAN_BORROW(c);
-  std::string sql = std::string("SELECT ") + kUnitCols + " FROM units WHERE region=?";
+  std::string sql = "SELECT " UNIT_COLS " FROM units WHERE region=?";
   std::vector<std::string> args{f.region};
   if (!f.name.empty()) {
     sql += " AND name>=? AND name<?";
@@ -883,7 +903,7 @@ json historyRow(const Stmt& q) {
   return json{{"at", q.integer(2)},
               {"source", q.text(3)},
               {"event_seq", q.integer(4)},
-              {"changes", json::parse(q.text(5), nullptr, false)}};
+              {"changes", storedChanges(q.integer(5), q.text(6))}};
 }
 
 json childOf(std::map<std::pair<std::string, std::string>, json>& m, const std::string& a,
@@ -902,13 +922,13 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
 
   auto unit_history =
       groupRows(c,
-                "SELECT region,credit_code,at,source,event_seq,changes FROM unit_history "
-                "ORDER BY region,credit_code,at,id",
+                "SELECT region,credit_code,at,source,event_seq,created,changes FROM unit_history "
+                "ORDER BY region,credit_code,n",
                 historyRow);
   if (!unit_history) return std::unexpected(unit_history.error());
   {
     json units = json::array();
-    Stmt q = c.prepare(std::string("SELECT ") + kUnitCols + " FROM units ORDER BY 1,2");
+    Stmt q = c.prepare("SELECT " UNIT_COLS " FROM units ORDER BY 1,2");
     if (!q.ok()) return prepError(c);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
@@ -924,13 +944,13 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
   {
     // Persons can be millions: walk persons, enrolments and history in step, all three ordered
     // by (region, id_no), instead of grouping children in memory first.
-    Stmt q = c.prepare(std::string("SELECT ") + kPersonCols + " FROM persons ORDER BY 1,2");
+    Stmt q = c.prepare("SELECT " PERSON_COLS " FROM persons ORDER BY 1,2");
     Stmt en = c.prepare(
         "SELECT region,id_no,from_month,to_month,status,insurance_type,unit FROM enrolments "
         "ORDER BY region,id_no,idx");
     Stmt h = c.prepare(
-        "SELECT region,id_no,at,source,event_seq,changes FROM person_history "
-        "ORDER BY region,id_no,at,id");
+        "SELECT region,id_no,at,source,event_seq,created,changes FROM person_history "
+        "ORDER BY region,id_no,n");
     if (!q.ok() || !en.ok() || !h.ok()) return prepError(c);
     int erc = en.step(), hrc = h.step(), rc;
     json persons = json::array();
@@ -1003,8 +1023,7 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
 
   {
     json payments = json::array();
-    Stmt q = c.prepare(std::string("SELECT ") + kPaymentCols +
-                       " FROM payments ORDER BY region,case_no,event_seq");
+    Stmt q = c.prepare("SELECT " PAYMENT_COLS " FROM payments ORDER BY region,case_no,event_seq");
     if (!q.ok()) return prepError(c);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) payments.push_back(paymentJson(paymentFrom(q)));
