@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config python3 libboost-dev libyaml-cpp-dev nlohmann-json3-dev
           libsodium-dev libsqlite3-dev libjemalloc-dev libgtest-dev libbenchmark-dev
-          libspdlog-dev ccache)
+          libspdlog-dev libxlsxwriter-dev ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -98,7 +98,15 @@ const std::vector<std::string>& errorCodes() {
       "flow_changed",
       // idempotency and storage
       "idempotency_key_reused", "idempotency_key_in_use", "version_conflict", "case_busy",
-      "storage_unavailable"};
+      "storage_unavailable",
+      // what the registers refuse when a case is accepted, reviewed or paid (effects/)
+      "not_insured", "duplicate_unit", "unit_not_found", "unit_not_active", "zero_balance",
+      "no_account", "amount_differs", "not_assistance_recipient", "already_subsidised",
+      "person_not_found", "already_enrolled", "register_changed", "applicant_not_person",
+      "applicant_not_unit", "arrears_required", "heir_required", "no_policy",
+      "one_person_per_retirement", "persons_required",
+      // register reads and the batch import (routes_registers.cpp, effects/resident_import)
+      "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows"};
   return codes;
 }
 
@@ -188,9 +196,19 @@ struct Operation {
     parameters.push_back(std::move(p));
     return *this;
   }
-  Operation& takes(json schema, bool required = true) {
+  Operation& takes(json schema, bool required = true, std::string type = "application/json") {
     body = std::move(schema);
     body_required = required;
+    body_type = std::move(type);
+    return *this;
+  }
+  // A further media type of the success answer (an export in several formats).
+  Operation& alsoAs(std::string type, json body_schema) {
+    other_types.emplace_back(std::move(type), std::move(body_schema));
+    return *this;
+  }
+  Operation& header(const std::string& name, json h) {
+    ok_headers[name] = std::move(h);
     return *this;
   }
   Operation& ok(json body_schema, int code = 200, std::string type = "application/json") {
@@ -213,8 +231,11 @@ struct Operation {
   std::string id, summary, tag, description;
   Access access = Access::kStaff;
   json parameters = json::array();
-  json body = nullptr;  // request body schema (application/json); null: none
+  json body = nullptr;  // request body schema; null: none
   bool body_required = true;
+  std::string body_type = "application/json";
+  std::vector<std::pair<std::string, json>> other_types;
+  json ok_headers = json::object();
   int status = 200;
   json schema = nullptr;  // the success body; null for 204
   std::string content_type = "application/json";
@@ -227,7 +248,7 @@ json build(const Operation& o) {
   if (!o.parameters.empty()) op["parameters"] = o.parameters;
   if (!o.body.is_null())
     op["requestBody"] = {{"required", o.body_required},
-                         {"content", {{"application/json", {{"schema", o.body}}}}}};
+                         {"content", {{o.body_type, {{"schema", o.body}}}}}};
   switch (o.access) {
     case Access::kAnonymous:
       op["security"] = json::array();
@@ -245,6 +266,8 @@ json build(const Operation& o) {
                                                : "成功"},
              {"headers", {{"X-Request-Id", requestIdHeader()}}}};
   if (!o.schema.is_null()) ok["content"] = {{o.content_type, {{"schema", o.schema}}}};
+  for (const auto& [type, schema] : o.other_types) ok["content"][type] = {{"schema", schema}};
+  for (const auto& [name, h] : o.ok_headers.items()) ok["headers"][name] = h;
   responses[std::to_string(o.status)] = ok;
 
   // What any request can be answered by the edge, before or around the route.
@@ -299,6 +322,152 @@ const std::vector<std::string> kCaseStatuses = {
 const std::vector<std::string> kDeadlineStatuses = {"not_started", "on_time", "due_soon",
                                                     "overdue"};
 const std::vector<std::string> kMaterialStatuses = {"provided", "commitment", "shared", "missing"};
+
+// The registers (routes_registers.cpp) and what the case view shows of them.
+void registerSchemas(json& s) {
+  const char* at = "ISO 8601 instant, +08:00";
+  s["HistoryEntry"] =
+      tObject({{"at", tString(at)},
+               {"case_no", nullable(tString("the case whose event made the change"))},
+               {"import_batch", nullable(tString("the batch import that made the change"))},
+               {"changes",
+                {{"type", "object"},
+                 {"description", "field → {before, after}; the values may be of any JSON type"},
+                 {"additionalProperties",
+                  {{"type", "object"},
+                   {"properties",
+                    {{"before", {{"description", "the value before"}}},
+                     {"after", {{"description", "the value after"}}}}}}}}}},
+              {"at", "case_no", "import_batch", "changes"});
+  s["Enrolment"] = tObject({{"from", tString("YYYY-MM, inclusive")},
+                            {"to", tString("YYYY-MM, inclusive; \"\" = open")},
+                            {"status", tEnum({"参保缴费", "暂停", "终止"})},
+                            {"insurance_type", tEnum({"职工", "城乡居民", "灵活就业"})},
+                            {"unit", tString("credit code of the unit (职工), else \"\"")}},
+                           {"from", "to", "status", "insurance_type", "unit"},
+                           "an enrolment period in this 统筹区");
+  s["RegisterUnit"] =
+      tObject({{"region", tString()},
+               {"credit_code", tString("统一社会信用代码 (GB 32100)")},
+               {"name", tString()},
+               {"type", tEnum({"企业", "机关", "全额拨款事业", "参公事业", "其他"})},
+               {"address", tString()},
+               {"legal_representative", tString()},
+               {"phone", tString()},
+               {"bank_account", tString()},
+               {"status", tEnum({"正常", "暂停", "注销"})},
+               {"history", tArray(ref("HistoryEntry"))}},
+              {"region", "credit_code", "name", "type", "status", "history"}, "参保单位");
+  s["RegisterPerson"] = tObject(
+      {{"region", tString()},
+       {"id_no", tString("公民身份号码, in full: it is the key asked for")},
+       {"name", tString()},
+       {"sex", tEnum({"男", "女"}, "derived from the ID number")},
+       {"birth_date", tDate("derived from the ID number")},
+       {"insurance_type", tString("职工 / 城乡居民 / 灵活就业")},
+       {"status", tString("the status of the latest enrolment period")},
+       {"unit", tString("credit code of the unit (职工)")},
+       {"employment", tString("在职 / 退休 / \"\"")},
+       {"contribution_base_fen", tInt("缴费基数 in fen")},
+       {"identities", tArray(tString(), "港澳台, 外国人, 低保, 特困, 重度残疾, 其他救助对象 …")},
+       {"phone", tString()},
+       {"enrolments", tArray(ref("Enrolment"))},
+       {"contribution_months",
+        tInt(
+            "months of the 参保缴费 periods up to the current month (open periods counted to it)")},
+       {"history", tArray(ref("HistoryEntry"))}},
+      {"region", "id_no", "name", "sex", "birth_date", "insurance_type", "status", "unit",
+       "employment", "contribution_base_fen", "identities", "enrolments", "contribution_months",
+       "history"},
+      "参保人员");
+  s["Account"] = tObject({{"region", tString()},
+                          {"id_no", tString()},
+                          {"status", tString("正常 / 已销户")},
+                          {"balance_fen", tInt("derived: the sum of the entries")},
+                          {"entries", tArray(tObject({{"at", tString(at)},
+                                                      {"amount_fen", tInt("credit > 0, debit < 0")},
+                                                      {"kind", tString("划入 / 支取 / 转出 …")},
+                                                      {"case_no", nullable(tString())}},
+                                                     {"at", "amount_fen", "kind", "case_no"}))}},
+                         {"region", "id_no", "status", "balance_fen", "entries"}, "个人账户");
+  s["PaymentList"] =
+      tObject({{"region", tString()},
+               {"month", tString("YYYY-MM")},
+               {"count", tInt("payments of the whole month")},
+               {"total_fen", tInt("sum of the whole month")},
+               {"limit", tInt()},
+               {"offset", tInt()},
+               {"payments",
+                tArray(tObject({{"case_no", tString()},
+                                {"payee_kind", tEnum({"unit", "person", "heir", "institution"})},
+                                {"payee", tString("name")},
+                                {"payee_account", tString("masked (the export has it in full)")},
+                                {"amount_fen", tInt()},
+                                {"purpose", tString()},
+                                {"at", tString(at)}},
+                               {"case_no", "payee_kind", "payee", "amount_fen", "purpose", "at"}),
+                       "this page, in booking order")}},
+              {"region", "month", "count", "total_fen", "limit", "offset", "payments"}, "拨付台账");
+  s["PersonList"] =
+      tObject({{"region", tString()},
+               {"limit", tInt()},
+               {"offset", tInt()},
+               {"persons", tArray(tObject({{"id_no", tString("masked")},
+                                           {"name", tString()},
+                                           {"sex", tString()},
+                                           {"insurance_type", tString()},
+                                           {"status", tString()},
+                                           {"unit", tString()},
+                                           {"identities", tArray(tString())}},
+                                          {"id_no", "name", "insurance_type", "status"}))}},
+              {"region", "limit", "offset", "persons"});
+  s["UnitList"] = tObject({{"region", tString()},
+                           {"limit", tInt()},
+                           {"offset", tInt()},
+                           {"units", tArray(tObject({{"credit_code", tString()},
+                                                     {"name", tString()},
+                                                     {"type", tString()},
+                                                     {"status", tString()}},
+                                                    {"credit_code", "name", "type", "status"}))}},
+                          {"region", "limit", "offset", "units"});
+  s["ImportReport"] = tObject(
+      {{"batch_id", tString("<region>-<YYYYMMDD>-<NNNNNN>")},
+       {"accepted", tInt("rows enrolled (all in one transaction)")},
+       {"rejected",
+        tArray(tObject({{"row", tInt("spreadsheet row: the header is row 1")},
+                        {"id_no", tString("masked; \"\" when the cell is not an ID number")},
+                        {"reason", tString("why, in Chinese")}},
+                       {"row", "id_no", "reason"}))}},
+      {"batch_id", "accepted", "rejected"}, "批量参保登记结果");
+  s["RegisterEffect"] = {
+      {"type", "object"},
+      {"additionalProperties", true},
+      {"description",
+       "what the item's effect changes in the registers (what will change / what changed); "
+       "further fields depend on the effect"},
+      {"properties",
+       {{"name", tString("the effect's name in the catalog")},
+        {"implemented", tBool("false: the item changes no register yet")}}},
+      {"required", {"name", "implemented"}}};
+  json line = {{"type", "object"},
+               {"additionalProperties", true},
+               {"description", "one fee line as settled: what was removed and why"}};
+  s["Settlement"] = tObject(
+      {{"total_fen", tInt("the fee lines' total")},
+       {"fund_fen", tInt("paid by the basic fund (统筹基金)")},
+       {"serious_illness_fen", tInt("大病保险")},
+       {"assistance_fen", tInt("医疗救助 (assistance recipients)")},
+       {"personal_fen", tInt("left to the insured person")},
+       {"steps", tArray({{"type", "object"},
+                         {"additionalProperties", true},
+                         {"description", "one step of the arithmetic, in order"}})},
+       {"lines", tArray(line)},
+       {"example", tBool("computed with example policy parameters (示例参数)")}},
+      {"total_fen", "fund_fen", "serious_illness_fen", "assistance_fen", "personal_fen", "steps",
+       "lines"},
+      "结算单 of a reimbursement (from 初审 on); absent for other items. The 拨付 amount must "
+      "equal its payable figure unless the pay action gives a reason");
+}
 
 json schemas() {
   json s = json::object();
@@ -461,7 +630,9 @@ json schemas() {
        json::array({ref("CaseSummary"),
                     tObject({{"events", tArray(ref("Event"))},
                              {"form", anyObject("the submitted form")},
-                             {"query_code", tString("to tell the applicant at the window")}},
+                             {"query_code", tString("to tell the applicant at the window")},
+                             {"register_effect", nullable(ref("RegisterEffect"))},
+                             {"settlement", ref("Settlement")}},
                             {"events", "form", "query_code"})})}};
   s["Progress"] = tObject(
       {{"case_no", tString()},
@@ -499,7 +670,15 @@ json schemas() {
        {"materials", ref("Materials")},
        {"target_step", tString("send_back: the step to send back to")},
        {"period", tString("pause / resume: an uncounted period of the item")},
-       {"amount_fen", tInt("pay: the amount in fen (分)")},
+       {"amount_fen",
+        tInt("pay: the amount in fen (分). Where the item's effect fixes the payable figure (the "
+             "结算单 of a reimbursement), a different amount is refused 422 `amount_differs` "
+             "unless `reason` is given")},
+       {"reason", tString("pay: why the amount differs from the 结算单's payable figure (recorded "
+                          "in the event)")},
+       {"data", anyObject("approve at a review step: figures the reviewer enters, e.g. "
+                          "{\"missing_contribution_years\": 3} (在职转退休 补缴年限); recorded in "
+                          "the event as data.entered")},
        {"rating", tString("rate: one of the region's rating_scale")},
        {"id_no", tString("applicant's own actions (supplement, withdraw, rate) without a token")},
        {"query_code", tString("applicant's own actions: the receipt's query code")}},
@@ -514,6 +693,7 @@ json schemas() {
        {"locked_until", nullable(tString("ISO 8601 instant"))},
        {"updated_at", nullable(tString("ISO 8601 instant"))}},
       {"username", "name", "region", "roles", "disabled", "locked", "locked_until", "updated_at"});
+  registerSchemas(s);
   return s;
 }
 
@@ -651,7 +831,19 @@ json paths() {
       Operation("actOnCase", "Act on a case", "cases")
           .describe("Staff act with a token. The applicant acts without one (supplement, "
                     "withdraw, rate), giving id_no and query_code in the body; those requests are "
-                    "rate-limited per address and per case (429 with Retry-After).")
+                    "rate-limited per address and per case (429 with Retry-After). The item's "
+                    "register effect checks the registers at accept, at every approval and at "
+                    "pay, and refuses (422) a case they cannot take: not_insured, duplicate_unit, "
+                    "unit_not_found, zero_balance, no_account, not_assistance_recipient, "
+                    "already_subsidised, person_not_found, already_enrolled …; a pay amount "
+                    "that differs from the 结算单's payable figure is refused 422 "
+                    "amount_differs unless the body gives a `reason`. At the 复审 of "
+                    "在职转退休, when the 补缴年限 the 初审 clerk entered (data."
+                    "missing_contribution_years) differs from the one computed from the "
+                    "enrolment periods, the approval is not refused: the case goes back to 初审 "
+                    "(200, an event whose data records arrears_mismatch with both figures). "
+                    "register_changed (409): the registers changed between the check and the "
+                    "commit; retry.")
           .either()
           .param(case_no)
           .param(pathParam("action", "办理动作",
@@ -666,14 +858,45 @@ json paths() {
           .err(401, {"unauthorized"})
           .err(403, {"staff_only", "applicant_only", "role_required", "wrong_region", "four_eyes"})
           .err(404, {"unknown_action", "not_found"})
-          .err(409, {"wrong_state", "wrong_step", "paused", "already_rated", "no_follow_up",
-                     "flow_changed", "version_conflict", "idempotency_key_in_use"})
-          .err(422,
-               {"invalid_text", "reason_required", "outside_acceptance_window", "materials_missing",
-                "materials_required", "nothing_missing", "unknown_material",
-                "commitment_not_allowed", "sharing_not_allowed", "bad_target_step",
-                "amount_required", "amount_out_of_range", "amount_overflow", "amount_negative",
-                "not_uncounted", "bad_rating", "idempotency_key_reused", "applicant_required"})
+          .err(409,
+               {"wrong_state", "wrong_step", "paused", "already_rated", "no_follow_up",
+                "flow_changed", "version_conflict", "idempotency_key_in_use", "register_changed"})
+          .err(422, {"invalid_text",
+                     "reason_required",
+                     "outside_acceptance_window",
+                     "materials_missing",
+                     "materials_required",
+                     "nothing_missing",
+                     "unknown_material",
+                     "commitment_not_allowed",
+                     "sharing_not_allowed",
+                     "bad_target_step",
+                     "amount_required",
+                     "amount_out_of_range",
+                     "amount_overflow",
+                     "amount_negative",
+                     "not_uncounted",
+                     "bad_rating",
+                     "idempotency_key_reused",
+                     "applicant_required",
+                     "not_insured",
+                     "duplicate_unit",
+                     "unit_not_found",
+                     "unit_not_active",
+                     "zero_balance",
+                     "no_account",
+                     "amount_differs",
+                     "not_assistance_recipient",
+                     "already_subsidised",
+                     "person_not_found",
+                     "already_enrolled",
+                     "applicant_not_person",
+                     "applicant_not_unit",
+                     "arrears_required",
+                     "heir_required",
+                     "no_policy",
+                     "one_person_per_retirement",
+                     "persons_required"})
           .err(429, {"rate_limited"})
           .err(500, {"unknown_effect"})
           .err(503, {"case_busy", "storage_unavailable"}));
@@ -743,6 +966,106 @@ json paths() {
           .err(404, {"staff_not_found"})
           .err(422, {"weak_password"})
           .err(503, {"busy"}));
+
+  // Registers: a signed-in staff member of that region (403 wrong_region otherwise).
+  const json credit = pathParam("credit_code", "统一社会信用代码 (GB 32100)");
+  const json id_no = pathParam("id_no", "公民身份号码 (GB 11643)");
+  const json month = queryParam("month", "YYYY-MM", true,
+                                {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}});
+  auto pageParams = [](Operation& o, int max) {
+    o.param(queryParam("limit", max == 1000 ? "1–1000 (default 100)" : "1–500 (default 100)", false,
+                       {{"type", "integer"}, {"minimum", 1}, {"maximum", max}}))
+        .param(queryParam("offset", "≥ 0", false,
+                          {{"type", "integer"}, {"minimum", 0}, {"maximum", 10000000}}));
+  };
+  auto registerOp = [&region](const char* id, const char* summary) {
+    return Operation(id, summary, "registers")
+        .param(region)
+        .err(401, {"unauthorized"})
+        .err(403, {"wrong_region"})
+        .err(503, {"storage_unavailable"});
+  };
+  add("get", "/api/v1/regions/{region}/units/{credit_code}",
+      registerOp("getUnit", "参保单位 with its change history")
+          .param(credit)
+          .ok(ref("RegisterUnit"))
+          .err(404, {"unit_not_found"})
+          .err(422, {"invalid_credit_code"}));
+  add("get", "/api/v1/regions/{region}/persons/{id_no}",
+      registerOp("getPerson", "参保人员: enrolment periods, contribution months, change history")
+          .param(id_no)
+          .ok(ref("RegisterPerson"))
+          .err(404, {"person_not_found"})
+          .err(422, {"invalid_id_number"}));
+  add("get", "/api/v1/regions/{region}/accounts/{id_no}",
+      registerOp("getAccount", "个人账户: balance and entries")
+          .param(id_no)
+          .ok(ref("Account"))
+          .err(404, {"no_account"})
+          .err(422, {"invalid_id_number"}));
+  {
+    Operation o =
+        registerOp("listPayments", "拨付台账 of a month, with the month's count and total");
+    o.param(month);
+    pageParams(o, 1000);
+    add("get", "/api/v1/regions/{region}/payments",
+        o.ok(ref("PaymentList"))
+            .err(400, {"bad_month", "bad_number"})
+            .err(422, {"too_many_rows", "amount_overflow"}));
+  }
+  add("get", "/api/v1/regions/{region}/payments/export",
+      registerOp("exportPayments", "Month-end reconciliation export (CSV or XLSX)")
+          .describe("Every payment of the month and a 合计 row, to compare with the bank's "
+                    "statement. CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and CRLF line "
+                    "ends; a cell that a spreadsheet would read as a formula is prefixed with an "
+                    "apostrophe. Sent as an attachment (Content-Disposition).")
+          .param(month)
+          .param(queryParam("format", "csv (default) or xlsx", false, tEnum({"csv", "xlsx"})))
+          .ok(tString("CSV text"), 200, "text/csv")
+          .alsoAs("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  {{"type", "string"}, {"format", "binary"}})
+          .header("Content-Disposition",
+                  {{"description", "attachment; filename=\"payments-<region>-<month>.<format>\""},
+                   {"schema", {{"type", "string"}}}})
+          .err(400, {"bad_month", "bad_request"})
+          .err(422, {"too_many_rows", "amount_overflow"}));
+  {
+    Operation o = registerOp("listPersons", "Search 参保人员 (ID numbers masked)");
+    o.param(queryParam("name", "name (at most 50 characters)"))
+        .param(queryParam("unit", "credit code of the unit"))
+        .param(queryParam("insurance_type", "职工 / 城乡居民 / 灵活就业"));
+    pageParams(o, 500);
+    add("get", "/api/v1/regions/{region}/persons",
+        o.ok(ref("PersonList")).err(400, {"too_long", "bad_number"}));
+  }
+  {
+    Operation o = registerOp("listUnits", "Search 参保单位");
+    o.param(queryParam("name", "name (at most 50 characters)"))
+        .param(queryParam("status", "正常 / 暂停 / 注销"));
+    pageParams(o, 500);
+    add("get", "/api/v1/regions/{region}/units",
+        o.ok(ref("UnitList")).err(400, {"too_long", "bad_number"}));
+  }
+  add("post", "/api/v1/regions/{region}/imports/residents",
+      registerOp("importResidents", "城乡居民批量参保登记 from a CSV body (窗口受理人员)")
+          .describe(
+              "Body: UTF-8 CSV (RFC 4180; a BOM and CRLF are accepted), header exactly "
+              "`id_no,name,phone,identity`; identity one of 普通居民 (or empty), 低保, 特困, "
+              "重度残疾, 其他救助对象. Each row is checked (ID check digit and birth date, name "
+              "1–50 "
+              "characters, phone, identity, a duplicate of an earlier row, a person already "
+              "enrolled in the region); the accepted rows are enrolled as 城乡居民 from "
+              "`start_month` (default: this month) in one transaction, all or none. The body is "
+              "capped by the server's body limit, 1 MiB (about 20,000 rows; 413 beyond it); "
+              "`jingban import-residents` takes files of any size. The whole file is refused "
+              "(422) for a wrong header, text that is not UTF-8 or an unclosed quote.")
+          .param(queryParam("start_month", "YYYY-MM: the first month of the enrolment"))
+          .takes(tString("CSV"), true, "text/csv")
+          .ok(ref("ImportReport"), 201)
+          .err(400, {"bad_request", "bad_month"})
+          .err(403, {"role_required"})
+          .err(409, {"version_conflict"})
+          .err(422, {"csv_header", "invalid_csv", "not_utf8", "too_many_rows"}));
   return out;
 }
 
@@ -759,17 +1082,21 @@ json document() {
        {{"title", "Jingban 经办 API"},
         {"version", "1"},
         {"description",
-         "医保经办: catalog, submission, case handling, public progress and staff accounts. "
+         "医保经办: catalog, submission, case handling, public progress, staff accounts and the "
+         "registers an approved case changes. "
          "Errors are `{\"error\": {\"code\", \"message\"}}`; an unknown path answers 404 "
          "`not_found`, a known path with another method 405 `method_not_allowed`."},
         {"license", {{"name", "Proprietary"}, {"url", "https://example.invalid/license"}}}}},
       {"servers", json::array({{{"url", "/"}}})},
       {"security", json::array({{{"bearer", json::array()}}})},
-      {"tags", json::array({{{"name", "ops"}, {"description", "liveness, metrics, this document"}},
-                            {{"name", "catalog"}, {"description", "事项目录, 办事指南, 期限"}},
-                            {{"name", "session"}, {"description", "staff sign-in"}},
-                            {{"name", "cases"}, {"description", "办件"}},
-                            {{"name", "staff"}, {"description", "staff accounts"}}})},
+      {"tags",
+       json::array({{{"name", "ops"}, {"description", "liveness, metrics, this document"}},
+                    {{"name", "catalog"}, {"description", "事项目录, 办事指南, 期限"}},
+                    {{"name", "session"}, {"description", "staff sign-in"}},
+                    {{"name", "cases"}, {"description", "办件"}},
+                    {{"name", "staff"}, {"description", "staff accounts"}},
+                    {{"name", "registers"},
+                     {"description", "参保单位, 参保人员, 个人账户, 拨付台账, 批量参保登记"}}})},
       {"paths", paths()},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
