@@ -7,6 +7,7 @@
 // of a unit or person is kept with before/after, and dump() is the same after clearing the
 // registers and applying the same changes again, and after a reopen.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -732,6 +733,49 @@ TEST_P(StoreConformance, TheRegistersDumpTheSameAfterClearingAndApplyingAgain) {
   }});
   ASSERT_FALSE(dup[0]);
   EXPECT_EQ(dup[0].error().code, ErrorCode::kConflict);
+}
+
+TEST_P(StoreConformance, RegistersSurviveAProcessThatDiesRightAfterCommitting) {
+  // A child process commits and dies without closing anything (no destructor, no checkpoint);
+  // whatever it was told was committed must be there when the file is opened again.
+  store_.reset();
+  ::fflush(nullptr);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int code = 1;
+    try {
+      auto s = GetParam().open(path_);
+      std::vector<UnitOfWork> units{[](Tx& tx) -> Result<void> {
+        TRY(tx.putImportBatch({"batch-1", "qinghai", "residents", 300, "qinghai_window",
+                               "id_no,name,phone,identity\n", 20, 3}));
+        return applyScript(tx.registers());
+      }};
+      std::vector<Result<void>> results;
+      s->runBatch(units, results);
+      if (results.at(0)) code = 0;
+      s.release();  // never closed: the process just ends
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  store_ = GetParam().open(path_);
+  auto log = store_->registerLog();
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->size(), 4u);
+  auto dumped = store_->registers().dump();
+  ASSERT_TRUE(dumped);
+  EXPECT_EQ(dumped->at("persons").size(), 21u);
+  EXPECT_EQ(dumped->at("payments").size(), 1u);
+  EXPECT_TRUE(*store_->importBatch("batch-1"));
+  // And it is the same as applying the same changes in this process.
+  ASSERT_TRUE(run({[](Tx& tx) { return tx.clearRegisters(); }})[0]);
+  ASSERT_TRUE(REG({ return applyScript(r); }));
+  EXPECT_EQ(store_->registers().dump()->dump(), dumped->dump());
 }
 
 #undef TRY
