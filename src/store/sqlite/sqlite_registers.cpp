@@ -449,8 +449,8 @@ Result<void> appendHistory(Conn& w, bool unit, bool first, const std::string& re
                   "AND id_no=?2),?3,?4,?5,0,?6)";
   Stmt q = w.prepare(sql);
   if (!q.ok()) return prepError(w);
-  q.bind(1, region).bind(2, id).bind(3, cause.at).bind(4, cause.source);
-  q.bind(5, static_cast<int64_t>(cause.event_seq)).bind(6, changes);
+  q.bindRef(1, region).bindRef(2, id).bind(3, cause.at).bindRef(4, cause.source);
+  q.bind(5, static_cast<int64_t>(cause.event_seq)).bindRef(6, changes);
   if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w.db, "写入变更记录"));
   return {};
 }
@@ -471,8 +471,9 @@ Result<void> insertEnrolments(Conn& w, const Person& p) {
         "INSERT INTO enrolments(region,id_no,idx,from_month,to_month,status,insurance_type,unit) "
         "VALUES(?,?,?,?,?,?,?,?)");
     if (!q.ok()) return prepError(w);
-    q.bind(1, p.region).bind(2, p.id_no).bind(3, static_cast<int64_t>(i)).bind(4, e.from);
-    q.bind(5, e.to).bind(6, e.status).bind(7, e.insurance_type).bind(8, e.unit);
+    q.bindRef(1, p.region).bindRef(2, p.id_no).bind(3, static_cast<int64_t>(i));
+    q.bindRef(4, e.from).bindRef(5, e.to).bindRef(6, e.status).bindRef(7, e.insurance_type);
+    q.bindRef(8, e.unit);
     if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w.db, "写入参保期间"));
   }
   return {};
@@ -480,9 +481,10 @@ Result<void> insertEnrolments(Conn& w, const Person& p) {
 
 // Binds the person's columns 1…12 in PERSON_COLS order.
 void bindPerson(Stmt& q, const Person& p, const std::string& identities) {
-  q.bind(1, p.region).bind(2, p.id_no).bind(3, p.name).bind(4, p.sex).bind(5, p.birth_date);
-  q.bind(6, p.insurance_type).bind(7, p.unit).bind(8, p.employment);
-  q.bind(9, p.contribution_base_fen).bind(10, identities).bind(11, p.phone).bind(12, p.status);
+  q.bindRef(1, p.region).bindRef(2, p.id_no).bindRef(3, p.name).bindRef(4, p.sex);
+  q.bindRef(5, p.birth_date).bindRef(6, p.insurance_type).bindRef(7, p.unit);
+  q.bindRef(8, p.employment).bind(9, p.contribution_base_fen).bindRef(10, identities);
+  q.bindRef(11, p.phone).bindRef(12, p.status);
 }
 
 // A name prefix as a range on the (region, name) index: every text that starts with `prefix`
