@@ -124,6 +124,8 @@ json CaseService::withEffectView(json j, const CaseState& c, const Item& item) c
           effect[k] = val;
       }
   }
+  if (h)
+    if (auto due = h->payable(c)) effect["payable_fen"] = *due;  // what 拨付 must pay
   j["register_effect"] = std::move(effect);
   return j;
 }

@@ -15,6 +15,7 @@
 #include "cli/demo.hpp"
 #include "cli/import_command.hpp"
 #include "cli/staff_command.hpp"
+#include "cli/rebuild_command.hpp"
 #include "cli/verify_command.hpp"
 #include "common/text.hpp"
 #include "effects/registry.hpp"
@@ -52,6 +53,7 @@ int usage() {
                "  jingban staff add|disable|enable|roles|reset-password|list ...\n"
                "  jingban backup --db FILE --to FILE [--force]\n"
                "  jingban verify --db FILE\n"
+               "  jingban rebuild-registers --db FILE\n"
                "  jingban import-residents --db FILE --region R FILE.csv [--start-month YYYY-MM]\n"
                "公共选项: --catalog DIR (默认 ./catalog)  --calendar DIR (默认 ./calendar)\n";
   return cli::kUsageExit;
@@ -311,6 +313,7 @@ int runCli(int argc, char** argv) {
   if (cmd == "backup") return runBackupCommand(argc, argv);
   if (cmd == "verify") return runVerifyCommand(argc, argv);
   if (cmd == "import-residents") return runImportCommand(argc, argv);
+  if (cmd == "rebuild-registers") return runRebuildCommand(argc, argv);
   struct Command {
     const CommandSpec* spec;
     int (*run)(const Args&, const char*);
