@@ -9,6 +9,7 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addOpsRoutes(router_, deps_);
   addStaffRoutes(router_, deps_, *hashing_);
   addRegisterRoutes(router_, deps_);
+  addAccountCreditRoutes(router_, deps_);
 }
 
 }  // namespace jingban

@@ -47,6 +47,7 @@ void addCaseRoutes(Router& r, ApiDeps& d);                         // routes_cas
 void addOpsRoutes(Router& r, ApiDeps& d);                          // routes_ops.cpp (/metrics)
 void addStaffRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);    // routes_staff.cpp
 void addRegisterRoutes(Router& r, ApiDeps& d);  // routes_registers.cpp (needs store, committer)
+void addAccountCreditRoutes(Router& r, ApiDeps& d);  // routes_account_credits.cpp
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 
