@@ -439,16 +439,17 @@ void registerSchemas(json& s) {
                         {"reason", tString("why, in Chinese")}},
                        {"row", "id_no", "reason"}))}},
       {"batch_id", "accepted", "rejected"}, "批量参保登记结果");
-  s["RegisterEffect"] = {
-      {"type", "object"},
-      {"additionalProperties", true},
-      {"description",
-       "what the item's effect changes in the registers (what will change / what changed); "
-       "further fields depend on the effect"},
-      {"properties",
-       {{"name", tString("the effect's name in the catalog")},
-        {"implemented", tBool("false: the item changes no register yet")}}},
-      {"required", {"name", "implemented"}}};
+  s["RegisterEffect"] = {{"type", "object"},
+                         {"additionalProperties", true},
+                         {"nullable", true},
+                         {"description",
+                          "null when the item has no register effect; otherwise what the item's "
+                          "effect changes in the registers (what will change / what changed); "
+                          "further fields depend on the effect"},
+                         {"properties",
+                          {{"name", tString("the effect's name in the catalog")},
+                           {"implemented", tBool("false: the item changes no register yet")}}},
+                         {"required", {"name", "implemented"}}};
   json line = {{"type", "object"},
                {"additionalProperties", true},
                {"description", "one fee line as settled: what was removed and why"}};
@@ -631,7 +632,7 @@ json schemas() {
                     tObject({{"events", tArray(ref("Event"))},
                              {"form", anyObject("the submitted form")},
                              {"query_code", tString("to tell the applicant at the window")},
-                             {"register_effect", nullable(ref("RegisterEffect"))},
+                             {"register_effect", ref("RegisterEffect")},
                              {"settlement", ref("Settlement")}},
                             {"events", "form", "query_code"})})}};
   s["Progress"] = tObject(
