@@ -22,6 +22,13 @@ using nlohmann::json;
 // The claim's figures apply() books beside the 结算单 (the 结算单's JSON keys are the contract).
 constexpr const char* kClaimKey = "claim";
 
+// The first review step (初审) of the flow the case runs on (its pinned flow), or "" when none.
+std::string firstReviewStep(const CaseState& c, const Item& item) {
+  for (const auto& s : caseFlow(c, item))
+    if (s.kind == StepKind::kReview) return s.step;
+  return "";
+}
+
 template <typename C>
 void setPersonalEligible(C& claim, int64_t fen) {
   // Claim::personal_eligible_fen (asked for, see policy/settlement.cpp) lets the next claim's
@@ -41,10 +48,10 @@ class Reimbursement : public EffectHandler {
     const CaseState& c = in.c;
     if (c.events.empty()) return Verdict{};
     const Event& e = c.events.back();
-    auto reviews = effects::reviewSteps(in.item);
-    bool at_first_review = e.action == "approve" && !reviews.empty() && e.step == reviews.front();
+    std::string first = firstReviewStep(c, in.item);
+    bool at_first_review = e.action == "approve" && !first.empty() && e.step == first;
     // Without a review step the 结算单 is made at 受理 (no shipped item lacks one).
-    bool settles = at_first_review || (e.action == "accept" && reviews.empty());
+    bool settles = at_first_review || (e.action == "accept" && first.empty());
     if (e.action == "accept" || settles) {
       auto ctx = claimContext(c, view);
       if (!ctx) return std::unexpected(ctx.error());
@@ -225,9 +232,8 @@ class Reimbursement : public EffectHandler {
     const json now = settlementJson(*s);
     for (const char* k : {"fund_fen", "serious_illness_fen", "assistance_fen", "personal_fen"}) {
       if (old.value(k, int64_t{-1}) != now.value(k, int64_t{-2})) {
-        auto reviews = effects::reviewSteps(in.item);
         Verdict v;
-        v.send_back_to = reviews.empty() ? std::string() : reviews.front();
+        v.send_back_to = firstReviewStep(c, in.item);
         if (v.send_back_to.empty())
           return std::unexpected(
               refusal("settlement_outdated", "本年度已报销数额在结算后发生变化，结算单须重新计算"));

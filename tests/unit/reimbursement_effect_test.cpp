@@ -254,6 +254,19 @@ TEST_F(ReimbursementTest, FirstReviewRecordsTheSettlement) {
   EXPECT_TRUE(second->record.empty());
 }
 
+TEST_F(ReimbursementTest, TheCasesPinnedFlowDecidesWhichStepSettles) {
+  // Opened when the item had one review step (审核); the catalog has since split it (初审, 复审).
+  c_.flow = std::make_shared<const std::vector<FlowStep>>(
+      std::vector<FlowStep>{flowStep("受理", StepKind::kAccept, "window"),
+                            flowStep("审核", StepKind::kReview, "reviewer"),
+                            flowStep("拨付", StepKind::kPay, "finance")});
+  regs_.persons[kId] = resident();
+  ASSERT_TRUE(act(*h_, "accept", "受理"));
+  auto v = act(*h_, "approve", "审核");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record["settlement"]["fund_fen"], 180000);
+}
+
 TEST_F(ReimbursementTest, AssistanceRecipientGetsTheAssistanceStep) {
   regs_.persons[kId] = resident({"低保"});
   ASSERT_TRUE(act(*h_, "accept", "受理"));
