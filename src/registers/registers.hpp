@@ -100,9 +100,9 @@ struct Claim {
   int year = 0;
   int64_t total_fen = 0, fund_fen = 0, serious_illness_fen = 0, assistance_fen = 0;
   int64_t deductible_fen = 0;  // the part of the deductible this claim used
+  std::string admission;       // admission / visit date of the claim
   // What the claimant bore of the eligible expenses (the base of the 大病 threshold over a year).
   int64_t personal_eligible_fen = 0;
-  std::string admission;  // admission / visit date of the claim
 };
 
 struct YearToDate {
