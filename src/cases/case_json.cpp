@@ -1,77 +1,15 @@
 #include "cases/case_json.hpp"
 
+#include "catalog/guide.hpp"
 #include "validate/identity.hpp"
 
 namespace jingban {
 
 using nlohmann::json;
 
-json itemJson(const Item& it, const Region& region) {
-  json flow = json::array();
-  for (const auto& s : it.flow) {
-    const Role* r = region.role(s.role);
-    flow.push_back({{"step", s.step},
-                    {"kind", stepKindName(s.kind)},
-                    {"role", s.role},
-                    {"role_name", r ? r->name : s.role},
-                    {"text", s.text}});
-  }
-  json materials = json::array();
-  for (const auto& m : it.materials) {
-    json j = {{"id", m.id}, {"name", m.name}};
-    if (!m.when.empty()) j["when"] = m.when;
-    if (!m.group.empty()) j["group"] = m.group;
-    if (m.commitment) j["commitment"] = true;
-    if (!m.shared_data.empty()) j["shared_data"] = m.shared_data;
-    if (m.optional) j["optional"] = true;
-    if (m.copies) j["copies"] = m.copies;
-    if (!m.form.empty()) j["form"] = m.form;
-    if (!m.note.empty()) j["note"] = m.note;
-    materials.push_back(j);
-  }
-  auto limit = [](const TimeLimit& t) {
-    json j = {{"kind", limitKindName(t.kind)}, {"days", t.days}, {"text", t.text}};
-    if (!t.when.empty()) j["when"] = t.when;
-    return j;
-  };
-  json tl = limit(it.time_limit);
-  if (!it.variants.empty()) {
-    tl["variants"] = json::array();
-    for (const auto& v : it.variants) tl["variants"].push_back(limit(v));
-  }
-  json conds = json::array(), groups = json::array(), windows = json::array(), unc = json::array();
-  for (const auto& c : it.conditions) conds.push_back({{"id", c.id}, {"name", c.name}});
-  for (const auto& g : it.material_groups) groups.push_back({{"id", g.id}, {"text", g.text}});
-  for (const auto& w : it.acceptance_windows) windows.push_back({{"text", w.text}});
-  for (const auto& u : it.uncounted_periods)
-    unc.push_back({{"id", u.id}, {"name", u.name}, {"text", u.text}});
-  json j = {{"code", it.code},
-            {"code_kind", it.code_kind},
-            {"name", it.name},
-            {"main_code", it.main_code},
-            {"main_name", it.main_name},
-            {"service_objects", it.service_objects},
-            {"applicant", it.applicant},
-            {"channels", it.channels},
-            {"steps", it.steps},
-            {"flow", flow},
-            {"time_limit", tl},
-            {"conditions", conds},
-            {"material_groups", groups},
-            {"materials", materials},
-            {"acceptance_windows", windows},
-            {"uncounted_periods", unc},
-            {"remarks", it.remarks},
-            {"legal_basis", it.legal_basis},
-            {"supervision_phone", region.supervisionPhone(it)},
-            {"effect", it.effect}};
-  if (!it.note.empty()) j["note"] = it.note;
-  if (!it.channels_text.empty()) j["channels_text"] = it.channels_text;
-  if (!it.progress_query_text.empty()) j["progress_query_text"] = it.progress_query_text;
-  if (!it.diseases.is_null()) j["diseases"] = it.diseases;
-  j["form_schema"] = formSchemaJson(it.formSchema());
-  return j;
-}
+// The public item (catalog/guide: what the 办事指南 says, with the form schema and the item's
+// revision), never the cataloguer's notes.
+json itemJson(const Item& it, const Region& region) { return publicItemJson(it, region); }
 
 namespace {
 json noticeJson(const std::vector<MissingMaterial>& n) {
@@ -88,24 +26,35 @@ json eventView(const Event& e) {
 }
 
 json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d) {
-  const FlowStep& s = item.flow.at(static_cast<size_t>(c.step));
-  json j = {
-      {"case_no", c.case_no},
-      {"item_code", c.item_code},
-      {"status", caseStatusName(c.status)},
-      {"step",
-       {{"index", c.step}, {"name", s.step}, {"kind", stepKindName(s.kind)}, {"role", s.role}}},
-      {"notice", noticeJson(c.notice)},
-      {"accepted_on", optDate(c.accepted_on)},
-      {"due_on", optDate(d.due)},
-      {"closed_on", optDate(c.closed_on)},
-      {"deadline_status", deadlineStatusName(d.status)},
-      {"due_provisional", d.provisional},
-      {"paused", c.paused_since.has_value()},
-      {"paid_fen", c.paid_fen},
-      {"rating", c.rating},
-      {"follow_up", c.follow_up},
-      {"version", c.version()}};
+  // The step on the case's own (pinned) flow; an index outside it (a stored case whose flow was
+  // never pinned, after an edit) shows as a step without name rather than failing the view.
+  const FlowStep* s = currentStep(c, item);
+  json step = {{"index", c.step}, {"name", nullptr}, {"kind", nullptr}, {"role", nullptr}};
+  if (s) {
+    step["name"] = s->step;
+    step["kind"] = stepKindName(s->kind);
+    step["role"] = s->role;
+  }
+  json j = {{"case_no", c.case_no},
+            {"item_code", c.item_code},
+            {"status", caseStatusName(c.status)},
+            {"step", step},
+            {"flow_id", c.flow_id},
+            {"item_revision", c.item_revision},
+            {"notice", noticeJson(c.notice)},
+            {"accepted_on", optDate(c.accepted_on)},
+            {"due_on", optDate(d.due)},
+            {"closed_on", optDate(c.closed_on)},
+            {"deadline_status", deadlineStatusName(d.status)},
+            {"due_provisional", d.provisional},
+            {"step_due", optDate(d.step_due)},
+            {"step_deadline_status",
+             d.step_status ? json(deadlineStatusName(*d.step_status)) : json(nullptr)},
+            {"paused", c.paused_since.has_value()},
+            {"paid_fen", c.paid_fen},
+            {"rating", c.rating},
+            {"follow_up", c.follow_up},
+            {"version", c.version()}};
   if (!c.events.empty()) {
     const Event& e = c.events.back();
     j["event"] = {{"seq", e.seq},       {"at", e.at.iso()}, {"actor", e.actor},
@@ -177,7 +126,7 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
   if (!result.empty()) j["result"] = result;
   if (c.status == CaseStatus::kSupplement) j["notice"] = noticeJson(c.notice);
   if (c.status == CaseStatus::kInProgress || c.status == CaseStatus::kSupplement)
-    j["current_step"] = item.flow.at(static_cast<size_t>(c.step)).step;
+    if (const FlowStep* s = currentStep(c, item)) j["current_step"] = s->step;
   if (d.due) {
     j["due_on"] = d.due->str();
     // 暂定: counted over a year whose holiday notice is not published yet; it will be recounted.

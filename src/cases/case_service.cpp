@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdio>
 #include <future>
+#include <set>
 
 #include "cases/case_json.hpp"
 #include "common/hash.hpp"
@@ -93,7 +94,9 @@ Result<CaseService::Located> CaseService::itemOf(const CaseState& c) const {
   const Region* r = catalog_->region(c.region);
   const Item* it = r ? r->item(c.item_code) : nullptr;
   if (!it) return std::unexpected(notFound("办件所属事项已不在事项目录中：" + c.item_code));
-  if (c.step < 0 || static_cast<size_t>(c.step) >= it->flow.size())
+  // The case runs on the flow pinned at 申请; only a case stored before pinning uses the item's
+  // current flow, and a catalog edit may have shortened that one.
+  if (!currentStep(c, *it))
     return fail(ErrorCode::kConflict, "flow_changed",
                 "办件所在环节已不在该事项当前的办理流程中，请联系管理员");
   return Located{r, it};
@@ -205,10 +208,34 @@ Result<std::map<std::string, int64_t>> CaseService::openByDeadline(
   auto st = store_.countCases(started);
   for (auto* r : {&o, &s, &st})
     if (!*r) return std::unexpected(r->error());
+  // Not started: waiting for 受理, or returned for supplement at 受理 (the row's step is then the
+  // first step of the case's flow). Every other open case without a due date was accepted under
+  // a limit the seed does not state (未载明): unstated, never overdue.
+  CaseFilter submitted = open;
+  submitted.status = caseStatusName(CaseStatus::kSubmitted);
+  auto waiting = store_.countCases(submitted);
+  if (!waiting) return std::unexpected(waiting.error());
+  int64_t not_started = *waiting;
+  std::set<std::string> first_steps;
+  if (const Region* r = catalog_->region(region))
+    for (const auto& it : r->items) {
+      if (!it.flow.empty()) first_steps.insert(it.flow.front().step);
+      for (const auto& f : it.flows)
+        if (!f.steps.empty()) first_steps.insert(f.steps.front().step);
+    }
+  for (const auto& name : first_steps) {
+    CaseFilter returned = open;
+    returned.status = caseStatusName(CaseStatus::kSupplement);
+    returned.step = name;
+    auto n = store_.countCases(returned);
+    if (!n) return std::unexpected(n.error());
+    not_started += *n;
+  }
   out["overdue"] = *o;
   out["due_soon"] = *s - *o;
   out["on_time"] = *st - *s;
-  out["not_started"] = *total - *st;
+  out["not_started"] = not_started;
+  out["unstated"] = *total - *st - not_started;
   return out;
 }
 
@@ -372,6 +399,11 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   const Item* item = region->item(item_code);
   if (!item)
     return reply(std::unexpected(notFound("地区“" + region->name + "”没有事项 " + item_code)));
+  // An agency's internal routine (Xining 630100990001 待遇支付) has no applicant and no channel:
+  // refused as such, not as a channel or an applicant that does not fit.
+  if (item->internal)
+    return reply(fail(ErrorCode::kUnprocessable, "internal_item",
+                      "“" + item->name + "”是经办机构内部办理流程，不受理申请"));
   auto id = checkId(s.applicant.kind == "person" ? IdKind::kCitizen : IdKind::kCreditCode,
                     s.applicant.id_no);
   if (!id) return reply(std::unexpected(id.error()));
@@ -394,7 +426,8 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   if (!opened) return done(std::unexpected(opened.error()));
   auto draft = std::make_shared<const CaseState>(std::move(*opened));
   std::string prefix = region->division_code + "-" + now.date().compact();
-  std::string step_name = item->flow.front().step;
+  // The first step of the flow the case was opened with (an alternative flow may differ).
+  std::string step_name = caseFlow(*draft, *item).front().step;
   // What the unit of work produces: the numbered case and the answer.
   struct Out {
     std::shared_ptr<const CaseState> state;
@@ -548,8 +581,12 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
   auto body = actionBody(*state, *cal);
   if (!body) return refuse(body.error());
 
-  CaseRow row{state, "", storageState(*state).dump(),
-              item.flow.at(static_cast<size_t>(state->step)).step, state->due_provisional};
+  // itemOf checked the step against the case's flow; an action keeps it inside that flow.
+  const FlowStep* at = currentStep(*state, item);
+  if (!at)
+    return refuse(Error{ErrorCode::kConflict, "flow_changed",
+                        "办件所在环节已不在该事项的办理流程中，请联系管理员"});
+  CaseRow row{state, "", storageState(*state).dump(), at->step, state->due_provisional};
   bool indexed = indexedColumnsChanged(*cur, *state);
   int previous_version = cur->version();
   // The register change this event causes, applied in the transaction that commits it, once per
@@ -707,6 +744,8 @@ Result<json> CaseService::reloadCalendar(std::shared_ptr<const WorkCalendar> cal
   json recounted = json::array();
   int unchanged = 0, failed = 0;
   Actor system{kSystemActor, {}, "", false};
+  Action recount;
+  recount.name = "recount_deadline";
   for (const auto& no : provisional_cases) {
     auto c = committed(no);
     if (!c || !*c) {
@@ -716,7 +755,7 @@ Result<json> CaseService::reloadCalendar(std::shared_ptr<const WorkCalendar> cal
     system.region = (*c)->region;
     std::promise<Result<std::string>> p;
     auto done = p.get_future();
-    act(no, system, Action{.name = "recount_deadline"}, RequestMeta{},
+    act(no, system, recount, RequestMeta{},
         [&p](Result<std::string> r) { p.set_value(std::move(r)); });
     auto r = done.get();
     if (r) {

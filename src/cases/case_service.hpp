@@ -89,7 +89,8 @@ class CaseService {
     size_t cached_cases = 0, idempotency_slots = 0;
   };
   Stats stats() const;
-  // Open cases of a region by deadline status (not_started, on_time, due_soon, overdue), counted
+  // Open cases of a region by deadline status (not_started, on_time, due_soon, overdue, and
+  // unstated: accepted under a limit the seed does not state, with no due date), counted
   // in the store from the stored due date (a pause still running is not added: the figure is for
   // supervision at a glance; the lists apply the exact rule).
   Result<std::map<std::string, int64_t>> openByDeadline(const std::string& region) const;
