@@ -129,3 +129,169 @@ def minimal_form(item, seq=1):
 
     schema = item.get("form_schema") or {"fields": []}
     return {f["id"]: value(f) for f in schema["fields"] if f.get("required")}
+
+
+def person_id(seq):
+    """A citizen ID number unique per `seq` (citizen_id repeats every 1,000 sequence numbers on one
+    birth date): the birth date moves on one day per thousand."""
+    import datetime
+    birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=seq // 1000)
+    return citizen_id(seq, birth.strftime("%Y%m%d"))
+
+
+# The effects of the items whose register preconditions Registers knows how to meet; any other
+# effect either has no handler yet or needs nothing beyond a fresh applicant.
+UNIT_FORM = {"unit_type": "企业", "address": "测试地址", "legal_representative": "张三",
+             "phone": "09718000000", "bank_account": "6222000011112222"}
+FEE_LINES = [{"code": "A001", "name": "检查费", "class": "甲", "amount_fen": 300000},
+             {"code": "B001", "name": "乙类药品", "class": "乙", "amount_fen": 100000},
+             {"code": "C001", "name": "丙类药品", "class": "丙", "amount_fen": 50000}]
+
+
+class Registers:
+    """Meets the register preconditions of an item's effect through the API, the way an agency
+    would: a unit is registered (001001) before it enrols employees, a person is enrolled (001003)
+    before a claim, an employee's account is credited (划入, by finance) before a withdrawal.
+    `items`: {region: [item JSON]}; `seq`: an iterator of fresh sequence numbers."""
+
+    def __init__(self, srv, items, seq):
+        self.srv, self.items, self.seq = srv, items, seq
+
+    # -- applying and driving ------------------------------------------------------------------
+    def by_effect(self, region, effect):
+        return next(i for i in self.items[region] if i["effect"] == effect and not i.get("internal"))
+
+    def submit(self, region, item, applicant, form, conditions=()):
+        ch = "窗口" if "窗口" in item["channels"] else item["channels"][0]
+        body = {"region": region, "item_code": item["code"], "channel": ch, "applicant": applicant,
+                "materials": {}, "conditions": list(conditions), "form": form}
+        st, case = self.srv.request("POST", "/api/v1/cases", body,
+                                    token=self.srv.token("%s_%s" % (region, item["flow"][0]["role"])))
+        assert st == 201, (region, item["code"], st, case)
+        return case
+
+    def drive(self, region, item, case_no, amount_fen=None):
+        """Accept with every material, then follow the case's own (pinned) flow to 办结: each
+        review role by its own account (four eyes), 拨付 paying the figure the effect fixes (the
+        结算单, the balance) or `amount_fen` where it fixes none. Returns the last outcome."""
+        def act(action, user, **body):
+            st, out = self.srv.request("POST", "/api/v1/cases/%s/%s" % (case_no, action), body,
+                                       token=self.srv.token(user))
+            assert st == 200, (region, item["code"], action, st, out)
+            return out
+        out = act("accept", "%s_%s" % (region, item["flow"][0]["role"]),
+                  materials={m["id"]: "provided" for m in item["materials"]})
+        by_role = {}
+        while out["status"] == "in_progress":
+            step = out["step"]
+            if step["kind"] == "review":
+                if step["role"] not in by_role:
+                    used = set(by_role.values())
+                    by_role[step["role"]] = next(
+                        n for n in ("%s_%s" % (region, step["role"]), "%s_%s_2" % (region, step["role"]))
+                        if n not in used)
+                out = act("approve", by_role[step["role"]])
+            elif step["kind"] == "pay":
+                amount = self.payable(case_no, "%s_%s" % (region, step["role"]))
+                out = act("pay", "%s_%s" % (region, step["role"]),
+                          amount_fen=amount if amount is not None else (amount_fen or 12345))
+            else:
+                out = act("complete", "%s_%s" % (region, step["role"]))
+        return out
+
+    def payable(self, case_no, user):
+        st, c = self.srv.request("GET", "/api/v1/cases/" + case_no, token=self.srv.token(user))
+        assert st == 200, c
+        return (c.get("register_effect") or {}).get("payable_fen")
+
+    # -- the registers -------------------------------------------------------------------------
+    def unit(self, region):
+        """A unit registered in `region` (its 单位参保登记 driven to 办结): its credit code."""
+        item = self.by_effect(region, "unit_enrolment")
+        n = next(self.seq)
+        code = credit_code(n)
+        case = self.submit(region, item, {"kind": "unit", "id_no": code, "name": "登记单位%d" % n},
+                           dict(UNIT_FORM, change="新参保"))
+        self.drive(region, item, case["case_no"])
+        return code
+
+    def resident(self, region, identity="普通居民"):
+        """A person enrolled in 城乡居民医保 in `region` from this month: the applicant JSON."""
+        item = self.by_effect(region, "resident_enrolment")
+        n = next(self.seq)
+        app = {"kind": "person", "id_no": person_id(n), "name": "参保人%d" % n, "phone": "13800000000"}
+        case = self.submit(region, item, app, {"identity": identity})
+        self.drive(region, item, case["case_no"])
+        return app
+
+    def employee(self, region):
+        """A person enrolled as an employee of a registered unit, with a credited personal account
+        (划入 by finance): (unit credit code, applicant JSON)."""
+        unit = self.unit(region)
+        item = self.by_effect(region, "employee_enrolment")
+        n = next(self.seq)
+        app = {"kind": "person", "id_no": person_id(n), "name": "职工%d" % n, "phone": "13800000000"}
+        case = self.submit(region, item, {"kind": "unit", "id_no": unit, "name": "登记单位"},
+                           {"change": "新增", "start_month": "2020-01",
+                            "persons": [{"id_no": app["id_no"], "name": app["name"], "contribution_base_fen": 600000}]},
+                           conditions=[c["id"] for c in item["conditions"] if c["id"] == "employee"])
+        self.drive(region, item, case["case_no"])
+        csv = "id_no,amount_fen,month\n%s,30000,2026-02\n" % app["id_no"]
+        st, rep = self.srv.request("POST", "/api/v1/regions/%s/imports/account-credits" % region, raw=csv.encode(),
+                                   token=self.srv.token(region + "_finance"), headers={"Content-Type": "text/csv"})
+        assert st == 201 and rep["accepted"] == 1, (st, rep)
+        return unit, app
+
+    def ready(self, region, item, form):
+        """(applicant, form, conditions) for a submission of `item` that its register effect
+        accepts: the registers it reads are prepared first. `form` is the item's minimal form."""
+        eff, kinds = item["effect"], item["applicant"]
+        n = next(self.seq)
+        fresh_person = {"kind": "person", "id_no": person_id(n), "name": "申请人%d" % n, "phone": "13800000000"}
+        fresh_unit = {"kind": "unit", "id_no": credit_code(n), "name": "申请单位%d" % n}
+        fields = {f["id"] for f in (item.get("form_schema") or {"fields": []})["fields"]}
+        form = dict(form)
+        if eff == "unit_enrolment":
+            form.update({k: v for k, v in UNIT_FORM.items() if k in fields})
+            if "change" in fields:
+                form["change"] = "新参保"
+            return fresh_unit, form, []
+        if eff in ("unit_change", "unit_query"):
+            code = self.unit(region)
+            if eff == "unit_change":
+                form = {"address": "变更后地址%d" % n}
+            return {"kind": "unit", "id_no": code, "name": "登记单位"}, form, []
+        if eff in ("employee_enrolment", "employee_change", "flexible_enrolment"):
+            form.update({"change": "新增", "start_month": "2026-03"})
+            if kinds[0] == "unit":
+                code = self.unit(region)
+                form["persons"] = [{"id_no": person_id(next(self.seq)), "name": "新职工", "contribution_base_fen": 600000}]
+                conds = [c["id"] for c in item["conditions"] if c["id"] == "employee"]
+                return {"kind": "unit", "id_no": code, "name": "登记单位"}, form, conds
+            form.pop("persons", None)
+            form["contribution_base_fen"] = 400000
+            return fresh_person, form, []
+        if eff == "resident_enrolment":
+            if "identity" in fields:
+                form["identity"] = "普通居民"
+            return fresh_person, form, []
+        if eff == "resident_change":
+            return self.resident(region), dict(form, identity="低保"), []
+        if eff in ("person_query", "insurance_certificate"):
+            return self.resident(region), form, []
+        if eff == "account_withdrawal":
+            _, app = self.employee(region)
+            form.update({"reason": "出国定居", "payee_account": "6222000099998888"})
+            conds = [c["id"] for c in item["conditions"] if c["id"] == "personal_path"]
+            return app, form, conds
+        if eff in ("outpatient_reimbursement", "inpatient_reimbursement", "assistance_reimbursement"):
+            insured = self.resident(region, "低保" if eff == "assistance_reimbursement" else "普通居民")
+            # Seen today (the server's clock): the person has been insured since this month.
+            form.update({"fee_lines": FEE_LINES, "hospital_level": 2, "visit_date": self.srv.fake_now[:10]})
+            if kinds[0] == "person":
+                return insured, form, []
+            form.update({"insured_id_no": insured["id_no"], "insured_name": insured["name"]})
+            return fresh_unit, form, []
+        if eff == "assistance_contribution_subsidy":
+            return self.resident(region, "低保"), form, []
+        return (fresh_person if kinds[0] == "person" else dict(fresh_unit, kind=kinds[0])), form, []
