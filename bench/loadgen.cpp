@@ -76,6 +76,8 @@ struct Options {
   double duration = 10;
   double warmup = 1;
   int cases = 1000;
+  int persons =
+      200000;  // insured residents enrolled in setup; each case's applicant is one of them
   std::string mode = "lifecycle";
   std::string region = "qinghai";
   bool shared_sessions = false;
@@ -89,6 +91,7 @@ struct Options {
   std::cerr << "jingban_loadgen: " << why
             << "\nusage: jingban_loadgen --mode lifecycle|progress [--host 127.0.0.1] [--port P]\n"
                "         [--connections N] [--threads T] [--duration S] [--warmup S] [--cases N]\n"
+               "         [--persons N]\n"
                "         [--region R] [--sessions per-client|shared] [--timeout S]\n"
                "         [--max-requests N] [--server-pid PID] [--at-start CMD]\n";
   std::exit(2);
@@ -127,6 +130,8 @@ Options parseArgs(int argc, char** argv) {
       o.warmup = number(k, v, 0, 600);
     else if (k == "--cases")
       o.cases = static_cast<int>(number(k, v, 1, 10000000));
+    else if (k == "--persons")
+      o.persons = static_cast<int>(number(k, v, 1, 10000000));
     else if (k == "--mode")
       o.mode = v;
     else if (k == "--region")
@@ -194,6 +199,17 @@ std::string jsonString(std::string_view body, std::string_view key) {
   return e == std::string_view::npos ? std::string() : std::string(body.substr(p, e - p));
 }
 
+// The integer after "key": in a compact JSON body (0 when absent).
+int64_t jsonInteger(std::string_view body, std::string_view key) {
+  std::string pat = "\"" + std::string(key) + "\":";
+  size_t p = body.find(pat);
+  if (p == std::string_view::npos) return 0;
+  p += pat.size();
+  int64_t v = 0;
+  while (p < body.size() && body[p] >= '0' && body[p] <= '9') v = v * 10 + (body[p++] - '0');
+  return v;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Blocking request for discovery (async under the hood so that it has a timeout).
 
@@ -203,12 +219,13 @@ struct SimpleResponse {
 };
 
 SimpleResponse simpleRequest(const tcp::endpoint& ep, http::verb verb, const std::string& target,
-                             const std::string& body = "", const std::string& token = "") {
+                             const std::string& body = "", const std::string& token = "",
+                             const char* content_type = "application/json") {
   net::io_context ioc;
   tcp::socket sock(ioc);
   http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::content_type, "application/json");
+  req.set(http::field::content_type, content_type);
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   req.body() = body;
   req.prepare_payload();
@@ -474,7 +491,9 @@ class Client {
       case kPay: {
         std::string key = "Idempotency-Key: lg-" + std::to_string(::getpid()) + "-" +
                           std::to_string(index_) + "-" + std::to_string(issued_) + "\r\n";
-        return send(kPay, "POST", caseTarget("pay"), &token(3), R"({"amount_fen":123456})", key);
+        // The 结算单's payable figure (from the 初审 answer): any other amount needs a reason.
+        return send(kPay, "POST", caseTarget("pay"), &token(3),
+                    "{\"amount_fen\":" + std::to_string(payable_) + "}", key);
       }
       case kComplete:
         return send(kComplete, "POST", caseTarget("complete"), &token(4), "{}");
@@ -491,7 +510,8 @@ class Client {
     uint64_t n = s == kCreate
                      ? next_case_
                      : static_cast<uint64_t>(index_) + serial_++ * static_cast<uint64_t>(total_);
-    id_no_ = citizenId(n * 7919 + static_cast<uint64_t>(::getpid()));
+    // An insured resident of the pool enrolled in setup (the reimbursement refuses anyone else).
+    id_no_ = citizenId(n % static_cast<uint64_t>(s_.opt.persons));
     std::string body = s_.submit_prefix + id_no_ + s_.submit_suffix;
     send(s, "POST", "/api/v1/cases", &token(0), body);
   }
@@ -591,6 +611,8 @@ class Client {
           step_ = kReview1;
           break;
         case kReview1:
+          payable_ = jsonInteger(body, "payable_fen");
+          if (payable_ <= 0) w_.error("初审: no payable_fen in " + body.substr(0, 200));
           step_ = kReview2;
           break;
         case kReview2:
@@ -633,6 +655,7 @@ class Client {
   Step step_sent_ = kSignIn, step_ = kSubmit;
   std::vector<std::string> tokens_;
   std::string case_no_, id_no_;
+  int64_t payable_ = 0;
   uint64_t issued_ = 0, serial_ = 0, next_case_ = 0;
   size_t query_ = 0;
 };
@@ -764,6 +787,30 @@ int main(int argc, char** argv) {
       opt.threads, opt.duration, opt.warmup);
 
   auto t_setup = SteadyClock::now();
+  if (opt.mode == "lifecycle") {
+    // The applicants must be insured (the item's effect refuses anyone else at 受理): enrol the
+    // pool as 城乡居民 救助对象 (低保) through the batch import, 10,000 rows a request.
+    auto r =
+        simpleRequest(shared.endpoint, http::verb::post, "/api/v1/session",
+                      json{{"username", plan.usernames[0]}, {"password", "jingban-demo"}}.dump());
+    std::string window = jsonString(r.body, "token");
+    int64_t enrolled = 0;
+    for (int from = 0; from < opt.persons; from += 10000) {
+      std::string csv = "id_no,name,phone,identity\n";
+      for (int k = from; k < std::min(opt.persons, from + 10000); ++k)
+        csv += citizenId(static_cast<uint64_t>(k)) + ",压测参保人,13800000000,低保\n";
+      auto imp = simpleRequest(shared.endpoint, http::verb::post,
+                               "/api/v1/regions/" + opt.region + "/imports/residents", csv, window,
+                               "text/csv");
+      if (imp.status != 201) {
+        std::cerr << "jingban_loadgen: enrolling the applicants failed: HTTP " << imp.status << " "
+                  << imp.body.substr(0, 300) << "\n";
+        return 1;
+      }
+      enrolled += jsonInteger(imp.body, "accepted");
+    }
+    std::printf("setup: %lld insured applicants enrolled\n", static_cast<long long>(enrolled));
+  }
   if (opt.shared_sessions) {
     for (const auto& u : plan.usernames) {
       if (opt.mode == "progress" && !shared.shared_tokens.empty()) {
