@@ -308,6 +308,17 @@ UnitFilter unitFilter(const std::string& name, const std::string& status = "") {
   return f;
 }
 
+// A claim of 2026 (amounts zero: each test sets what it counts).
+Claim sampleClaim(const std::string& id_no, const std::string& case_no) {
+  Claim c;
+  c.region = "qinghai";
+  c.id_no = id_no;
+  c.case_no = case_no;
+  c.year = 2026;
+  c.admission = "2026-03-01";
+  return c;
+}
+
 // Runs one unit of work that only touches the registers; its result.
 Result<void> StoreConformanceRun(Store& s, std::function<Result<void>(RegisterTx&)> f) {
   std::vector<UnitOfWork> units{[f](Tx& tx) { return f(tx.registers()); }};
@@ -567,8 +578,13 @@ TEST_P(StoreConformance, EveryChangeOfAUnitOrPersonIsKeptWithBeforeAndAfter) {
 
 TEST_P(StoreConformance, ClaimsAndPremiumsAddUpPerYear) {
   const std::string id = "630102199001011234";
-  Claim c{"qinghai", id,          "630000-20260310-000001", 2026, 100'000, 60'000, 5'000, 1'000,
-          80'000,    "2026-03-01"};
+  Claim c = sampleClaim(id, "630000-20260310-000001");
+  c.total_fen = 100'000;
+  c.fund_fen = 60'000;
+  c.serious_illness_fen = 5'000;
+  c.assistance_fen = 1'000;
+  c.deductible_fen = 80'000;
+  c.personal_eligible_fen = 20'000;
   ASSERT_TRUE(REG({ return r.addClaim(c); }));
   Claim d = c;
   d.case_no = "630000-20260410-000001";
@@ -588,6 +604,7 @@ TEST_P(StoreConformance, ClaimsAndPremiumsAddUpPerYear) {
   EXPECT_EQ(ytd->serious_illness_fen, 10'000);
   EXPECT_EQ(ytd->assistance_fen, 2'000);
   EXPECT_EQ(ytd->deductible_fen, 80'000);
+  EXPECT_EQ(ytd->personal_eligible_fen, 40'000);
   EXPECT_EQ(ytd->claims, 2);
   EXPECT_EQ(store_->registers().claimsInYear("qinghai", id, 2024)->claims, 0);
 
@@ -684,7 +701,9 @@ Result<void> applyScript(RegisterTx& r) {
     TRY(r.addAccountEntry("qinghai", p.id_no, {400, -30'000, "支取", c4.source}));
     TRY(r.closeAccount("qinghai", p.id_no, c4));
     TRY(r.addPayment(samplePayment(c4.source, c4.event_seq, 30'000, 400)));
-    return r.addClaim({"qinghai", p.id_no, c4.source, 2026, 1, 1, 0, 0, 0, "2026-03-12"});
+    Claim claim = sampleClaim(p.id_no, c4.source);
+    claim.total_fen = claim.fund_fen = claim.personal_eligible_fen = 1;
+    return r.addClaim(claim);
   }));
   return {};
 }

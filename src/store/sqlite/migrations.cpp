@@ -229,6 +229,7 @@ CREATE TABLE claims(
   assistance_fen INTEGER NOT NULL,
   deductible_fen INTEGER NOT NULL,
   admission TEXT NOT NULL,
+  personal_eligible_fen INTEGER NOT NULL,  -- what the claimant bore of the eligible expenses
   PRIMARY KEY(region, id_no, year, case_no)
 ) WITHOUT ROWID;
 CREATE TABLE premiums(

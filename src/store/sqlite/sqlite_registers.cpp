@@ -387,13 +387,20 @@ Result<YearToDate> readClaimsInYear(Conn& c, const std::string& region, const st
                                     int year) {
   Stmt q = c.prepare(
       "SELECT coalesce(sum(fund_fen),0),coalesce(sum(serious_illness_fen),0),"
-      "coalesce(sum(assistance_fen),0),coalesce(sum(deductible_fen),0),count(*) "
+      "coalesce(sum(assistance_fen),0),coalesce(sum(deductible_fen),0),"
+      "coalesce(sum(personal_eligible_fen),0),count(*) "
       "FROM claims WHERE region=? AND id_no=? AND year=?");
   if (!q.ok()) return prepError(c);
   q.bind(1, region).bind(2, id_no).bind(3, static_cast<int64_t>(year));
   if (q.step() != SQLITE_ROW) return std::unexpected(dbError(c.db, "统计年度报销"));
-  return YearToDate{q.integer(0), q.integer(1), q.integer(2), q.integer(3),
-                    static_cast<int>(q.integer(4))};
+  YearToDate y;  // by name: the record gains fields
+  y.fund_fen = q.integer(0);
+  y.serious_illness_fen = q.integer(1);
+  y.assistance_fen = q.integer(2);
+  y.deductible_fen = q.integer(3);
+  y.personal_eligible_fen = q.integer(4);
+  y.claims = static_cast<int>(q.integer(5));
+  return y;
 }
 
 Result<std::vector<PremiumEntry>> readPremiums(Conn& c, const std::string& region,
@@ -682,18 +689,20 @@ Result<void> SqliteRegisterTx::addPayment(const Payment& p) {
 }
 
 Result<void> SqliteRegisterTx::addClaim(const Claim& c) {
-  for (int64_t v :
-       {c.total_fen, c.fund_fen, c.serious_illness_fen, c.assistance_fen, c.deductible_fen})
+  for (int64_t v : {c.total_fen, c.fund_fen, c.serious_illness_fen, c.assistance_fen,
+                    c.deductible_fen, c.personal_eligible_fen})
     if (auto m = Money::total(v); !m) return std::unexpected(m.error());
   if (c.case_no.empty() || c.year < 1900)
     return fail(ErrorCode::kUnprocessable, "invalid_claim", "报销记录缺少办件编号或年度");
   Stmt q = w_.prepare(
       "INSERT INTO claims(region,id_no,year,case_no,total_fen,fund_fen,serious_illness_fen,"
-      "assistance_fen,deductible_fen,admission) VALUES(?,?,?,?,?,?,?,?,?,?)");
+      "assistance_fen,deductible_fen,admission,personal_eligible_fen) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   if (!q.ok()) return prepError(w_);
   q.bind(1, c.region).bind(2, c.id_no).bind(3, static_cast<int64_t>(c.year)).bind(4, c.case_no);
   q.bind(5, c.total_fen).bind(6, c.fund_fen).bind(7, c.serious_illness_fen);
   q.bind(8, c.assistance_fen).bind(9, c.deductible_fen).bind(10, c.admission);
+  q.bind(11, c.personal_eligible_fen);
   if (q.step() != SQLITE_DONE) {
     if (sqlite3_extended_errcode(w_.db) == SQLITE_CONSTRAINT_PRIMARYKEY)
       return fail(ErrorCode::kConflict, "claim_exists", "该办件的报销已登记，不能重复登记");
@@ -1037,7 +1046,8 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
     json claims = json::array();
     Stmt q = c.prepare(
         "SELECT region,id_no,year,case_no,total_fen,fund_fen,serious_illness_fen,assistance_fen,"
-        "deductible_fen,admission FROM claims ORDER BY region,id_no,year,case_no");
+        "deductible_fen,admission,personal_eligible_fen FROM claims "
+        "ORDER BY region,id_no,year,case_no");
     if (!q.ok()) return prepError(c);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
@@ -1050,7 +1060,8 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
                             {"serious_illness_fen", q.integer(6)},
                             {"assistance_fen", q.integer(7)},
                             {"deductible_fen", q.integer(8)},
-                            {"admission", q.text(9)}});
+                            {"admission", q.text(9)},
+                            {"personal_eligible_fen", q.integer(10)}});
     if (rc != SQLITE_DONE) return std::unexpected(dbError(c.db, "导出报销记录"));
     out["claims"] = std::move(claims);
   }
