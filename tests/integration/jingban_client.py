@@ -156,6 +156,25 @@ class Registers:
 
     def __init__(self, srv, items, seq):
         self.srv, self.items, self.seq = srv, items, seq
+        self.known = {}    # effect name → whether a handler changes registers for it
+        self.probes = []   # the case numbers implemented() submitted
+
+    def implemented(self, region, item):
+        """Whether the item's effect has a register handler (register_effect.implemented of a case
+        of it). Asked once per effect name, with a case of a fresh applicant that is left at 申请
+        (its number is kept in `probes`, for the tests that count cases)."""
+        if item["effect"] not in self.known:
+            n = next(self.seq)
+            kind = item["applicant"][0]
+            applicant = ({"kind": kind, "id_no": person_id(n), "name": "探查%d" % n, "phone": "13800000000"}
+                         if kind == "person" else {"kind": kind, "id_no": credit_code(n), "name": "探查单位%d" % n})
+            case = self.submit(region, item, applicant, minimal_form(item))
+            self.probes.append(case["case_no"])
+            st, c = self.srv.request("GET", "/api/v1/cases/" + case["case_no"],
+                                     token=self.srv.token("%s_%s" % (region, item["flow"][0]["role"])))
+            assert st == 200, c
+            self.known[item["effect"]] = c["register_effect"]["implemented"]
+        return self.known[item["effect"]]
 
     # -- applying and driving ------------------------------------------------------------------
     def by_effect(self, region, effect):

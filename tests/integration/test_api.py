@@ -49,7 +49,6 @@ class ApiTest(unittest.TestCase):
             assert st == 200
             cls.items[r["id"]] = items
         cls.regs = Registers(cls.srv, cls.items, _seq)
-        cls.implemented = {}
 
     @classmethod
     def tearDownClass(cls):
@@ -67,16 +66,6 @@ class ApiTest(unittest.TestCase):
                 return name
         raise AssertionError("no free demo account for " + role)
 
-    def effect_implemented(self, region, item):
-        """Whether the item's effect changes registers (register_effect.implemented of a case)."""
-        if item["effect"] not in self.implemented:
-            case, _ = self.submit(region, item, prepared=False)
-            st, c = self.srv.request("GET", "/api/v1/cases/" + case["case_no"],
-                                     token=self.srv.token(self.staff_for(region, item["flow"][0]["role"])))
-            self.assertEqual(st, 200, c)
-            self.implemented[item["effect"]] = c["register_effect"]["implemented"]
-        return self.implemented[item["effect"]]
-
     def two_hand_item(self, region, pay=False):
         """An item with review steps of two different roles (初审/复审), optionally a pay step.
         With a pay step, one whose effect fixes no amount (no handler yet): the tests that use it
@@ -85,20 +74,16 @@ class ApiTest(unittest.TestCase):
             roles = [s["role"] for s in it["flow"] if s["kind"] == "review"]
             kinds = [s["kind"] for s in it["flow"]]
             if (len(set(roles)) >= 2 and not it["acceptance_windows"] and not it["internal"]
-                    and (not pay or ("pay" in kinds and not it["flows"] and not self.effect_implemented(region, it)))):
+                    and (not pay or ("pay" in kinds and not it["flows"] and not self.regs.implemented(region, it)))):
                 return it
         raise AssertionError("no 初审/复审 item in " + region)
 
-    def submit(self, region, item, materials=None, conditions=None, key=None, channel=None, prepared=True):
-        """申请 at the window. `prepared`: the applicant and form meet the register preconditions
-        of the item's effect (e.g. the unit is registered first), so that 受理 can follow;
-        otherwise a fresh applicant with the minimal form."""
+    def submit(self, region, item, materials=None, conditions=None, key=None, channel=None):
+        """申请 at the window. The applicant and form meet the register preconditions of the
+        item's effect (e.g. the unit is registered first), so that 受理 can follow."""
         window = self.staff_for(region, item["flow"][0]["role"])
         ch = channel or ("窗口" if "窗口" in item["channels"] else item["channels"][0])
-        if prepared:
-            applicant, form, conds = self.regs.ready(region, item, minimal_form(item))
-        else:
-            applicant, form, conds = applicant_for(item), minimal_form(item), []
+        applicant, form, conds = self.regs.ready(region, item, minimal_form(item))
         body = {"region": region, "item_code": item["code"], "channel": ch, "applicant": applicant,
                 "materials": materials if materials is not None else {},
                 "conditions": conds + [c for c in (conditions or []) if c not in conds], "form": form}
