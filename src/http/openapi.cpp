@@ -88,7 +88,8 @@ const std::vector<std::string>& errorCodes() {
       "channel_not_offered", "invalid_text", "invalid_phone", "invalid_form", "invalid_id_number",
       "invalid_credit_code", "wrong_applicant", "name_required", "unknown_condition",
       "unknown_material", "commitment_not_allowed", "sharing_not_allowed", "applicant_required",
-      "unknown_effect",
+      "unknown_effect", "internal_item", "applicant_limit_date_required",
+      "applicant_limit_date_future", "applicant_limit_passed",
       // actions
       "unknown_action", "staff_only", "applicant_only", "role_required", "wrong_region",
       "four_eyes", "wrong_state", "wrong_step", "paused", "reason_required",
@@ -104,9 +105,15 @@ const std::vector<std::string>& errorCodes() {
       "no_account", "amount_differs", "not_assistance_recipient", "already_subsidised",
       "person_not_found", "already_enrolled", "register_changed", "applicant_not_person",
       "applicant_not_unit", "arrears_required", "heir_required", "no_policy",
-      "one_person_per_retirement", "persons_required",
-      // register reads and the batch import (routes_registers.cpp, effects/resident_import)
-      "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows"};
+      "one_person_per_retirement", "persons_required", "already_retired", "bad_start_month",
+      "form_incomplete", "insured_person_required", "key_change_material", "no_settlement",
+      "no_subsidy", "not_resident", "not_suspended", "nothing_payable", "nothing_to_change",
+      "settlement_outdated", "suspended_enrolment", "unit_cancelled", "arrears_mismatch",
+      "account_closed", "account_insufficient",
+      // register reads and the batch imports (routes_registers.cpp, effects/resident_import,
+      // effects/account_credits)
+      "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows", "bad_header",
+      "batch_exists"};
   return codes;
 }
 
@@ -319,8 +326,9 @@ json idempotencyKey() {
 
 const std::vector<std::string> kCaseStatuses = {
     "submitted", "supplement", "in_progress", "completed", "not_accepted", "rejected", "withdrawn"};
-const std::vector<std::string> kDeadlineStatuses = {"not_started", "on_time", "due_soon",
-                                                    "overdue"};
+// unstated: the item's limit is 未载明 — no due date, never overdue.
+const std::vector<std::string> kDeadlineStatuses = {"not_started", "on_time", "due_soon", "overdue",
+                                                    "unstated"};
 const std::vector<std::string> kMaterialStatuses = {"provided", "commitment", "shared", "missing"};
 
 // The registers (routes_registers.cpp) and what the case view shows of them.
@@ -431,25 +439,60 @@ void registerSchemas(json& s) {
                                                     {"credit_code", "name", "type", "status"}))}},
                           {"region", "limit", "offset", "units"});
   s["ImportReport"] = tObject(
-      {{"batch_id", tString("<region>-<YYYYMMDD>-<NNNNNN>")},
-       {"accepted", tInt("rows enrolled (all in one transaction)")},
+      {{"batch_id", tString("<region>-<YYYYMMDD>-<NNNNNN> (residents) or "
+                            "<region>-credits-<YYYYMMDD>-<NNNNNN> (account credits)")},
+       {"accepted", tInt("rows applied (all in one transaction)")},
        {"rejected",
         tArray(tObject({{"row", tInt("spreadsheet row: the header is row 1")},
                         {"id_no", tString("masked; \"\" when the cell is not an ID number")},
                         {"reason", tString("why, in Chinese")}},
                        {"row", "id_no", "reason"}))}},
-      {"batch_id", "accepted", "rejected"}, "批量参保登记结果");
-  s["RegisterEffect"] = {{"type", "object"},
-                         {"additionalProperties", true},
-                         {"nullable", true},
-                         {"description",
-                          "null when the item has no register effect; otherwise what the item's "
-                          "effect changes in the registers (what will change / what changed); "
-                          "further fields depend on the effect"},
-                         {"properties",
-                          {{"name", tString("the effect's name in the catalog")},
-                           {"implemented", tBool("false: the item changes no register yet")}}},
-                         {"required", {"name", "implemented"}}};
+      {"batch_id", "accepted", "rejected"}, "批量导入结果 (批量参保登记, 个人账户划入)");
+  // CaseService::withEffectView: {name, implemented} and what the item's handler shows of the
+  // case (effects/*.cpp view()); the 结算单 is lifted to the case's own `settlement`.
+  json figures = {{"type", "object"},
+                  {"additionalProperties", true},
+                  {"description",
+                   "补缴年限 figures: required_months, contribution_months, missing_months, "
+                   "missing_years, entered_years, matches, example_policy"}};
+  s["RegisterEffect"] = {
+      {"type", "object"},
+      {"additionalProperties", true},
+      {"description",
+       "what the item's register effect changes in the registers (what will change / what "
+       "changed). Always name and implemented; the other keys depend on the effect's handler "
+       "(further keys may be added)"},
+      {"properties",
+       {{"name", tString("the effect's name in the catalog (\"\" when the item has none)")},
+        {"implemented", tBool("false: the item changes no register yet")},
+        {"register", tEnum({"units", "persons", "accounts", "claims", "premiums"},
+                           "the register the effect writes or reads")},
+        {"payable_fen",
+         tInt("what 拨付 must pay, in fen: the 结算单's payable figure, the account balance …")},
+        {"key", tString("the register key: a unit's credit code, or a person's ID number "
+                        "(masked)")},
+        {"change", tString("the change applied: 新参保 / 暂停参保 / 注销登记 / 变更 …")},
+        {"reason", tString("account withdrawal: the reason given in the form")},
+        {"arrears", nullable(figures)},
+        {"arrears_notice",
+         tObject({{"title", tString("补缴通知单")},
+                  {"case_no", tString()},
+                  {"name", tString()},
+                  {"id_no", tString("masked")},
+                  {"retirement_month", tString("YYYY-MM")},
+                  {"required_months", tInt()},
+                  {"contribution_months", tInt()},
+                  {"missing_years", tInt()},
+                  {"example_policy", tBool("computed with example policy parameters")}},
+                 {"title", "case_no", "name", "id_no"},
+                 "在职转退休: the 补缴通知单 once the entered 补缴年限 matches the computed one")},
+        {"record", nullable(anyObject("record queries: the register record read at 受理 and at "
+                                      "each review, as kept in the case"))},
+        {"subsidy", nullable(anyObject("assistance contribution subsidy: the 资助 determined at "
+                                       "受理 (amount, year …)"))},
+        {"policy", anyObject("reimbursement: the policy parameters the 结算单 was computed "
+                             "with")}}},
+      {"required", {"name", "implemented"}}};
   json line = {{"type", "object"},
                {"additionalProperties", true},
                {"description", "one fee line as settled: what was removed and why"}};
@@ -466,8 +509,10 @@ void registerSchemas(json& s) {
        {"example", tBool("computed with example policy parameters (示例参数)")}},
       {"total_fen", "fund_fen", "serious_illness_fen", "assistance_fen", "personal_fen", "steps",
        "lines"},
-      "结算单 of a reimbursement (from 初审 on); absent for other items. The 拨付 amount must "
-      "equal its payable figure unless the pay action gives a reason");
+      "结算单 of a reimbursement, lifted from the register effect: null until 初审 computes it, "
+      "absent for other items. The 拨付 amount must equal its payable figure unless the pay "
+      "action gives a reason");
+  s["Settlement"]["nullable"] = true;
 }
 
 json schemas() {
@@ -504,13 +549,38 @@ json schemas() {
   s["FormSchema"] = tObject(
       {{"id", tString()}, {"name", tString()}, {"fields", tArray(ref("FormField"))}},
       {"id", "name", "fields"}, "the item's form (申请表): what `form` of a submission may hold");
-  json limit = tObject({{"kind", tEnum({"instant", "working_days", "natural_days"})},
-                        {"days", tInt()},
-                        {"text", tString()},
-                        {"when", tString("the condition under which this limit applies")}},
-                       {"kind", "days", "text"});
-  json time_limit = limit;
-  time_limit["properties"]["variants"] = tArray(limit, "other limits, each with its `when`");
+  // catalog::timeLimitJson: days for the day kinds, months / date / display for the others.
+  s["TimeLimit"] =
+      tObject({{"kind", tEnum({"instant", "working_days", "natural_days", "calendar_months",
+                               "calendar_date", "unstated"})},
+               {"days", tInt("instant / working_days / natural_days")},
+               {"months", tInt("calendar_months: the same day N months after 受理")},
+               {"date",
+                {{"type", "string"},
+                 {"pattern", "^[0-9]{2}-[0-9]{2}$"},
+                 {"description", "calendar_date: MM-DD, the next such date on or after 受理"}}},
+               {"display", tEnum({"未载明"},
+                                 "unstated: the seed states no limit; no due date is computed "
+                                 "and the case is never overdue")},
+               {"text", tString("the seed's words (may be \"\" for unstated)")},
+               {"when", tString("on a variant: the condition under which it applies")}},
+              {"kind", "text"}, "a time limit (办理时限) as the catalog states it");
+  json time_limit = {
+      {"allOf",
+       json::array({ref("TimeLimit"),
+                    tObject({{"variants",
+                              tArray(ref("TimeLimit"), "other limits, each with its `when`")}})})},
+      {"description", "the item's limit (the first variant whose `when` the case declares wins)"}};
+  s["FlowStep"] = tObject(
+      {{"step", tString("受理 / 初审 / 复审 / 审核 / 拨付 / 办结 …")},
+       {"kind", tEnum({"accept", "review", "pay", "complete"})},
+       {"role", tString()},
+       {"role_name", tString()},
+       {"text", tString()},
+       {"limit", ref("TimeLimit")}},
+      {"step", "kind", "role", "role_name", "text"},
+      "one step of a flow; `limit`, when present, is the stage's own limit inside the item's "
+      "(shown as the case's step_due)");
   s["Item"] = tObject(
       {{"code", tString("事项编码")},
        {"code_kind", tString()},
@@ -518,30 +588,64 @@ json schemas() {
        {"main_code", tString()},
        {"main_name", tString()},
        {"service_objects", tString()},
-       {"applicant", tArray(tEnum({"unit", "person", "institution"}))},
+       {"applicant", tArray(tEnum({"unit", "person", "institution"}), "empty when internal")},
+       {"internal", tBool("an agency's internal routine: listed with a guide, never applied for "
+                          "(申请 answers 422 internal_item); no applicant and no channels")},
        {"channels", tArray(tString(), "办理渠道, e.g. 窗口, 网上")},
        {"steps", tArray(tString())},
-       {"flow", tArray(tObject({{"step", tString()},
-                                {"kind", tEnum({"accept", "review", "pay", "complete"})},
-                                {"role", tString()},
-                                {"role_name", tString()},
-                                {"text", tString()}},
-                               {"step", "kind", "role", "role_name", "text"}))},
+       {"flow", tArray(ref("FlowStep"), "the default flow")},
+       {"flows",
+        tArray(tObject({{"id", tString()},
+                        {"name", tString()},
+                        {"when", tObject({{"channels", tArray(tString())},
+                                          {"applicant", tArray(tString())},
+                                          {"conditions", tArray(tString(), "any one of them")}},
+                                         {"channels", "applicant", "conditions"},
+                                         "every non-empty list must match the submission")},
+                        {"flow", tArray(ref("FlowStep"))}},
+                       {"id", "name", "when", "flow"}),
+               "alternative flows: the first whose `when` matches is chosen at 申请 and pinned "
+               "with the case (its flow_id)")},
        {"time_limit", time_limit},
+       {"applicant_limits",
+        tArray(tObject({{"field", tString("the `date` field of the form it applies to")},
+                        {"limit", ref("TimeLimit")},
+                        {"text", tString("the seed's words, e.g. 生育后三个月内")},
+                        {"when", tString("condition id: only under it")},
+                        {"unless", tString("condition id: not under it")}},
+                       {"field", "limit", "text"}),
+               "limits on the applicant's side, checked at 申请 (422 "
+               "applicant_limit_date_required / applicant_limit_date_future / "
+               "applicant_limit_passed)")},
+       {"takes_effect",
+        {{"type", "string"},
+         {"nullable", true},
+         {"enum", json::array({"next_month", nullptr})},
+         {"description",
+          "next_month: an approved change takes effect from the "
+          "next month (次月生效); null when the seed says nothing"}}},
        {"conditions", tArray(tObject({{"id", tString()}, {"name", tString()}}, {"id", "name"}))},
        {"material_groups",
         tArray(tObject({{"id", tString()}, {"text", tString()}}, {"id", "text"}))},
-       {"materials", tArray(tObject({{"id", tString()},
-                                     {"name", tString()},
-                                     {"when", tString()},
-                                     {"group", tString()},
-                                     {"commitment", tBool("告知承诺 allowed")},
-                                     {"shared_data", tString("数据共享 source")},
-                                     {"optional", tBool()},
-                                     {"copies", tInt()},
-                                     {"form", tString()},
-                                     {"note", tString()}},
-                                    {"id", "name"}))},
+       {"materials",
+        tArray(tObject(
+            {{"id", tString()},
+             {"name", tString()},
+             {"when", tString()},
+             {"group", tString()},
+             {"commitment", tBool("告知承诺 allowed")},
+             {"shared_data", tString("数据共享 source")},
+             {"optional", tBool()},
+             {"copies", tInt()},
+             {"photos", tInt("N张照片")},
+             {"original", tEnum({"original", "copy", "check_original", "original_and_copy"},
+                                "原件 / 复印件 / 验原件，收复印件 / 原件及复印件; absent when the "
+                                "seed does not say")},
+             {"waived_channels", tArray(tString(),
+                                        "not required on these channels (网上办理无需"
+                                        "提交)")},
+             {"form", tString()}},
+            {"id", "name"}))},
        {"acceptance_windows", tArray(tObject({{"text", tString()}}, {"text"}))},
        {"uncounted_periods",
         tArray(tObject({{"id", tString()}, {"name", tString()}, {"text", tString()}},
@@ -550,12 +654,15 @@ json schemas() {
        {"legal_basis", tArray(tString())},
        {"supervision_phone", tString()},
        {"effect", tString()},
-       {"note", tString()},
+       {"revision", tString("12 hex digits of SHA-256 over the flows, materials and limits; a "
+                            "case records the one it was opened with (item_revision)")},
        {"channels_text", tString()},
        {"progress_query_text", tString()},
        {"diseases", anyObject("{chronic: […], special: […]} where the seed lists them")},
        {"form_schema", ref("FormSchema")}},
-      {"code", "name", "applicant", "channels", "flow", "time_limit", "materials", "form_schema"});
+      {"code", "name", "applicant", "internal", "channels", "flow", "flows", "time_limit",
+       "applicant_limits", "takes_effect", "materials", "revision", "form_schema"},
+      "an item as its 办事指南 states it (the cataloguer's notes are not shown)");
   s["Deadline"] = tObject(
       {{"from", tDate()},
        {"due", tDate()},
@@ -576,31 +683,44 @@ json schemas() {
                         {"comment", tString()},
                         {"data", anyObject("what the action recorded")}},
                        {"seq", "at", "actor", "action", "step", "comment"});
-  s["CaseOutcome"] =
-      tObject({{"case_no", tString()},
-               {"item_code", tString()},
-               {"status", tEnum(kCaseStatuses)},
-               {"step", tObject({{"index", tInt()},
-                                 {"name", tString()},
-                                 {"kind", tEnum({"accept", "review", "pay", "complete"})},
-                                 {"role", tString()}},
-                                {"index", "name", "kind", "role"})},
-               {"notice", tArray(ref("Missing"), "一次性告知: the materials still missing")},
-               {"accepted_on", nullable(tDate())},
-               {"due_on", nullable(tDate("办结期限"))},
-               {"closed_on", nullable(tDate())},
-               {"deadline_status", tEnum(kDeadlineStatuses)},
-               {"due_provisional", tBool("暂定: due_on counted past the loaded calendar")},
-               {"paused", tBool()},
-               {"paid_fen", tInt("paid so far, in fen (分)")},
-               {"rating", tString()},
-               {"follow_up", tEnum({"", "open", "resolved"}, "差评回访")},
-               {"version", tInt("number of events; grows by one per action")},
-               {"event", ref("Event")}},
-              {"case_no", "item_code", "status", "step", "notice", "accepted_on", "due_on",
-               "closed_on", "deadline_status", "due_provisional", "paused", "paid_fen", "rating",
-               "follow_up", "version"},
-              "where the case stands after an action, and the event just added");
+  s["CaseOutcome"] = tObject(
+      {{"case_no", tString()},
+       {"item_code", tString()},
+       {"status", tEnum(kCaseStatuses)},
+       {"step", tObject({{"index", tInt("position in the case's own (pinned) flow")},
+                         {"name", nullable(tString())},
+                         {"kind", nullable(tEnum({"accept", "review", "pay", "complete"}))},
+                         {"role", nullable(tString())}},
+                        {"index", "name", "kind", "role"},
+                        "name, kind and role are null only for a case stored before "
+                        "flows were pinned whose step the item's flow no longer has")},
+       {"flow_id", tString("the alternative flow the case follows (pinned at 申请); "
+                           "\"\" for the item's default flow")},
+       {"item_revision", tString("the item's revision when the case was opened (\"\" "
+                                 "for a case stored before revisions)")},
+       {"notice", tArray(ref("Missing"), "一次性告知: the materials still missing")},
+       {"accepted_on", nullable(tDate())},
+       {"due_on", nullable(tDate("办结期限"))},
+       {"closed_on", nullable(tDate())},
+       {"deadline_status", tEnum(kDeadlineStatuses)},
+       {"due_provisional", tBool("暂定: due_on counted past the loaded calendar")},
+       {"step_due", nullable(tDate("the current step's own due date, where the step has "
+                                   "a limit (转移接续 5+5+5); the item's limit still "
+                                   "decides overdue"))},
+       {"step_deadline_status", nullable(tEnum(kDeadlineStatuses))},
+       {"paused", tBool()},
+       {"paid_fen", tInt("paid so far, in fen (分)")},
+       {"rating", tString()},
+       {"follow_up", tEnum({"", "open", "resolved"}, "差评回访")},
+       {"version", tInt("number of events; grows by one per action")},
+       {"event", ref("Event")},
+       {"register_effect", ref("RegisterEffect")},
+       {"settlement", ref("Settlement")}},
+      {"case_no", "item_code", "status", "step", "flow_id", "item_revision", "notice",
+       "accepted_on", "due_on", "closed_on", "deadline_status", "due_provisional", "step_due",
+       "step_deadline_status", "paused", "paid_fen", "rating", "follow_up", "version"},
+      "where the case stands after an action, and the event just added; an action's "
+      "answer also carries register_effect (and settlement), the receipt does not");
   s["SubmitReceipt"] = {
       {"allOf",
        json::array({ref("CaseOutcome"),
@@ -634,7 +754,7 @@ json schemas() {
                              {"query_code", tString("to tell the applicant at the window")},
                              {"register_effect", ref("RegisterEffect")},
                              {"settlement", ref("Settlement")}},
-                            {"events", "form", "query_code"})})}};
+                            {"events", "form", "query_code", "register_effect"})})}};
   s["Progress"] = tObject(
       {{"case_no", tString()},
        {"item_name", tString()},
@@ -798,7 +918,9 @@ json paths() {
           .err(422, {"channel_not_offered", "invalid_text", "invalid_phone", "invalid_form",
                      "invalid_id_number", "invalid_credit_code", "wrong_applicant", "name_required",
                      "unknown_condition", "unknown_material", "commitment_not_allowed",
-                     "sharing_not_allowed", "applicant_required", "idempotency_key_reused"})
+                     "sharing_not_allowed", "applicant_required", "idempotency_key_reused",
+                     "internal_item", "applicant_limit_date_required",
+                     "applicant_limit_date_future", "applicant_limit_passed"})
           .err(429, {"rate_limited"})
           .err(500, {"unknown_effect"})
           .err(503, {"storage_unavailable"}));
@@ -861,7 +983,8 @@ json paths() {
           .err(404, {"unknown_action", "not_found"})
           .err(409,
                {"wrong_state", "wrong_step", "paused", "already_rated", "no_follow_up",
-                "flow_changed", "version_conflict", "idempotency_key_in_use", "register_changed"})
+                "flow_changed", "version_conflict", "idempotency_key_in_use", "register_changed",
+                "no_settlement", "no_subsidy", "account_closed", "account_insufficient"})
           .err(422, {"invalid_text",
                      "reason_required",
                      "outside_acceptance_window",
@@ -897,7 +1020,21 @@ json paths() {
                      "heir_required",
                      "no_policy",
                      "one_person_per_retirement",
-                     "persons_required"})
+                     "persons_required",
+                     "already_retired",
+                     "bad_start_month",
+                     "form_incomplete",
+                     "insured_person_required",
+                     "key_change_material",
+                     "no_settlement",
+                     "not_resident",
+                     "not_suspended",
+                     "nothing_payable",
+                     "nothing_to_change",
+                     "settlement_outdated",
+                     "suspended_enrolment",
+                     "unit_cancelled",
+                     "arrears_mismatch"})
           .err(429, {"rate_limited"})
           .err(500, {"unknown_effect"})
           .err(503, {"case_busy", "storage_unavailable"}));
@@ -1067,6 +1204,25 @@ json paths() {
           .err(403, {"role_required"})
           .err(409, {"version_conflict"})
           .err(422, {"csv_header", "invalid_csv", "not_utf8", "too_many_rows"}));
+  add("post", "/api/v1/regions/{region}/imports/account-credits",
+      registerOp("importAccountCredits", "个人账户划入: the monthly credits as a CSV batch (财务)")
+          .describe(
+              "Body: UTF-8 text (a BOM and CRLF are accepted), header exactly "
+              "`id_no,amount_fen,month`, one credit a row: a valid 公民身份号码, an amount of 1 to "
+              "100000000 fen, the month YYYY-MM. A malformed row (wrong column count, ID number, "
+              "amount or month) is rejected and reported; so is a row whose person is not an "
+              "insured 职工 or 灵活就业 of the region, or whose account is closed (read inside "
+              "the transaction). The accepted rows credit the accounts (划入, opening an account "
+              "on its first credit) in one transaction, all or none, and the batch is kept so "
+              "that `jingban rebuild-registers` applies it again. Needs the region's `finance` "
+              "role. The whole file is refused for a wrong header (422 bad_header), more than "
+              "200,000 rows (422 too_many_rows) or text that is not UTF-8 (400 "
+              "invalid_encoding).")
+          .takes(tString("CSV: id_no,amount_fen,month"), true, "text/csv")
+          .ok(ref("ImportReport"), 201)
+          .err(403, {"role_required"})
+          .err(409, {"batch_exists"})
+          .err(422, {"bad_header", "too_many_rows"}));
   return out;
 }
 

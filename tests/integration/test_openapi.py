@@ -1,8 +1,11 @@
 """GET /api/v1/openapi.json against the server that serves it: the same routes both ways, a schema
 for every success, the right security per route, and the documented error codes."""
 import http.client
+import json
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 import unittest
 import urllib.parse
@@ -16,7 +19,8 @@ METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 NO_ROUTE = {"code": "not_found", "message": "没有这个接口"}
 NO_METHOD = {"code": "method_not_allowed", "message": "该地址不支持此请求方法"}
 PLACEHOLDERS = {"region": "qinghai", "code": "000000000000", "case_no": "NO-SUCH-CASE",
-                "action": "accept", "username": "nobody_here"}
+                "action": "accept", "username": "nobody_here",
+                "credit_code": "91630100MA0000001X", "id_no": "630102199001010013"}
 ANONYMOUS = {("get", "/healthz"), ("get", "/metrics"), ("get", "/api/v1/openapi.json"),
              ("get", "/api/v1/regions"), ("get", "/api/v1/regions/{region}/items"),
              ("get", "/api/v1/regions/{region}/items/{code}"),
@@ -84,6 +88,9 @@ class OpenApiTest(unittest.TestCase):
         if isinstance(value, list) and "items" in schema:
             for i, v in enumerate(value[:20]):
                 self.conforms(v, schema["items"], "%s[%d]" % (where, i))
+
+    def error_codes(self, method, path, status):
+        return self.ops[(method, path)]["responses"][str(status)]["x-error-codes"]
 
     def success_schema(self, method, path):
         for status, r in self.ops[(method, path)]["responses"].items():
@@ -212,8 +219,22 @@ class OpenApiTest(unittest.TestCase):
     def test_answers_conform(self):
         st, regions = self.srv.request("GET", "/api/v1/regions")
         self.conforms(regions, self.success_schema("get", "/api/v1/regions")[1], "regions")
+        items_schema = self.success_schema("get", "/api/v1/regions/{region}/items")[1]
+        kinds, extras = set(), set()
+        for r in regions:  # every region: Xining has the internal item and 未载明 limits
+            st, some = self.srv.request("GET", "/api/v1/regions/%s/items" % r["id"])
+            self.assertEqual(st, 200, r["id"])
+            self.conforms(some, items_schema, r["id"] + " items")
+            for i in some:
+                kinds.update(l["kind"] for l in [i["time_limit"]] + i["time_limit"].get("variants", []))
+                extras.update(k for k in ("flows", "applicant_limits", "internal") if i[k])
+                steps = i["flow"] + [s for f in i["flows"] for s in f["flow"]]
+                extras.update("step limit" for s in steps if "limit" in s)
+                extras.update("original" for m in i["materials"] if "original" in m)
+        # The catalog's new shapes are really served, so their schemas are really checked.
+        self.assertLessEqual({"calendar_months", "calendar_date", "unstated"}, kinds)
+        self.assertEqual(extras, {"flows", "applicant_limits", "internal", "step limit", "original"})
         st, items = self.srv.request("GET", "/api/v1/regions/qinghai/items")
-        self.conforms(items, self.success_schema("get", "/api/v1/regions/{region}/items")[1], "items")
         st, due = self.srv.request("GET", "/api/v1/calendar/deadline?from=2026-03-10&working_days=20")
         self.assertEqual(st, 200, due)
         self.conforms(due, self.success_schema("get", "/api/v1/calendar/deadline")[1], "deadline")
@@ -264,6 +285,52 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(r.read(), b"")
         self.assertIsNone(r.getheader("Content-Type"))
         conn.close()
+
+    def test_account_credit_import(self):
+        path = "/api/v1/regions/{region}/imports/account-credits"
+        url = path.replace("{region}", "qinghai")
+        csv = {"Content-Type": "text/csv"}
+        finance = self.srv.token("qinghai_finance")
+        # A person who is not enrolled: the row is rejected, the batch still answers 201.
+        body = "id_no,amount_fen,month\n%s,30000,2026-02\nnot-an-id,1,2026-02\n" % citizen_id(91)
+        st, rep = self.srv.request("POST", url, raw=body.encode(), token=finance, headers=csv)
+        want, schema = self.success_schema("post", path)
+        self.assertEqual((st, rep["accepted"], len(rep["rejected"])), (want, 0, 2), rep)
+        self.conforms(rep, schema, "credits")
+        for raw, token, status, code in (
+                (b"id_no,amount\n", finance, 422, "bad_header"),
+                (b"id_no,amount_fen,month\n\xff,1,2026-02\n", finance, 400, "invalid_encoding"),
+                (b"id_no,amount_fen,month\n", self.srv.token("qinghai_admin"), 403, "role_required"),
+                (b"id_no,amount_fen,month\n", self.srv.token("yunnan_finance"), 403, "wrong_region")):
+            st, out = self.srv.request("POST", url, raw=raw, token=token, headers=csv)
+            self.assertEqual((st, out["error"]["code"]), (status, code), out)
+            self.assertIn(code, self.error_codes("post", path, status))
+        op = self.ops[("post", path)]
+        self.assertIn("text/csv", op["requestBody"]["content"])
+
+    def test_redocly_lint(self):
+        """The document passes `redocly lint` (recommended rules) without errors or warnings.
+        Skipped where the CLI is not installed (npx with @redocly/cli in its cache)."""
+        npx = shutil.which("npx")
+        if not npx:
+            self.skipTest("npx not installed")
+        with tempfile.TemporaryDirectory() as d:
+            doc = os.path.join(d, "openapi.json")
+            with open(doc, "w") as f:
+                json.dump(self.spec, f, ensure_ascii=False)
+            try:
+                run = subprocess.run([npx, "--offline", "--yes", "@redocly/cli@latest", "lint",
+                                      "--format=json", doc], capture_output=True, text=True,
+                                     timeout=180, cwd=d)
+            except subprocess.TimeoutExpired:
+                self.skipTest("redocly did not finish")
+            try:
+                report = json.loads(run.stdout[run.stdout.index("{"):])
+            except ValueError:
+                self.skipTest("@redocly/cli not available offline: " + run.stderr[-300:])
+            problems = ["%s %s %s" % (p["severity"], p["ruleId"], p["message"])
+                        for p in report.get("problems", [])]
+            self.assertEqual(problems, [])
 
     def test_metrics_and_guide_types(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=30)
