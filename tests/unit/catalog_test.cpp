@@ -442,7 +442,9 @@ TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
                                                     {"outpatient_reimbursement", "reimbursement"},
                                                     {"inpatient_reimbursement", "reimbursement"},
                                                     {"assistance_reimbursement", "reimbursement"},
-                                                    {"account_withdrawal", "account_withdrawal"}};
+                                                    {"account_withdrawal", "account_withdrawal"},
+                                                    {"assistance_contribution_subsidy",
+                                                     "assistance_subsidy"}};
   int items = 0;
   for (const auto& r : (*cat)->regions()) {
     for (const auto& it : r.items) {
