@@ -214,6 +214,31 @@ class ApiTest(unittest.TestCase):
                             continue
                         self.assertEqual(out["error"]["code"], "outside_acceptance_window")
 
+    def test_every_register_effect_of_every_region_reaches_completion(self):
+        """Every item whose effect changes registers, in every region, walks from 申请 to 办结
+        once its preconditions hold (the unit registered, the person enrolled, the account
+        credited), on the flow the case pinned, paying the figure the effect fixes."""
+        driven = 0
+        for region, items in self.items.items():
+            for it in items:
+                if it["internal"] or it["acceptance_windows"] or not self.regs.implemented(region, it):
+                    continue
+                with self.subTest(region=region, item=it["code"], effect=it["effect"]):
+                    case, _ = self.submit(region, it)
+                    out = self.drive(region, it, case)
+                    self.assertEqual(out["status"], "completed")
+                    st, full = self.srv.request("GET", "/api/v1/cases/" + case["case_no"],
+                                                token=self.srv.token(region + "_supervisor"))
+                    self.assertEqual(st, 200, full)
+                    self.assertTrue(full["register_effect"]["implemented"])
+                    self.assertEqual(full["register_effect"]["name"], it["effect"])
+                    self.assertEqual(full["item_revision"], it["revision"])
+                    if "pay" in [s["kind"] for s in case_flow(it, case)]:
+                        self.assertEqual(full["paid_fen"], full["register_effect"].get("payable_fen", full["paid_fen"]))
+                        self.assertGreater(full["paid_fen"], 0)
+                    driven += 1
+        self.assertGreaterEqual(driven, 30)
+
     def test_four_eyes_and_roles(self):
         it = self.two_hand_item("qinghai")
         case, _ = self.submit("qinghai", it)

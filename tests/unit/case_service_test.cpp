@@ -93,7 +93,8 @@ TEST_F(CaseServiceTest, ManyThreadsOnOneCaseLoseNothingAndAgree) {
   ASSERT_TRUE(opened) << opened.error().message;
   std::string no = (*opened)["case_no"];
   EXPECT_EQ((*opened)["query_code"].get<std::string>().size(), kQueryCodeLength);
-  Action accept{.name = "accept"};
+  Action accept;
+  accept.name = "accept";
   for (const auto& m : item->materials) accept.materials[m.id] = "provided";
   auto accepted = wait([&](auto reply) { cases_->act(no, window, accept, RequestMeta{}, reply); });
   ASSERT_TRUE(accepted) << accepted.error().message;
@@ -191,6 +192,73 @@ TEST_F(CaseServiceTest, KeyedRetriesReplayTheFirstAnswerAndADifferentBodyIsRefus
       wait([&](auto r) { cases_->submit(region_, item->code, s, &other_window, meta, r); });
   ASSERT_TRUE(theirs);
   EXPECT_NE((*theirs)["case_no"], (*first)["case_no"]);
+}
+
+// Xining's 待遇支付 (chart 16) is the agency's internal finance routine: 申请 is refused as such,
+// before anything about the applicant or the channel, and nothing is stored.
+TEST_F(CaseServiceTest, AnInternalItemIsRefusedAtSubmission) {
+  region_ = "xining";
+  const Item* item = catalog_->region(region_)->item("630100990001");
+  ASSERT_NE(item, nullptr);
+  ASSERT_TRUE(item->internal);
+  Submission s;
+  s.channel = "窗口";
+  s.applicant = {"unit", "91630100MA0000001K", "某单位", ""};
+  Actor window = staff(region_ + "_window", "window");
+  auto r = wait(
+      [&](auto reply) { cases_->submit(region_, item->code, s, &window, RequestMeta{}, reply); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(r.error().slug, "internal_item");
+  EXPECT_NE(r.error().message.find("内部"), std::string::npos) << r.error().message;
+  CaseFilter all;
+  all.region = region_;
+  EXPECT_EQ(store_->countCases(all).value_or(-1), 0);
+}
+
+// A case accepted under a limit the seed does not state (未载明, Xining 630100990002) has no due
+// date: the supervision counts show it as unstated, not as waiting for 受理; a case returned at
+// 受理 still waits for it.
+TEST_F(CaseServiceTest, OpenCasesUnderAnUnstatedLimitCountAsUnstated) {
+  region_ = "xining";
+  const Item* item = catalog_->region(region_)->item("630100990002");
+  ASSERT_NE(item, nullptr);
+  ASSERT_EQ(item->time_limit.basis, LimitBasis::kUnstated);
+  Actor window = staff(region_ + "_window", item->flow[0].role);
+  std::vector<std::string> nos;
+  for (const char* code : {"91630100MA0000001K", "91630100MA0000002N", "91630100MA0000003R"}) {
+    Submission s;
+    s.channel = "窗口";
+    s.applicant = {"unit", code, "某单位", ""};
+    auto opened = wait(
+        [&](auto reply) { cases_->submit(region_, item->code, s, &window, RequestMeta{}, reply); });
+    ASSERT_TRUE(opened) << opened.error().message;
+    nos.push_back((*opened)["case_no"]);
+  }
+  Action accept;
+  accept.name = "accept";
+  for (const auto& m : item->materials) accept.materials[m.id] = "provided";
+  auto accepted = wait([&](auto r) { cases_->act(nos[0], window, accept, RequestMeta{}, r); });
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  EXPECT_EQ((*accepted)["deadline_status"], "unstated");
+  EXPECT_TRUE((*accepted)["due_on"].is_null());
+  // The case pinned the item's default flow at its revision; the step has no limit of its own.
+  EXPECT_EQ((*accepted)["item_revision"], item->revision);
+  EXPECT_EQ((*accepted)["flow_id"], "");
+  EXPECT_EQ((*accepted)["step"]["name"], item->flow[1].step);
+  EXPECT_TRUE((*accepted)["step_due"].is_null());
+  EXPECT_TRUE((*accepted)["step_deadline_status"].is_null());
+  Action ret;
+  ret.name = "return";
+  ret.comment = "材料不齐";
+  auto returned = wait([&](auto r) { cases_->act(nos[1], window, ret, RequestMeta{}, r); });
+  ASSERT_TRUE(returned) << returned.error().message;
+  EXPECT_EQ((*returned)["status"], "supplement");
+  auto counts = cases_->openByDeadline(region_);
+  ASSERT_TRUE(counts) << counts.error().message;
+  std::map<std::string, int64_t> want{
+      {"not_started", 2}, {"unstated", 1}, {"on_time", 0}, {"due_soon", 0}, {"overdue", 0}};
+  EXPECT_EQ(*counts, want);
 }
 
 }  // namespace

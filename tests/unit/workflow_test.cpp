@@ -43,11 +43,11 @@ Region makeRegion() {
   it.name = "住院费用报销";
   it.applicant = {"person"};
   it.steps = {"申请", "受理", "审核", "拨付", "办结"};
-  it.flow = {{"受理", StepKind::kAccept, "window", ""},
-             {"初审", StepKind::kReview, "reviewer", ""},
-             {"复审", StepKind::kReview, "senior_reviewer", ""},
-             {"拨付", StepKind::kPay, "finance", ""},
-             {"办结", StepKind::kComplete, "window", ""}};
+  it.flow = {{"受理", StepKind::kAccept, "window", "", {}},
+             {"初审", StepKind::kReview, "reviewer", "", {}},
+             {"复审", StepKind::kReview, "senior_reviewer", "", {}},
+             {"拨付", StepKind::kPay, "finance", "", {}},
+             {"办结", StepKind::kComplete, "window", "", {}}};
   it.conditions = {{"remote", "异地就医"}};
   it.material_groups = {{"identity", "医保电子凭证或有效身份证件"}};
   it.materials = {mat("invoice", "住院收费票据"), mat("e_voucher", "医保电子凭证", "identity"),
@@ -370,6 +370,30 @@ TEST_F(WorkflowTest, PayNeedsFinanceAndAnAmountOfOneFenToTenBillionYuan) {
   EXPECT_EQ(p.paid_fen, Money::kMaxFen);
   EXPECT_EQ(p.step, 4);
   EXPECT_EQ(refused(p, D(2026, 3, 4), kFinance, pay).code, ErrorCode::kConflict);  // twice
+}
+
+// Xining's 待遇支付 (chart 16) pays twice (拨付 to the account, then to the bank): two payments of
+// the largest amount one payment may carry add up exactly, without overflow. The item is an
+// internal routine that no submission reaches, so this is checked on the flow itself.
+TEST_F(WorkflowTest, TwoPaymentsOfTheMaximumAddUpExactly) {
+  Item& it = region.items[0];
+  it.flow = {{"受理", StepKind::kAccept, "window", "", {}},
+             {"审核", StepKind::kReview, "reviewer", "", {}},
+             {"拨付", StepKind::kPay, "finance", "", {}},
+             {"转账", StepKind::kPay, "finance", "", {}},
+             {"办结", StepKind::kComplete, "window", "", {}}};
+  CaseState c = must(accepted(), D(2026, 3, 3), kReviewer, A("approve"));
+  Action pay = A("pay");
+  pay.amount_fen = Money::kMaxFen;
+  c = must(c, D(2026, 3, 4), kFinance, pay);
+  EXPECT_EQ(c.paid_fen, Money::kMaxFen);
+  EXPECT_EQ(c.step, 3);
+  c = must(c, D(2026, 3, 4), kFinance, pay);
+  EXPECT_EQ(c.paid_fen, 2 * Money::kMaxFen);
+  c = must(c, D(2026, 3, 5), kWindow, A("complete"));
+  EXPECT_EQ(c.status, CaseStatus::kCompleted);
+  EXPECT_EQ(c.paid_fen, 2 * Money::kMaxFen);
+  EXPECT_EQ(c.events.back().action, "complete");
 }
 
 TEST_F(WorkflowTest, OutOfOrderAndTwiceAreConflicts) {
