@@ -63,7 +63,7 @@ start_server() {
   # with 2026, and accepting a 15-working-day item from mid-December would need 2027's).
   "$WORK/jingban" serve --port 0 --db "$WORK/bench.db" --demo --rate-limit off --threads "$threads" \
     --fake-now "${FAKE_NOW:-2026-03-10T09:00:00}" \
-    --catalog "$ROOT/catalog" --calendar "$ROOT/calendar" >"$WORK/server.log" 2>&1 &
+    --catalog "$ROOT/catalog" --calendar "$ROOT/calendar" --policy "$ROOT/policy" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   PORT=""
   for _ in $(seq 1 600); do

@@ -111,13 +111,13 @@ Result<std::string> CaseService::actionBody(const CaseState& c, const WorkCalend
   if (!found) return std::unexpected(found.error());
   auto d = deadline(c, cal);
   if (!d) return std::unexpected(d.error());
-  return withEffectView(caseOutcomeJson(c, *found->item, *d), c, *found->item).dump();
+  return withEffectView(caseOutcomeJson(c, *found->item, *d), c, *found->item, false).dump();
 }
 
-json CaseService::withEffectView(json j, const CaseState& c, const Item& item) const {
+json CaseService::withEffectView(json j, const CaseState& c, const Item& item, bool full) const {
   const EffectHandler* h = effects_.find(item.effect);
   json effect = {{"name", item.effect}, {"implemented", h != nullptr}};
-  if (h) {
+  if (h && full) {
     json v = h->view(c);
     if (v.is_object())
       for (auto& [k, val] : v.items()) {
@@ -657,7 +657,7 @@ Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
   auto d = deadline(**c, *calendar());
   if (!d) return std::unexpected(d.error());
   recordRead(viewer.username, case_no, "case");
-  return withEffectView(caseJson(**c, *found->item, *d, true), **c, *found->item);
+  return withEffectView(caseJson(**c, *found->item, *d, true), **c, *found->item, true);
 }
 
 Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no,

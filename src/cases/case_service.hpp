@@ -124,7 +124,10 @@ class CaseService {
   Result<CaseState> withEffect(const WorkflowContext& ctx, const CaseState& cur, const Actor& actor,
                                const Action& action, CaseState next) const;
   // The case view plus its register effect (what will change / what changed).
-  nlohmann::json withEffectView(nlohmann::json j, const CaseState& c, const Item& item) const;
+  // `full`: the case view (everything); otherwise an action's answer (name, implemented and the
+  // payable figure: the 结算单 and the other details are read with GET).
+  nlohmann::json withEffectView(nlohmann::json j, const CaseState& c, const Item& item,
+                                bool full) const;
   void recordRead(const std::string& staff, const std::string& case_no, const char* what);
 
   std::shared_ptr<const Catalog> catalog_;

@@ -229,9 +229,13 @@ class Reimbursement : public EffectHandler {
     auto s = compute(c, *ctx, view);
     if (!s) return std::unexpected(s.error());
     const json& old = recorded->data["settlement"];
-    const json now = settlementJson(*s);
-    for (const char* k : {"fund_fen", "serious_illness_fen", "assistance_fen", "personal_fen"}) {
-      if (old.value(k, int64_t{-1}) != now.value(k, int64_t{-2})) {
+    // Compared figure by figure (the 结算单's JSON is not rebuilt for this on every 拨付).
+    const std::pair<const char*, int64_t> now[] = {{"fund_fen", s->fund_fen},
+                                                   {"serious_illness_fen", s->serious_illness_fen},
+                                                   {"assistance_fen", s->assistance_fen},
+                                                   {"personal_fen", s->personal_fen}};
+    for (const auto& [k, fen] : now) {
+      if (old.value(k, int64_t{-1}) != fen) {
         Verdict v;
         v.send_back_to = firstReviewStep(c, in.item);
         if (v.send_back_to.empty())
