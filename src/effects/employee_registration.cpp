@@ -177,7 +177,7 @@ class EmployeeRegistration : public EffectHandler {
     const CaseState& c = in.c;
     const Event& e = c.events.back();
     if (e.action != "approve") return Verdict{};
-    auto reviews = effects::reviewSteps(in.item);
+    auto reviews = effects::reviewSteps(in.c, in.item);
     if (reviews.empty()) return Verdict{};
     auto entered = [](const Event& ev) -> std::optional<int64_t> {
       auto it = ev.data.find("entered");

@@ -24,9 +24,9 @@ std::string text(const nlohmann::json& form, const char* key) {
   return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::vector<std::string> reviewSteps(const Item& item) {
+std::vector<std::string> reviewSteps(const CaseState& c, const Item& item) {
   std::vector<std::string> out;
-  for (const auto& s : item.flow)
+  for (const auto& s : caseFlow(c, item))
     if (s.kind == StepKind::kReview) out.push_back(s.step);
   return out;
 }

@@ -21,8 +21,8 @@ std::string monthOf(const Instant& at);  // YYYY-MM in Asia/Shanghai
 std::string monthBefore(const std::string& month);
 std::string text(const nlohmann::json& form, const char* key);
 
-// The review steps of the item's flow, in order.
-std::vector<std::string> reviewSteps(const Item& item);
+// The review steps of the case's own (pinned) flow, in order.
+std::vector<std::string> reviewSteps(const CaseState& c, const Item& item);
 // The latest event whose data holds `key` (nullptr when none).
 const Event* latestWith(const CaseState& c, const char* key);
 // The open enrolment period (to == ""), if any.

@@ -72,6 +72,9 @@ Result<Submission> submission(const json& b, const std::optional<Actor>& staff, 
   s.applicant = {*kind, *id, *clean_name, clean_phone};
   s.channel = channel->empty() ? (staff ? "窗口" : "网上") : *channel;
   if (auto r = capped(s.channel, kMaxShort, "办理渠道"); !r) return std::unexpected(r.error());
+  if (item && item->internal)
+    return fail(ErrorCode::kUnprocessable, "internal_item",
+                "“" + item->name + "”是经办机构内部办理流程，不受理申请");
   if (item &&
       std::find(item->channels.begin(), item->channels.end(), s.channel) == item->channels.end()) {
     std::string list;

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
-#include "effects/effects.hpp"
+#include "effects/registry.hpp"
 #include "workflow/deadline.hpp"
 
 namespace jingban {
@@ -62,8 +62,7 @@ class TempCatalogTest : public ::testing::Test {
     std::ofstream(dir_ / name) << text;
   }
   Result<std::shared_ptr<const Catalog>> load() {
-    return Catalog::loadDir(dir_.string(),
-                            [](const std::string& e) { return EffectRegistry::known(e); });
+    return Catalog::loadDir(dir_.string(), effectNameKnown);
   }
 
   std::filesystem::path dir_;
