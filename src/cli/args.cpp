@@ -1,5 +1,6 @@
 #include "cli/args.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include "common/text.hpp"
@@ -104,6 +105,15 @@ int usageError(const CommandSpec& spec, std::string_view problem) {
 int printUsage(const CommandSpec& spec) {
   std::cout << "用法: " << spec.usage << "\n";
   return 0;
+}
+
+std::string dataDir(const ParsedArgs& args, const std::string& option, const std::string& name,
+                    const char* argv0) {
+  namespace fs = std::filesystem;
+  if (args.has(option)) return args.get(option);
+  if (fs::exists(name)) return name;
+  auto beside = fs::absolute(argv0).parent_path().parent_path() / name;
+  return fs::exists(beside) ? beside.string() : name;
 }
 
 }  // namespace jingban::cli

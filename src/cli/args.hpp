@@ -68,4 +68,9 @@ int usageError(const CommandSpec& spec, std::string_view problem);
 // Prints the synopsis to standard output; returns 0 (for --help).
 int printUsage(const CommandSpec& spec);
 
+// A data directory (catalog, calendar, policy): the option's value, else ./NAME when it exists,
+// else NAME beside the build directory of the binary `argv0`.
+std::string dataDir(const ParsedArgs& args, const std::string& option, const std::string& name,
+                    const char* argv0);
+
 }  // namespace jingban::cli

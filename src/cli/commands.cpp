@@ -14,8 +14,8 @@
 #include "cli/backup_command.hpp"
 #include "cli/demo.hpp"
 #include "cli/import_command.hpp"
-#include "cli/staff_command.hpp"
 #include "cli/rebuild_command.hpp"
+#include "cli/staff_command.hpp"
 #include "cli/verify_command.hpp"
 #include "common/text.hpp"
 #include "effects/registry.hpp"
@@ -97,17 +97,8 @@ const CommandSpec kDeadlineSpec{"deadline",
                                 2,
                                 2};
 
-// Data directories: the option, else ./NAME, else NAME beside the build directory.
-std::string dataDir(const Args& a, const std::string& option, const std::string& name,
-                    const char* argv0) {
-  if (a.has(option)) return a.get(option);
-  if (fs::exists(name)) return name;
-  auto beside = fs::absolute(argv0).parent_path().parent_path() / name;
-  return fs::exists(beside) ? beside.string() : name;
-}
-
 int checkCatalog(const Args& a, const char* argv0) {
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
+  auto cat = Catalog::loadDir(cli::dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) {
     std::cerr << cat.error().message;
     return 1;
@@ -173,10 +164,10 @@ int serve(const Args& a, const char* argv0) {
     std::cerr << "libsodium 初始化失败\n";
     return 1;
   }
-  const std::string calendar_dir = dataDir(a, "--calendar", "calendar", argv0);
+  const std::string calendar_dir = cli::dataDir(a, "--calendar", "calendar", argv0);
   auto cal = WorkCalendar::loadDir(calendar_dir);
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
+  auto cat = Catalog::loadDir(cli::dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) return std::cerr << cat.error().message, 1;
   auto store = SqliteStore::open(a.get("--db"));
   if (!store) return std::cerr << store.error().message << "\n", 1;
@@ -204,7 +195,7 @@ int serve(const Args& a, const char* argv0) {
   }
   // Policy parameters (deductibles, ratios, caps, premiums, required contribution years) per
   // region, insurance type and year; the shipped files are marked examples (示例参数).
-  auto policies = PolicySet::loadDir(dataDir(a, "--policy", "policy", argv0));
+  auto policies = PolicySet::loadDir(cli::dataDir(a, "--policy", "policy", argv0));
   if (!policies) return std::cerr << policies.error().message << "\n", 1;
   auto effects = makeEffects(*policies);
   CaseService cases(*cat, std::make_shared<const WorkCalendar>(std::move(*cal)), **store, committer,
@@ -274,7 +265,7 @@ int serve(const Args& a, const char* argv0) {
 }
 
 int guide(const Args& a, const char* argv0) {
-  auto cat = Catalog::loadDir(dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
+  auto cat = Catalog::loadDir(cli::dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) return std::cerr << cat.error().message, 1;
   const Region* r = (*cat)->region(a.positional[0]);
   const Item* it = r ? r->item(a.positional[1]) : nullptr;
@@ -290,7 +281,7 @@ int deadline(const Args& a, const char* argv0) {
   // The same range as GET /api/v1/calendar/deadline.
   auto n = parseStrictInt(a.positional[1], 0, 3650, "N");
   if (!n) return cli::usageError(kDeadlineSpec, n.error().message);
-  auto cal = WorkCalendar::loadDir(dataDir(a, "--calendar", "calendar", argv0));
+  auto cal = WorkCalendar::loadDir(cli::dataDir(a, "--calendar", "calendar", argv0));
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
   auto due =
       cal->dueDate(*from, a.has("--natural") ? LimitKind::kNaturalDays : LimitKind::kWorkingDays,

@@ -36,14 +36,6 @@ const cli::CommandSpec kSpec{
 // A file larger than this is refused before it is read (about 40 million rows).
 constexpr uintmax_t kMaxFileBytes = uintmax_t{2} << 30;
 
-std::string dataDir(const cli::ParsedArgs& args, const std::string& option, const std::string& name,
-                    const char* argv0) {
-  if (args.has(option)) return args.get(option);
-  if (fs::exists(name)) return name;
-  auto beside = fs::absolute(argv0).parent_path().parent_path() / name;
-  return fs::exists(beside) ? beside.string() : name;
-}
-
 int failed(const std::string& message) {
   std::cerr << "jingban import-residents: " << message << "\n";
   return 1;
@@ -63,7 +55,7 @@ int runImportCommand(int argc, char** argv) {
     return cli::usageError(kSpec, "--start-month 须为 YYYY-MM 格式的月份");
 
   // The region must be one of the catalog's 统筹区.
-  auto cat = Catalog::loadDir(dataDir(*args, "--catalog", "catalog", argv[0]));
+  auto cat = Catalog::loadDir(cli::dataDir(*args, "--catalog", "catalog", argv[0]));
   if (!cat) return failed(cat.error().message);
   if (!(*cat)->region(region)) return cli::usageError(kSpec, "--region 不是目录中的地区");
 

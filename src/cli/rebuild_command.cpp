@@ -23,14 +23,6 @@ const cli::CommandSpec kSpec{
     "  输出重建结果与重建前是否完全一致。须在服务停止时运行。",
     {{"--db"}, {"--catalog"}, {"--policy"}}};
 
-std::string dataDir(const cli::ParsedArgs& args, const std::string& option, const std::string& name,
-                    const char* argv0) {
-  if (args.has(option)) return args.get(option);
-  if (fs::exists(name)) return name;
-  auto beside = fs::absolute(argv0).parent_path().parent_path() / name;
-  return fs::exists(beside) ? beside.string() : name;
-}
-
 }  // namespace
 
 int runRebuildCommand(int argc, char** argv) {
@@ -38,9 +30,10 @@ int runRebuildCommand(int argc, char** argv) {
   if (!args) return cli::usageError(kSpec, args.error());
   if (args->help) return cli::printUsage(kSpec);
   if (!args->has("--db")) return cli::usageError(kSpec, "须给出 --db");
-  auto cat = Catalog::loadDir(dataDir(*args, "--catalog", "catalog", argv[0]), effectNameKnown);
+  auto cat =
+      Catalog::loadDir(cli::dataDir(*args, "--catalog", "catalog", argv[0]), effectNameKnown);
   if (!cat) return std::cerr << "jingban rebuild-registers: " << cat.error().message << "\n", 1;
-  auto policies = PolicySet::loadDir(dataDir(*args, "--policy", "policy", argv[0]));
+  auto policies = PolicySet::loadDir(cli::dataDir(*args, "--policy", "policy", argv[0]));
   if (!policies)
     return std::cerr << "jingban rebuild-registers: " << policies.error().message << "\n", 1;
   auto store = SqliteStore::open(args->get("--db"));

@@ -25,15 +25,6 @@ const cli::CommandSpec kSpec{
 // one per case, and the count in the summary says the rest.
 constexpr int64_t kListedWarnings = 20;
 
-// As for the other commands: the option, else ./NAME, else NAME beside the build directory.
-std::string dataDir(const cli::ParsedArgs& args, const std::string& option, const std::string& name,
-                    const char* argv0) {
-  if (args.has(option)) return args.get(option);
-  if (fs::exists(name)) return name;
-  auto beside = fs::absolute(argv0).parent_path().parent_path() / name;
-  return fs::exists(beside) ? beside.string() : name;
-}
-
 }  // namespace
 
 int runVerifyCommand(int argc, char** argv) {
@@ -43,10 +34,10 @@ int runVerifyCommand(int argc, char** argv) {
   if (!args->has("--db")) return cli::usageError(kSpec, "须给出 --db");
 
   // The replay needs the items' flows and the working-day calendar the cases were handled under.
-  auto cal = WorkCalendar::loadDir(dataDir(*args, "--calendar", "calendar", argv[0]));
+  auto cal = WorkCalendar::loadDir(cli::dataDir(*args, "--calendar", "calendar", argv[0]));
   if (!cal) return std::cerr << "jingban verify: " << cal.error().message << "\n", 1;
-  auto cat = Catalog::loadDir(dataDir(*args, "--catalog", "catalog", argv[0]),
-                              effectNameKnown);
+  auto cat =
+      Catalog::loadDir(cli::dataDir(*args, "--catalog", "catalog", argv[0]), effectNameKnown);
   if (!cat) return std::cerr << "jingban verify: " << cat.error().message << "\n", 1;
 
   int64_t warnings = 0;

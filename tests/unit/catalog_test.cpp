@@ -432,19 +432,19 @@ TEST_F(FormSchemaLoaderTest, UnknownTopLevelKeysOfASchemaFileAreErrors) {
 TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
   auto cat = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog", effectNameKnown);
   ASSERT_TRUE(cat.has_value()) << cat.error().message;
-  const std::map<std::string, std::string> byEffect{{"unit_enrolment", "unit_enrolment"},
-                                                    {"unit_change", "unit_change"},
-                                                    {"employee_enrolment", "employee_registration"},
-                                                    {"employee_change", "employee_registration"},
-                                                    {"flexible_enrolment", "employee_registration"},
-                                                    {"resident_enrolment", "resident_registration"},
-                                                    {"resident_change", "resident_registration"},
-                                                    {"outpatient_reimbursement", "reimbursement"},
-                                                    {"inpatient_reimbursement", "reimbursement"},
-                                                    {"assistance_reimbursement", "reimbursement"},
-                                                    {"account_withdrawal", "account_withdrawal"},
-                                                    {"assistance_contribution_subsidy",
-                                                     "assistance_subsidy"}};
+  const std::map<std::string, std::string> byEffect{
+      {"unit_enrolment", "unit_enrolment"},
+      {"unit_change", "unit_change"},
+      {"employee_enrolment", "employee_registration"},
+      {"employee_change", "employee_registration"},
+      {"flexible_enrolment", "employee_registration"},
+      {"resident_enrolment", "resident_registration"},
+      {"resident_change", "resident_registration"},
+      {"outpatient_reimbursement", "reimbursement"},
+      {"inpatient_reimbursement", "reimbursement"},
+      {"assistance_reimbursement", "reimbursement"},
+      {"account_withdrawal", "account_withdrawal"},
+      {"assistance_contribution_subsidy", "assistance_subsidy"}};
   int items = 0;
   for (const auto& r : (*cat)->regions()) {
     for (const auto& it : r.items) {

@@ -25,8 +25,7 @@ using sqlite::VerifyFinding;
 
 const Catalog& realCatalog() {
   static const std::shared_ptr<const Catalog> cat = [] {
-    auto c = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog",
-                              effectNameKnown);
+    auto c = Catalog::loadDir(std::string(JINGBAN_SOURCE_DIR) + "/catalog", effectNameKnown);
     if (!c) throw std::runtime_error(c.error().message);
     return *c;
   }();
