@@ -186,14 +186,27 @@ class Reimbursement : public EffectHandler {
     return ctx;
   }
 
-  Result<Settlement> compute(const CaseState& c, const Context& ctx, RegisterView& view) const {
+  Result<Settlement> compute(const CaseState& c, const Context& ctx, RegisterView& view,
+                             YearToDate* used = nullptr) const {
     auto ytd = view.claimsInYear(c.region, ctx.id_no, ctx.year);
     if (!ytd) return std::unexpected(ytd.error());
+    if (used) *used = *ytd;
     return settle(*ctx.policy, ctx.input, *ytd);
   }
 
+  // The year-to-date figures a 结算单 was computed on (recorded with it, compared at 拨付).
+  static json ytdJson(const YearToDate& y) {
+    return {{"fund_fen", y.fund_fen},
+            {"serious_illness_fen", y.serious_illness_fen},
+            {"assistance_fen", y.assistance_fen},
+            {"deductible_fen", y.deductible_fen},
+            {"personal_eligible_fen", y.personal_eligible_fen},
+            {"claims", y.claims}};
+  }
+
   Result<Verdict> settleNow(const CaseState& c, const Context& ctx, RegisterView& view) const {
-    auto s = compute(c, ctx, view);
+    YearToDate ytd;
+    auto s = compute(c, ctx, view, &ytd);
     if (!s) return std::unexpected(s.error());
     json sj = settlementJson(*s);
     if (payableOf(sj) <= 0)
@@ -209,7 +222,8 @@ class Reimbursement : public EffectHandler {
                            {"year", ctx.year},
                            {"admission", ctx.input.admission},
                            {"deductible_fen", s->deductible_fen},
-                           {"personal_eligible_fen", s->personal_eligible_fen}};
+                           {"personal_eligible_fen", s->personal_eligible_fen},
+                           {"ytd", ytdJson(ytd)}};
     v.record["policy"] = {{"region", ctx.policy->region},
                           {"insurance_type", ctx.policy->insurance_type},
                           {"year", ctx.policy->year},
@@ -224,6 +238,16 @@ class Reimbursement : public EffectHandler {
     const CaseState& c = in.c;
     const Event* recorded = effects::latestWith(c, "settlement");
     if (!recorded) return std::unexpected(refusal("no_settlement", "办件没有初审结算单，不能拨付"));
+    // The 结算单 depends on the registers only through the claimant's year-to-date figures: when
+    // they are those it was computed on, it stands (one read instead of a second settlement).
+    if (const json* claim =
+            recorded->data.contains(kClaimKey) ? &recorded->data[kClaimKey] : nullptr;
+        claim && claim->contains("ytd")) {
+      auto now = view.claimsInYear(c.region, claim->value("id_no", c.applicant.id_no),
+                                   claim->value("year", 0));
+      if (!now) return std::unexpected(now.error());
+      if (ytdJson(*now) == (*claim)["ytd"]) return Verdict{};
+    }
     auto ctx = claimContext(c, view);
     if (!ctx) return std::unexpected(ctx.error());
     auto s = compute(c, *ctx, view);
