@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/text.hpp"
+#include "effects/csv_reader.hpp"
 #include "effects/support.hpp"
 #include "store/committer.hpp"
 #include "validate/identity.hpp"
@@ -14,32 +15,6 @@ namespace jingban {
 namespace {
 
 constexpr int64_t kMaxCreditFen = 100'000'000;  // 100万元: far above any monthly credit
-
-std::vector<std::string_view> splitLines(std::string_view body) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t end = body.find('\n', start);
-    if (end == std::string_view::npos) end = body.size();
-    std::string_view line = body.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    out.push_back(line);
-    start = end + 1;
-  }
-  return out;
-}
-
-std::vector<std::string_view> splitFields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    size_t comma = line.find(',', start);
-    out.push_back(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 // Why a credit cannot go to this person's account ("" when it can).
 std::string refusalFor(RegisterView& view, const std::string& region, const CreditRow& r) {
@@ -77,40 +52,49 @@ Result<int64_t> credit(const std::vector<CreditRow>& rows, const std::string& so
 Result<CreditFile> parseAccountCredits(std::string_view body, size_t max_rows) {
   if (!validUtf8(body))
     return fail(ErrorCode::kBadRequest, "invalid_encoding", "文件须为 UTF-8 编码");
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-  auto lines = splitLines(body);
-  if (lines.empty() || lines[0] != kAccountCreditHeader)
+  if (body.starts_with(csv::kBom)) body.remove_prefix(csv::kBom.size());
+  csv::CsvReader in(body, 200);
+  csv::Record rec;
+  int64_t row = 1;
+  auto header = in.atEnd() ? Result<void>() : in.next(rec, row);
+  if (!header) return std::unexpected(header.error());
+  static const std::vector<std::string> kColumns = {"id_no", "amount_fen", "month"};
+  if (rec.fields != kColumns || !rec.problem.empty())
     return fail(ErrorCode::kUnprocessable, "bad_header",
                 "首行须为表头 id_no,amount_fen,month（证件号码、划入金额（分）、所属年月）");
   CreditFile out;
-  for (size_t i = 1; i < lines.size(); ++i) {
-    if (lines[i].empty()) continue;
+  while (!in.atEnd()) {
+    ++row;
+    if (auto r = in.next(rec, row); !r) return std::unexpected(r.error());
+    if (rec.blank) continue;
     if (out.rows.size() + out.rejected.size() >= max_rows)
       return fail(ErrorCode::kUnprocessable, "too_many_rows",
                   "行数超过上限 " + std::to_string(max_rows) + "，请分批导入");
-    int64_t row = static_cast<int64_t>(i) + 1;
-    auto f = splitFields(lines[i]);
-    auto reject = [&](const std::string& id, std::string why) {
+    std::string id = rec.fields.empty() ? "" : rec.fields[0];
+    for (char& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    auto reject = [&](std::string why) {
       out.rejected.push_back({row, validCitizenId(id) ? maskId(id) : "", std::move(why)});
     };
-    if (f.size() != 3) {
-      reject("", "列数应为 3");
+    if (!rec.problem.empty()) {
+      reject(rec.problem);
       continue;
     }
-    std::string id(f[0]);
-    for (char& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (rec.fields.size() != kColumns.size()) {
+      reject("列数应为 3");
+      continue;
+    }
     if (!validCitizenId(id)) {
-      reject("", "公民身份号码无效");
+      reject("公民身份号码无效");
       continue;
     }
-    auto amount = parseStrictInt(f[1], 1, kMaxCreditFen, "amount_fen");
+    auto amount = parseStrictInt(rec.fields[1], 1, kMaxCreditFen, "amount_fen");
     if (!amount) {
-      reject(id, "划入金额须为 1 至 100000000 的整数（单位：分）");
+      reject("划入金额须为 1 至 100000000 的整数（单位：分）");
       continue;
     }
-    std::string month(f[2]);
+    const std::string& month = rec.fields[2];
     if (monthIndex(month) < 0) {
-      reject(id, "所属年月须为 YYYY-MM");
+      reject("所属年月须为 YYYY-MM");
       continue;
     }
     out.rows.push_back({row, id, *amount, month});
