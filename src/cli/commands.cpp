@@ -205,6 +205,8 @@ int serve(const Args& a, const char* argv0) {
     if (!accounts) return std::cerr << accounts.error().message << "\n", 1;
     std::cout << "演示账号（密码均为 " << accounts->front().password << "）:\n";
     for (const auto& d : *accounts) std::cout << "  " << d.username << "\t" << d.role_name << "\n";
+    if (auto r = seedDemoRegisters(cases, **store, committer); !r)
+      return std::cerr << r.error().message << "\n", 1;
   }
   // Every connection is a descriptor: take what the hard limit allows, and keep 64 for the
   // database, logs and the 503 answers to connections over the cap.

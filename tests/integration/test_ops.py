@@ -37,6 +37,8 @@ class OpsTest(unittest.TestCase):
     # -- the server's part, all in setUpClass: backup and verify have to run beside it ------------
     @classmethod
     def _drive_and_back_up(cls):
+        # What the server holds before this test's cases: the --demo register's cases (test_demo).
+        cls.baseline = jingban("verify", "--db", cls.db, *DATA)
         st, items = cls.srv.request("GET", "/api/v1/regions/qinghai/items")
         assert st == 200, items
         # Backup and verify are about the cases: an item whose effect has no register handler, so
@@ -158,8 +160,9 @@ class OpsTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         cases, events = self.assertSummary(r.stdout, 0)
         probes = len(self.regs.probes)  # cases left at 申请: one event each
-        self.assertEqual(cases, 3 + len(self.during) + probes)
-        self.assertEqual(events, (1 + len(self.item["flow"])) + 3 + 2 + 2 * len(self.during) + probes)
+        base_cases, base_events = self.assertSummary(self.baseline.stdout, 0)
+        self.assertEqual(cases, base_cases + 3 + len(self.during) + probes)
+        self.assertEqual(events, base_events + (1 + len(self.item["flow"])) + 3 + 2 + 2 * len(self.during) + probes)
         # --catalog/--calendar default as for the other commands (beside the build directory).
         r = jingban("verify", "--db", self.db)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
