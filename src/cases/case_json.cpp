@@ -18,6 +18,17 @@ json noticeJson(const std::vector<MissingMaterial>& n) {
   return a;
 }
 json optDate(const std::optional<Date>& d) { return d ? json(d->str()) : json(nullptr); }
+// 遇特殊情况适当延长: each approved extension (staff views; the applicant sees the days only).
+json extensionsJson(const CaseState& c) {
+  json a = json::array();
+  for (const auto& x : c.extensions)
+    a.push_back({{"seq", x.seq},
+                 {"at", x.at.iso()},
+                 {"by", x.by},
+                 {"working_days", x.working_days},
+                 {"reason", x.reason}});
+  return a;
+}
 }  // namespace
 
 json eventView(const Event& e) {
@@ -50,6 +61,8 @@ json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d
             {"step_due", optDate(d.step_due)},
             {"step_deadline_status",
              d.step_status ? json(deadlineStatusName(*d.step_status)) : json(nullptr)},
+            {"extended_working_days", d.extended_working_days},
+            {"extensions", extensionsJson(c)},
             {"paused", c.paused_since.has_value()},
             {"paid_fen", c.paid_fen},
             {"rating", c.rating},
@@ -131,6 +144,7 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
     j["due_on"] = d.due->str();
     // 暂定: counted over a year whose holiday notice is not published yet; it will be recounted.
     j["due_provisional"] = d.provisional;
+    if (d.extended_working_days > 0) j["extended_working_days"] = d.extended_working_days;
   }
   return j;
 }

@@ -98,6 +98,10 @@ nlohmann::json timeLimitJson(const TimeLimit& t) {
       break;
   }
   if (!t.when.empty()) j["when"] = t.when;
+  if (t.extension.allowed)
+    j["extension"] = {{"allowed", true},
+                      {"source", t.extension.source},
+                      {"max_working_days", t.extension.max_working_days}};
   return j;
 }
 

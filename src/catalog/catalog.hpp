@@ -69,6 +69,16 @@ const char* stepKindName(StepKind k);
 // year (12月25日前反馈), or none at all (未载明: no due date is computed, nothing is overdue).
 enum class LimitBasis { kDays, kCalendarMonths, kCalendarDate, kUnstated };
 
+// 遇特殊情况适当延长: the limit may be extended, case by case, by an approved and recorded
+// extension (the workflow's `extend`). The seed names no length, so each extension's length is
+// decided by whoever approves it; all extensions of one case together may not exceed the limit's
+// own working days (kept here as max_working_days), so a limit can at most double.
+struct LimitExtension {
+  bool allowed = false;
+  std::string source;        // the seed's words that allow it, found in the limit's text
+  int max_working_days = 0;  // the cap on the sum of a case's extensions
+};
+
 struct TimeLimit {
   LimitKind kind = LimitKind::kInstant;  // for kDays
   int days = 0;                          // for kDays
@@ -77,12 +87,14 @@ struct TimeLimit {
   LimitBasis basis = LimitBasis::kDays;
   int months = 0;   // kCalendarMonths
   int by_mmdd = 0;  // kCalendarDate: month * 100 + day, the next such date on or after 受理
+  LimitExtension extension{};  // only on an item's limit or variant counted in working days
 
   // instant | working_days | natural_days | calendar_months | calendar_date | unstated
   std::string kindName() const;
   bool unstated() const { return basis == LimitBasis::kUnstated; }
 };
-// The JSON of a limit as the API shows it: {kind, days?, months?, date?, text, when?}.
+// The JSON of a limit as the API shows it: {kind, days?, months?, date?, text, when?,
+// extension?: {allowed, source, max_working_days}}.
 nlohmann::json timeLimitJson(const TimeLimit& t);
 
 struct FlowStep {

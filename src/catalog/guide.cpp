@@ -206,6 +206,11 @@ std::string guideHtml(const Region& region, const Item& it) {
   if (it.takes_effect == "next_month") limit += para("生效时间：次月生效");
   for (const auto& w : it.acceptance_windows) limit += para("受理时间：" + w.text);
   for (const auto& u : it.uncounted_periods)
+  // Public: the applicant may see the due date move, and should know that the rules allow it.
+  bool extensible = it.time_limit.extension.allowed;
+  for (const auto& v : it.variants) extensible = extensible || v.extension.allowed;
+  if (extensible)
+    limit += para("延长办理：遇特殊情况可适当延长（经批准并记录，延长后的期限见办理进度）");
     limit += para("不计入办理时限：" + u.name + (u.text.empty() ? "" : "（" + u.text + "）"));
   h += section(++n, "办理时限", limit);
   if (!it.remarks.empty()) h += section(++n, "备注", para(it.remarks));

@@ -84,6 +84,7 @@ class CatalogLoader {
     if (at == LimitAt::kItem) keys.insert("variants");
     checkKeys(file, n, keys, "time_limit");
     if (!n.IsMap()) return t;
+    if (at == LimitAt::kItem || at == LimitAt::kVariant) keys.insert("extension");
     auto kindName = str(file, n["kind"], "time_limit.kind");
     t.text = str(file, n["text"], "time_limit.text");
     t.when = str(file, n["when"], "time_limit.when");
@@ -135,9 +136,30 @@ class CatalogLoader {
       problem(file, n, "time_limit.text 须保留原文");
     return t;
   }
+    if (n["extension"]) t.extension = extension(file, n["extension"], t);
 
   std::vector<FlowStep> flowSteps(const std::string& file, const YAML::Node& v,
                                   const std::string& what) {
+  // 遇特殊情况适当延长: only where the limit's own words say so, on a limit in working days (an
+  // extension is approved in working days, and at most the limit's own days in all).
+  LimitExtension extension(const std::string& file, const YAML::Node& n, const TimeLimit& t) {
+    LimitExtension x;
+    checkKeys(file, n, {"allowed", "source"}, "time_limit.extension");
+    if (!n.IsMap()) return x;
+    if (!n["allowed"] || !boolean(file, n["allowed"], "extension.allowed"))
+      problem(file, n, "extension.allowed 须为 true（不可延长的时限不写 extension）");
+    x.source = str(file, n["source"], "extension.source");
+    if (x.source.empty())
+      problem(file, n, "extension.source 须保留允许延长的原文（如“遇特殊情况适当延长”）");
+    else if (t.text.find(x.source) == std::string::npos)
+      problem(file, n["source"], "extension.source 须是本时限 text 中的原文");
+    if (!(t.basis == LimitBasis::kDays && t.kind == LimitKind::kWorkingDays && t.days > 0))
+      problem(file, n, "只有以工作日计的时限（working_days）可以延长");
+    x.allowed = true;
+    x.max_working_days = t.days;
+    return x;
+  }
+
     std::vector<FlowStep> out;
     if (!v || !v.IsSequence()) {
       problem(file, v, what + " 应为列表");

@@ -96,7 +96,8 @@ const std::vector<std::string>& errorCodes() {
       "outside_acceptance_window", "materials_missing", "materials_required", "nothing_missing",
       "bad_target_step", "amount_required", "amount_out_of_range", "amount_overflow",
       "amount_negative", "not_uncounted", "bad_rating", "already_rated", "no_follow_up",
-      "flow_changed",
+      "flow_changed", "extension_not_allowed", "extension_exhausted", "working_days_required",
+      "working_days_out_of_range", "bad_extension",
       // idempotency and storage
       "idempotency_key_reused", "idempotency_key_in_use", "version_conflict", "case_busy",
       "storage_unavailable",
@@ -563,7 +564,15 @@ json schemas() {
                                  "unstated: the seed states no limit; no due date is computed "
                                  "and the case is never overdue")},
                {"text", tString("the seed's words (may be \"\" for unstated)")},
-               {"when", tString("on a variant: the condition under which it applies")}},
+               {"when", tString("on a variant: the condition under which it applies")},
+               {"extension",
+                tObject({{"allowed", tBool("always true when present")},
+                         {"source", tString("the seed's words that allow it (遇特殊情况适当延长)")},
+                         {"max_working_days",
+                          tInt("the cap on the sum of a case's extensions: the limit's own days")}},
+                        {"allowed", "source", "max_working_days"},
+                        "present only where the seed allows an extension: a supervisor may "
+                        "extend an open case (action `extend`)")}},
               {"kind", "text"}, "a time limit (办理时限) as the catalog states it");
   json time_limit = {
       {"allOf",
@@ -764,7 +773,9 @@ json schemas() {
        {"notice", tArray(ref("Missing"), "while waiting for supplement: what to bring")},
        {"current_step", tString()},
        {"due_on", tDate()},
-       {"due_provisional", tBool()}},
+       {"due_provisional", tBool()},
+       {"extended_working_days",
+        tInt("present when the limit was extended (遇特殊情况适当延长): the working days added")}},
       {"case_no", "item_name", "stage", "steps"}, "公开办理进度");
   s["Submission"] = tObject(
       {{"region", tString()},
@@ -772,6 +783,15 @@ json schemas() {
        {"channel",
         tString("窗口 (staff only) / 网上 (the default without a token) / another channel of the "
                 "item; at most 64 characters")},
+       {"extended_working_days",
+        tInt("working days added by approved extensions (遇特殊情况适当延长); due_on counts them")},
+       {"extensions", tArray(tObject({{"seq", tInt("the event that recorded it")},
+                                      {"at", tString("ISO 8601 instant")},
+                                      {"by", tString("the supervisor who approved it")},
+                                      {"working_days", tInt()},
+                                      {"reason", tString()}},
+                                     {"seq", "at", "by", "working_days", "reason"}),
+                             "approved extensions, in order")},
        {"applicant", tObject({{"kind", tEnum({"unit", "person", "institution"})},
                               {"id_no", tString("公民身份号码 (person) or 统一社会信用代码")},
                               {"name", tString()},
@@ -795,11 +815,14 @@ json schemas() {
         tInt("pay: the amount in fen (分). Where the item's effect fixes the payable figure (the "
              "结算单 of a reimbursement), a different amount is refused 422 `amount_differs` "
              "unless `reason` is given")},
-       {"reason", tString("pay: why the amount differs from the 结算单's payable figure (recorded "
+       {"reason", tString("extend: why (required). pay: why the amount differs from the "
+                          "结算单's payable figure (recorded "
                           "in the event)")},
-       {"data", anyObject("approve at a review step: figures the reviewer enters, e.g. "
-                          "{\"missing_contribution_years\": 3} (在职转退休 补缴年限); recorded in "
-                          "the event as data.entered")},
+       {"data",
+        anyObject("extend: {\"working_days\": N}, N from 1 to what the item's limit "
+                  "still allows. approve at a review step: figures the reviewer enters, e.g. "
+                  "{\"missing_contribution_years\": 3} (在职转退休 补缴年限); recorded in "
+                  "the event as data.entered")},
        {"rating", tString("rate: one of the region's rating_scale")},
        {"id_no", tString("applicant's own actions (supplement, withdraw, rate) without a token")},
        {"query_code", tString("applicant's own actions: the receipt's query code")}},
@@ -966,13 +989,19 @@ json paths() {
                     "enrolment periods, the approval is not refused: the case goes back to 初审 "
                     "(200, an event whose data records arrears_mismatch with both figures). "
                     "register_changed (409): the registers changed between the check and the "
-                    "commit; retry.")
+                    "commit; retry. `extend` (遇特殊情况适当延长): a supervisor extends an open "
+                    "case whose limit allows it (the item's time_limit.extension) by "
+                    "data.working_days with a `reason`; the due date moves by that many working "
+                    "days, the extensions of a case add up to at most the limit's own days; "
+                    "refused 422 extension_not_allowed, working_days_required, "
+                    "working_days_out_of_range, extension_exhausted, reason_required, 409 "
+                    "wrong_state (not accepted yet, or closed), 403 role_required.")
           .either()
           .param(case_no)
           .param(pathParam("action", "办理动作",
                            tEnum({"accept", "return", "supplement", "not_accept", "approve",
                                   "send_back", "reject", "pay", "complete", "withdraw", "pause",
-                                  "resume", "rate", "resolve_follow_up"})))
+                                  "resume", "rate", "resolve_follow_up", "extend"})))
           .param(idempotencyKey())
           .takes(ref("Action"), false)
           .ok(ref("CaseOutcome"))
@@ -1080,6 +1109,11 @@ json paths() {
       staffOp("setStaffRoles", "Replace a staff member's roles (admin)")
           .param(username)
           .takes(tObject({{"roles", tArray(tString("role id"))}}, {"roles"}))
+                     "extension_not_allowed",
+                     "extension_exhausted",
+                     "working_days_required",
+                     "working_days_out_of_range",
+                     "bad_extension",
           .ok(ref("Staff"))
           .err(400, body400)
           .err(404, {"staff_not_found"})

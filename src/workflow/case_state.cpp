@@ -38,6 +38,12 @@ bool isTerminal(CaseStatus s) {
          s == CaseStatus::kRejected || s == CaseStatus::kWithdrawn;
 }
 
+int CaseState::extendedWorkingDays() const {
+  int total = 0;
+  for (const auto& x : extensions) total += x.working_days;
+  return total;
+}
+
 const std::vector<FlowStep>& caseFlow(const CaseState& c, const Item& item) {
   return c.flow ? *c.flow : item.flow;
 }
@@ -93,22 +99,34 @@ nlohmann::json storageState(const CaseState& c) {
   for (const auto& m : c.notice) notice.push_back({{"id", m.id}, {"name", m.name}});
   nlohmann::json approvals = nlohmann::json::object();
   for (const auto& [k, v] : c.approvals) approvals[std::to_string(k)] = v;
-  return {{"materials", c.materials},
-          {"status", caseStatusName(c.status)},
-          {"step", c.step},
-          {"accepted_on", optDate(c.accepted_on)},
-          {"due_on", optDate(c.due_on)},
-          {"due_provisional", c.due_provisional},
-          {"closed_on", optDate(c.closed_on)},
-          {"paused_since", optDate(c.paused_since)},
-          {"pause_period", c.pause_period},
-          {"paused_days", c.paused_days},
-          {"approvals", approvals},
-          {"notice", notice},
-          {"paid_fen", c.paid_fen},
-          {"rating", c.rating},
-          {"rating_reason", c.rating_reason},
-          {"follow_up", c.follow_up}};
+  nlohmann::json j = {{"materials", c.materials},
+                      {"status", caseStatusName(c.status)},
+                      {"step", c.step},
+                      {"accepted_on", optDate(c.accepted_on)},
+                      {"due_on", optDate(c.due_on)},
+                      {"due_provisional", c.due_provisional},
+                      {"closed_on", optDate(c.closed_on)},
+                      {"paused_since", optDate(c.paused_since)},
+                      {"pause_period", c.pause_period},
+                      {"paused_days", c.paused_days},
+                      {"approvals", approvals},
+                      {"notice", notice},
+                      {"paid_fen", c.paid_fen},
+                      {"rating", c.rating},
+                      {"rating_reason", c.rating_reason},
+                      {"follow_up", c.follow_up}};
+  // Only a case that was extended carries the key (rows of all other cases stay as they were).
+  if (!c.extensions.empty()) {
+    auto xs = nlohmann::json::array();
+    for (const auto& x : c.extensions)
+      xs.push_back({{"seq", x.seq},
+                    {"at", x.at.unix_seconds},
+                    {"by", x.by},
+                    {"working_days", x.working_days},
+                    {"reason", x.reason}});
+    j["extensions"] = std::move(xs);
+  }
+  return j;
 }
 
 nlohmann::json toStorage(const CaseState& c) {
@@ -155,6 +173,10 @@ CaseState fromStorage(const nlohmann::json& j) {
   c.rating = j.at("rating");
   c.rating_reason = j.at("rating_reason");
   c.follow_up = j.at("follow_up");
+  if (j.contains("extensions"))
+    for (const auto& x : j.at("extensions"))
+      c.extensions.push_back({x.at("seq"), Instant{x.at("at").get<int64_t>()}, x.at("by"),
+                              x.at("working_days"), x.at("reason")});
   return c;
 }
 

@@ -45,6 +45,16 @@ struct Applicant {
   std::string phone;
 };
 
+// One approved extension of the case's limit (遇特殊情况适当延长): who approved it, when, by how
+// many working days and why. The event `extend` records it; the projection keeps the list.
+struct Extension {
+  int seq = 0;  // the event that recorded it
+  Instant at;
+  std::string by;
+  int working_days = 0;
+  std::string reason;
+};
+
 // The alphabet of query codes (查询码): no 0/O, 1/I, which people misread on a receipt.
 inline constexpr std::string_view kQueryCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 inline constexpr size_t kQueryCodeLength = 8;
@@ -72,6 +82,7 @@ struct CaseState {
   std::optional<Date> paused_since;
   std::string pause_period;              // "supplement" (补正) or an uncounted period id
   int paused_days = 0;                   // working days already paused
+  std::vector<Extension> extensions;     // approved extensions, in order; due_on counts them
   std::map<int, std::string> approvals;  // review step index → who approved it
   std::vector<MissingMaterial> notice;   // the latest 一次性告知
   int64_t paid_fen = 0;
@@ -79,6 +90,8 @@ struct CaseState {
   std::vector<Event> events;
 
   int version() const { return static_cast<int>(events.size()); }
+  // The working days all approved extensions add to the limit.
+  int extendedWorkingDays() const;
 };
 
 // The flow a case runs on: its pinned flow, else (a case stored before pinning) the item's.

@@ -99,8 +99,18 @@ Result<std::optional<DueDate>> computeDue(const Item& item, const std::set<std::
   return *moved;
 }
 
+Result<std::optional<DueDate>> caseDue(const Item& item, const CaseState& c,
+                                       const WorkCalendar& cal) {
+  if (!c.accepted_on)
+    return fail(ErrorCode::kConflict, "not_accepted", "办件尚未受理，办理时限尚未起算");
+  // Moving a due date by a then b working days is moving it by a + b: one count does both.
+  return computeDue(item, c.conditions, *c.accepted_on, c.paused_days + c.extendedWorkingDays(),
+                    cal);
+}
+
 Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Date today) {
   DeadlineView v;
+  v.extended_working_days = c.extendedWorkingDays();
   if (!c.accepted_on) return v;
   Date at = isTerminal(c.status) && c.closed_on ? *c.closed_on : today;
   // A stage with its own limit: counted from the day the case last reached the step.

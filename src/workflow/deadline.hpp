@@ -17,6 +17,10 @@ std::optional<DeadlineStatus> parseDeadlineStatus(std::string_view s);
 // through a year whose holiday notice is not loaded.
 Result<std::optional<DueDate>> computeDue(const Item& item, const std::set<std::string>& conds,
                                           Date accepted, int paused_days, const WorkCalendar& cal);
+// The due date of an accepted case: its limit from 受理, moved by the working days it was paused
+// and by every approved extension (nullopt when unstated).
+Result<std::optional<DueDate>> caseDue(const Item& item, const CaseState& c,
+                                       const WorkCalendar& cal);
 // The due date of one limit counted from `from` (calendar months: the same day N months on, or
 // the month's last day; a calendar date: the next such date on or after `from`; natural days and
 // months move to the next working day). nullopt for an unstated limit.
@@ -33,6 +37,8 @@ struct DeadlineView {
   // the day the case reached the step, and the step's status (on_time / due_soon / overdue).
   std::optional<Date> step_due;
   std::optional<DeadlineStatus> step_status;
+  // The working days approved extensions add (遇特殊情况适当延长; CaseState::extensions).
+  int extended_working_days = 0;
 };
 // On time; due within 1 working day (today is the due day or the working day before it); overdue.
 // A closed case keeps the status it closed with.

@@ -59,6 +59,9 @@ Result<CaseState> replayCase(const Region& region, const Item& item, const WorkC
     a.rating = stringOf(e.data, "rating");
     if (e.data.contains("amount_fen") && e.data["amount_fen"].is_number_integer())
       a.amount_fen = e.data["amount_fen"].get<int64_t>();
+    // extend: the length approved (the rest of its data is derived again and compared).
+    if (e.action == "extend" && e.data.contains("working_days"))
+      a.data = {{"working_days", e.data["working_days"]}};
     WorkflowContext at{region, item, calendar, e.at};
     auto next = applyAction(at, *c, replayActor(region, e), a);
     if (!next)

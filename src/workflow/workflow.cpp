@@ -1,5 +1,7 @@
 #include "workflow/workflow.hpp"
 
+#include <cstdint>
+
 #include "common/money.hpp"
 #include "workflow/deadline.hpp"
 
@@ -92,7 +94,7 @@ Result<void> endPause(const WorkflowContext& ctx, CaseState& c) {
   c.paused_days += days->days;
   c.paused_since.reset();
   c.pause_period.clear();
-  auto due = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
+  auto due = caseDue(ctx.item, c, ctx.calendar);
   if (!due) return std::unexpected(due.error());
   if (*due) {
     c.due_on = (*due)->date;
@@ -372,7 +374,7 @@ Result<CaseState> recountDeadline(const WorkflowContext& ctx, const CaseState& c
     return fail(ErrorCode::kForbidden, "system_only", "该操作仅由系统执行");
   if (isTerminal(c.status) || !c.accepted_on || !c.due_on)
     return std::unexpected(conflict("wrong_state", "办件未在办理中，无需重新计算期限"));
-  auto counted = computeDue(ctx.item, c.conditions, *c.accepted_on, c.paused_days, ctx.calendar);
+  auto counted = caseDue(ctx.item, c, ctx.calendar);
   if (!counted) return std::unexpected(counted.error());
   if (!*counted) return std::unexpected(conflict("unchanged", "办理期限未载明，无需重新计算"));
   const DueDate* due = &**counted;
@@ -387,6 +389,82 @@ Result<CaseState> recountDeadline(const WorkflowContext& ctx, const CaseState& c
                    {{"previous_due_on", c.due_on->str()},
                     {"due_on", due->date.str()},
                     {"provisional", due->provisional}});
+}
+
+// 遇特殊情况适当延长: a supervisor approves an extension of an open case's limit by 1…N working
+// days, N being what the item's limit still allows (all of a case's extensions together at most
+// the limit's own days). The due date moves by exactly that many working days; the event and the
+// case's list of extensions record who, when, how long and why.
+Result<CaseState> extend(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
+                         const Action& a) {
+  if (actor.applicant) return fail(ErrorCode::kForbidden, "staff_only", "该操作须由经办人员办理");
+  if (isTerminal(c.status))
+    return std::unexpected(conflict(
+        "wrong_state",
+        std::string("办件状态为“") + caseStatusName(c.status) + "”，已结束，不能延长办理时限"));
+  if (!c.accepted_on)
+    return std::unexpected(conflict("wrong_state", "办件尚未受理，办理时限尚未起算，不能延长"));
+  const TimeLimit& limit = ctx.item.limitFor(c.conditions);
+  if (!limit.extension.allowed)
+    return fail(ErrorCode::kUnprocessable, "extension_not_allowed",
+                "“" + ctx.item.name + "”的办理时限依据文件未规定可以延长");
+  // The role whose kind is supervisor (监督人员): the one that watches deadlines and overdue
+  // cases; a clerk of the step may not extend his own limit.
+  const Role* approver = nullptr;
+  for (const auto& r : ctx.region.roles)
+    if (r.kind == "supervisor" && !approver) approver = &r;
+  if (actor.region != ctx.region.id)
+    return fail(
+        ErrorCode::kForbidden, "wrong_region",
+        "经办人员所属地区（" + actor.region + "）与办件地区（" + ctx.region.id + "）不一致");
+  bool may = false;
+  for (const auto& r : ctx.region.roles)
+    may = may || (r.kind == "supervisor" && actor.hasRole(r.id));
+  if (!may)
+    return fail(
+        ErrorCode::kForbidden, "role_required",
+        "延长办理时限须由“" + (approver ? approver->name : std::string("监督人员")) + "”批准");
+  int used = c.extendedWorkingDays();
+  int left = limit.extension.max_working_days - used;
+  if (left <= 0)
+    return fail(ErrorCode::kUnprocessable, "extension_exhausted",
+                "本办件已累计延长 " + std::to_string(used) +
+                    " 个工作日，已达上限（不超过本事项时限 " +
+                    std::to_string(limit.extension.max_working_days) + " 个工作日）");
+  for (const auto& [k, v] : a.data.items())
+    if (k != "working_days")
+      return fail(ErrorCode::kUnprocessable, "bad_extension",
+                  "延长办理时限的 data 只能包含 working_days（延长的工作日数）");
+  auto days = a.data.find("working_days");
+  if (days == a.data.end() || !days->is_number_integer())
+    return fail(ErrorCode::kUnprocessable, "working_days_required",
+                "请填写延长的工作日数（data.working_days，整数）");
+  // Compared as int64: a huge number must be refused, not wrapped into range.
+  int64_t want = days->is_number_unsigned() && days->get<uint64_t>() > INT64_MAX
+                     ? INT64_MAX
+                     : days->get<int64_t>();
+  if (want < 1 || want > left)
+    return fail(ErrorCode::kUnprocessable, "working_days_out_of_range",
+                "延长的工作日数须在 1 到 " + std::to_string(left) + " 之间（累计不超过本事项时限 " +
+                    std::to_string(limit.extension.max_working_days) + " 个工作日，已延长 " +
+                    std::to_string(used) + " 个工作日）");
+  if (auto r = requireReason(a, "延长办理时限"); !r) return std::unexpected(r.error());
+  CaseState next = c;
+  next.extensions.push_back(
+      {c.version() + 1, ctx.now, actor.username, static_cast<int>(want), a.comment});
+  auto due = caseDue(ctx.item, next, ctx.calendar);
+  if (!due) return std::unexpected(due.error());
+  if (!*due) return std::unexpected(conflict("wrong_state", "办理期限未载明，不能延长"));
+  next.due_on = (*due)->date;
+  next.due_provisional = (*due)->provisional;
+  const FlowStep* s = currentStep(c, ctx.item);
+  return withEvent(
+      ctx, std::move(next), actor, a, s ? s->step : "延长",
+      {{"working_days", want},
+       {"extended_working_days", used + want},
+       {"previous_due_on", c.due_on ? nlohmann::json(c.due_on->str()) : nlohmann::json()},
+       {"due_on", (*due)->date.str()},
+       {"provisional", (*due)->provisional}});
 }
 
 Result<CaseState> rate(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
@@ -432,9 +510,9 @@ Result<CaseState> resolveFollowUp(const WorkflowContext& ctx, const CaseState& c
 
 const std::set<std::string>& actionNames() {
   static const std::set<std::string> names{
-      "accept",    "return", "supplement", "not_accept",       "approve",
-      "send_back", "reject", "pay",        "complete",         "withdraw",
-      "pause",     "resume", "rate",       "resolve_follow_up"};
+      "accept",    "return", "supplement", "not_accept",        "approve",
+      "send_back", "reject", "pay",        "complete",          "withdraw",
+      "pause",     "resume", "rate",       "resolve_follow_up", "extend"};
   return names;
 }
 
@@ -536,6 +614,7 @@ Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, co
   if (a.name == "resume") return resume(ctx, c, actor, a);
   if (a.name == "rate") return rate(ctx, c, actor, a);
   if (a.name == "resolve_follow_up") return resolveFollowUp(ctx, c, actor, a);
+  if (a.name == "extend") return extend(ctx, c, actor, a);
   if (a.name == "recount_deadline") return recountDeadline(ctx, c, actor, a);
   return fail(ErrorCode::kNotFound, "unknown_action", "未知的办理动作：" + a.name);
 }
