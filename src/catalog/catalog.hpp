@@ -110,10 +110,20 @@ struct FlowWhen {
   std::vector<std::string> channels, applicant, conditions;
 };
 
+// Where the seed draws or describes an alternative path: the seed file (one of the region's
+// `seeds`, or its parent's), the chart or section (附件4-13 单位一次性支取), and the seed's own
+// words, one quote per box or sentence. The quotes are not shown to anyone; a test checks that
+// each is found in the seed (tests/unit/alt_flows_test.cpp), so a path cannot be made up.
+struct FlowSource {
+  std::string seed, ref;
+  std::vector<std::string> quotes;
+};
+
 struct AltFlow {
   std::string id, name;
   FlowWhen when;
   std::vector<FlowStep> steps;
+  FlowSource source;
 };
 
 // A limit on the applicant's side, checked at 申请: the date in form field `field` must lie
@@ -136,6 +146,8 @@ struct Item {
   std::vector<std::string> applicant, channels, steps;
   std::vector<FlowStep> flow;  // the default flow
   std::vector<AltFlow> flows;  // alternatives, the first whose `when` matches wins
+  std::string flow_name;       // with alternatives: the default path's name (现场查询)
+  FlowSource flow_source;      // with alternatives: where the seed draws the default path
   bool internal = false;       // an agency's internal routine: no applicant, never applied for
   std::string takes_effect;    // "" | next_month (次月生效)
   std::vector<ApplicantLimit> applicant_limits;

@@ -157,7 +157,11 @@ std::string guideHtml(const Region& region, const Item& it) {
                para(channels) + (it.channels_text.empty() ? "" : para(it.channels_text)));
   std::string flow = "<p>办理环节：";
   for (size_t i = 0; i < it.steps.size(); ++i) flow += (i ? "—" : "") + htmlEscape(it.steps[i]);
-  flow += "</p><ol>";
+  flow += "</p>";
+  // With alternatives, each path is introduced by its name, the default's first (现场查询：…).
+  if (!it.flows.empty() && !it.flow_name.empty())
+    flow += "<p>" + htmlEscape(it.flow_name) + "：</p>";
+  flow += "<ol>";
   auto steps = [&](const std::vector<FlowStep>& chain) {
     std::string out;
     for (const auto& s : chain) {
@@ -202,15 +206,15 @@ std::string guideHtml(const Region& region, const Item& it) {
     const Condition* c = it.condition(v.when);
     limit += para((c ? c->name : v.when) + "：" + limitDisplay(v));
   }
-  for (const auto& a : it.applicant_limits) limit += para("申请期限：" + a.text);
-  if (it.takes_effect == "next_month") limit += para("生效时间：次月生效");
-  for (const auto& w : it.acceptance_windows) limit += para("受理时间：" + w.text);
-  for (const auto& u : it.uncounted_periods)
   // Public: the applicant may see the due date move, and should know that the rules allow it.
   bool extensible = it.time_limit.extension.allowed;
   for (const auto& v : it.variants) extensible = extensible || v.extension.allowed;
   if (extensible)
     limit += para("延长办理：遇特殊情况可适当延长（经批准并记录，延长后的期限见办理进度）");
+  for (const auto& a : it.applicant_limits) limit += para("申请期限：" + a.text);
+  if (it.takes_effect == "next_month") limit += para("生效时间：次月生效");
+  for (const auto& w : it.acceptance_windows) limit += para("受理时间：" + w.text);
+  for (const auto& u : it.uncounted_periods)
     limit += para("不计入办理时限：" + u.name + (u.text.empty() ? "" : "（" + u.text + "）"));
   h += section(++n, "办理时限", limit);
   if (!it.remarks.empty()) h += section(++n, "备注", para(it.remarks));

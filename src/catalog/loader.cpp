@@ -14,6 +14,8 @@ namespace jingban {
 class CatalogLoader {
  public:
   Catalog::EffectKnown known_effect;
+  // The seed files the region being validated (and its parent) name: a flow's source must be one.
+  std::set<std::string> seeds_in_scope;
 
  public:
   std::vector<std::string> errors;
@@ -82,9 +84,9 @@ class CatalogLoader {
     std::set<std::string> keys{"kind", "days", "text", "months", "date"};
     if (at == LimitAt::kVariant) keys.insert("when");
     if (at == LimitAt::kItem) keys.insert("variants");
+    if (at == LimitAt::kItem || at == LimitAt::kVariant) keys.insert("extension");
     checkKeys(file, n, keys, "time_limit");
     if (!n.IsMap()) return t;
-    if (at == LimitAt::kItem || at == LimitAt::kVariant) keys.insert("extension");
     auto kindName = str(file, n["kind"], "time_limit.kind");
     t.text = str(file, n["text"], "time_limit.text");
     t.when = str(file, n["when"], "time_limit.when");
@@ -134,12 +136,10 @@ class CatalogLoader {
     // An unstated limit has no words of the seed to keep; every other limit must keep them.
     if (t.text.empty() && t.basis != LimitBasis::kUnstated)
       problem(file, n, "time_limit.text 须保留原文");
+    if (n["extension"]) t.extension = extension(file, n["extension"], t);
     return t;
   }
-    if (n["extension"]) t.extension = extension(file, n["extension"], t);
 
-  std::vector<FlowStep> flowSteps(const std::string& file, const YAML::Node& v,
-                                  const std::string& what) {
   // 遇特殊情况适当延长: only where the limit's own words say so, on a limit in working days (an
   // extension is approved in working days, and at most the limit's own days in all).
   LimitExtension extension(const std::string& file, const YAML::Node& n, const TimeLimit& t) {
@@ -160,6 +160,8 @@ class CatalogLoader {
     return x;
   }
 
+  std::vector<FlowStep> flowSteps(const std::string& file, const YAML::Node& v,
+                                  const std::string& what) {
     std::vector<FlowStep> out;
     if (!v || !v.IsSequence()) {
       problem(file, v, what + " 应为列表");
@@ -377,6 +379,24 @@ class CatalogLoader {
   }
 
   // Applies one key of an item entry. Used for full items and for a child region's overrides.
+  // `source: {seed, ref, quotes}` of a flow: where the seed draws the path, in its own words.
+  FlowSource flowSource(const std::string& file, const YAML::Node& n) {
+    FlowSource s;
+    if (!n.IsMap()) {
+      problem(file, n, "source 须为 {seed, ref, quotes}");
+      return s;
+    }
+    checkKeys(file, n, {"seed", "ref", "quotes"}, "source");
+    s.seed = str(file, n["seed"], "seed");
+    s.ref = str(file, n["ref"], "ref");
+    s.quotes = strings(file, n["quotes"], "quotes");
+    if (s.seed.empty() || s.ref.empty()) problem(file, n, "source 须有 seed 和 ref");
+    if (s.quotes.empty()) problem(file, n, "source 须至少引用一段种子原文（quotes）");
+    for (const auto& q : s.quotes)
+      if (q.empty()) problem(file, n, "source 的 quotes 不能有空字符串");
+    return s;
+  }
+
   void itemKey(const std::string& file, Item& it, const std::string& key, const YAML::Node& v) {
     auto S = [&](std::string& dst) { dst = str(file, v, key); };
     auto list = [&](auto fn) {
@@ -454,7 +474,7 @@ class CatalogLoader {
     } else if (key == "flows") {
       it.flows.clear();
       list([&](const YAML::Node& e) {
-        checkKeys(file, e, {"id", "name", "when", "steps", "note"}, "flows");
+        checkKeys(file, e, {"id", "name", "when", "steps", "source", "note"}, "flows");
         AltFlow f;
         f.id = str(file, e["id"], "id");
         f.name = str(file, e["name"], "name");
@@ -471,10 +491,18 @@ class CatalogLoader {
         if (!snakeId(f.id)) problem(file, e, "备选流程 id 须为小写字母开头的 snake_case");
         if (f.name.empty()) problem(file, e, "备选流程须有 name");
         f.steps = flowSteps(file, e["steps"], "flows.steps");
+        if (e["source"])
+          f.source = flowSource(file, e["source"]);
+        else
+          problem(file, e, "备选流程须有 source（种子文件、图号或章节、原文）");
         it.flows.push_back(std::move(f));
       });
     } else if (key == "flow") {
       it.flow = flowSteps(file, v, "flow");
+    } else if (key == "flow_name") {
+      S(it.flow_name);
+    } else if (key == "flow_source") {
+      it.flow_source = flowSource(file, v);
     } else if (key == "conditions") {
       it.conditions.clear();
       list([&](const YAML::Node& e) {
@@ -637,8 +665,19 @@ class CatalogLoader {
     if (has("拨付") != pay) bad("steps 中的“拨付”与 flow 的拨付步骤不一致");
     checkFlow(r, it.flow, "", bad);
     std::set<std::string> flowIds;
+    auto seedKnown = [&](const FlowSource& s) {
+      return s.seed.empty() || seeds_in_scope.count(s.seed) > 0;
+    };
+    if (!it.flows.empty() && it.flow_name.empty())
+      bad("有备选流程（flows）的事项须以 flow_name 写明默认流程对应的路径");
+    if (!seedKnown(it.flow_source))
+      bad("flow_source 的种子文件 '" + it.flow_source.seed +
+          "' 不在本地区（或上级地区）的 seeds 中");
     for (const auto& f : it.flows) {
       if (!flowIds.insert(f.id).second) bad("备选流程 id 重复：" + f.id);
+      if (!seedKnown(f.source))
+        bad("备选流程 " + f.id + " 的种子文件 '" + f.source.seed +
+            "' 不在本地区（或上级地区）的 seeds 中");
       checkFlow(r, f.steps, "备选流程 " + f.id + "：", bad);
       for (const auto& c : f.when.channels)
         if (std::find(it.channels.begin(), it.channels.end(), c) == it.channels.end())
@@ -810,6 +849,9 @@ class CatalogLoader {
       it.form = it.form_schema.empty() || found == schemas.end() ? nullptr : found->second;
     }
     for (auto& it : r.items) it.revision = itemRevision(it);
+    // A child region's items may keep the parent's flows, which cite the parent's seeds.
+    seeds_in_scope = {r.seeds.begin(), r.seeds.end()};
+    if (parent) seeds_in_scope.insert(parent->seeds.begin(), parent->seeds.end());
     for (const auto& it : r.items) validateItem(r, it);
     if (r.items.empty()) errors.push_back(r.file + ":1: 没有任何事项");
   }

@@ -86,10 +86,12 @@ items:
       - {step: 初审, kind: review, role: reviewer, text: 初审, limit: {kind: working_days, days: 5, text: 5个工作日内}}
       - {step: 复审, kind: review, role: senior_reviewer, text: 复审}
       - {step: 办结, kind: complete, role: window, text: 办结}
+    flow_name: 参保单位办理
     flows:
       - id: flexible
         name: 灵活就业人员参保登记
         when: {applicant: [person], conditions: [flexible]}
+        source: {seed: g.txt, ref: 图6, quotes: [参保人携带材料办理]}
         steps:
           - {step: 受理, kind: accept, role: window, text: 参保人携带材料办理}
           - {step: 审核, kind: review, role: reviewer, text: 审核办理参保手续}
