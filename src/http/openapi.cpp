@@ -717,6 +717,15 @@ json schemas() {
                                    "a limit (转移接续 5+5+5); the item's limit still "
                                    "decides overdue"))},
        {"step_deadline_status", nullable(tEnum(kDeadlineStatuses))},
+       {"extended_working_days",
+        tInt("working days added by approved extensions (遇特殊情况适当延长); due_on counts them")},
+       {"extensions", tArray(tObject({{"seq", tInt("the event that recorded it")},
+                                      {"at", tString("ISO 8601 instant")},
+                                      {"by", tString("the supervisor who approved it")},
+                                      {"working_days", tInt()},
+                                      {"reason", tString()}},
+                                     {"seq", "at", "by", "working_days", "reason"}),
+                             "approved extensions, in order")},
        {"paused", tBool()},
        {"paid_fen", tInt("paid so far, in fen (分)")},
        {"rating", tString()},
@@ -783,15 +792,6 @@ json schemas() {
        {"channel",
         tString("窗口 (staff only) / 网上 (the default without a token) / another channel of the "
                 "item; at most 64 characters")},
-       {"extended_working_days",
-        tInt("working days added by approved extensions (遇特殊情况适当延长); due_on counts them")},
-       {"extensions", tArray(tObject({{"seq", tInt("the event that recorded it")},
-                                      {"at", tString("ISO 8601 instant")},
-                                      {"by", tString("the supervisor who approved it")},
-                                      {"working_days", tInt()},
-                                      {"reason", tString()}},
-                                     {"seq", "at", "by", "working_days", "reason"}),
-                             "approved extensions, in order")},
        {"applicant", tObject({{"kind", tEnum({"unit", "person", "institution"})},
                               {"id_no", tString("公民身份号码 (person) or 统一社会信用代码")},
                               {"name", tString()},
@@ -1029,6 +1029,11 @@ json paths() {
                      "amount_overflow",
                      "amount_negative",
                      "not_uncounted",
+                     "extension_not_allowed",
+                     "extension_exhausted",
+                     "working_days_required",
+                     "working_days_out_of_range",
+                     "bad_extension",
                      "bad_rating",
                      "idempotency_key_reused",
                      "applicant_required",
@@ -1109,11 +1114,6 @@ json paths() {
       staffOp("setStaffRoles", "Replace a staff member's roles (admin)")
           .param(username)
           .takes(tObject({{"roles", tArray(tString("role id"))}}, {"roles"}))
-                     "extension_not_allowed",
-                     "extension_exhausted",
-                     "working_days_required",
-                     "working_days_out_of_range",
-                     "bad_extension",
           .ok(ref("Staff"))
           .err(400, body400)
           .err(404, {"staff_not_found"})
