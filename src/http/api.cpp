@@ -5,6 +5,7 @@ namespace jingban {
 Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addCatalogRoutes(router_, deps_);
   addSessionRoutes(router_, deps_, *hashing_);
+  addRecordRoutes(router_, deps_);  // before the case routes: a page is not an {action}
   addCaseRoutes(router_, deps_);
   addOpsRoutes(router_, deps_);
   addStaffRoutes(router_, deps_, *hashing_);

@@ -48,6 +48,7 @@ void addOpsRoutes(Router& r, ApiDeps& d);                          // routes_ops
 void addStaffRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);    // routes_staff.cpp
 void addRegisterRoutes(Router& r, ApiDeps& d);  // routes_registers.cpp (needs store, committer)
 void addAccountCreditRoutes(Router& r, ApiDeps& d);  // routes_account_credits.cpp
+void addRecordRoutes(Router& r, ApiDeps& d);  // routes_records.cpp (参保记录 pages; needs store)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 

@@ -114,7 +114,9 @@ const std::vector<std::string>& errorCodes() {
       // register reads and the batch imports (routes_registers.cpp, effects/resident_import,
       // effects/account_credits)
       "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows", "bad_header",
-      "batch_exists"};
+      "batch_exists",
+      // the printable records (routes_records.cpp)
+      "no_record", "record_not_ready"};
   return codes;
 }
 
@@ -389,6 +391,68 @@ void registerSchemas(json& s) {
        "employment", "contribution_base_fen", "identities", "enrolments", "contribution_months",
        "history"},
       "参保人员");
+  s["RecordUnitRef"] = nullable(tObject({{"credit_code", tString()}, {"name", tString()}},
+                                         {"credit_code", "name"},
+                                         "a unit of the register (name \"\" when not registered)"));
+  s["RecordPerson"] = tObject(
+      {{"kind", tEnum({"person"})},
+       {"title", tString("参保缴费记录")},
+       {"region", tString()},
+       {"region_name", tString("the 统筹区, e.g. 青海省")},
+       {"as_of", tString("YYYY-MM: the month the contribution months are counted to (now)")},
+       {"generated_at", tString(at)},
+       {"name", tString()},
+       {"id_no", tString("公民身份号码, masked")},
+       {"insurance_type", tString("职工 / 城乡居民 / 灵活就业")},
+       {"status", tString("the status of the latest enrolment period")},
+       {"employment", tString("在职 / 退休 / \"\"")},
+       {"unit", ref("RecordUnitRef")},
+       {"enrolments",
+        tArray(tObject({{"region", tString()},
+                        {"region_name", tString()},
+                        {"from", tString("YYYY-MM, inclusive")},
+                        {"to", tString("YYYY-MM, inclusive; \"\" = open")},
+                        {"status", tEnum({"参保缴费", "暂停", "终止"})},
+                        {"insurance_type", tString()},
+                        {"unit", ref("RecordUnitRef")},
+                        {"contribution_months", tInt("this period's 参保缴费 months up to as_of")}},
+                       {"region", "region_name", "from", "to", "status", "insurance_type", "unit",
+                        "contribution_months"}),
+               "enrolment periods in this 统筹区")},
+       {"contribution_months", tInt("months of the 参保缴费 periods up to as_of")},
+       {"contribution_years", tInt("whole years of contribution_months (rounded down)")}},
+      {"kind", "title", "region", "region_name", "as_of", "generated_at", "name", "id_no",
+       "insurance_type", "status", "unit", "enrolments", "contribution_months",
+       "contribution_years"},
+      "参保缴费记录 of a person");
+  s["RecordUnit"] = tObject(
+      {{"kind", tEnum({"unit"})},
+       {"title", tString("参保单位参保记录")},
+       {"region", tString()},
+       {"region_name", tString()},
+       {"as_of", tString("YYYY-MM")},
+       {"generated_at", tString(at)},
+       {"credit_code", tString()},
+       {"name", tString()},
+       {"type", tString()},
+       {"status", tEnum({"正常", "暂停", "注销"})},
+       {"address", tString()},
+       {"legal_representative", tString()},
+       {"insured_employees",
+        nullable(tInt("职工 of the unit whose latest period is 参保缴费; null for a unit of more "
+                      "than 50,000 employees (not counted)"))},
+       {"status_periods",
+        tArray(tObject({{"from", tDate("the day of the change that opened it")},
+                        {"to", tString("YYYY-MM-DD, the day of the next change; \"\" = open")},
+                        {"status", tEnum({"正常", "暂停", "注销"})},
+                        {"case_no", nullable(tString())},
+                        {"import_batch", nullable(tString())}},
+                       {"from", "to", "status", "case_no", "import_batch"}),
+               "the unit's status over time, from its history")},
+       {"history", tArray(ref("HistoryEntry"))}},
+      {"kind", "title", "region", "region_name", "as_of", "generated_at", "credit_code", "name",
+       "type", "status", "insured_employees", "status_periods", "history"},
+      "参保记录 of a unit");
   s["Account"] = tObject({{"region", tString()},
                           {"id_no", tString()},
                           {"status", tString("正常 / 已销户")},
@@ -973,6 +1037,22 @@ json paths() {
           .err(404, {"not_found"})
           .err(409, {"flow_changed"})
           .err(503, {"storage_unavailable"}));
+  add("get", "/api/v1/cases/{case_no}/record.html",
+      Operation("getCaseRecordPage", "The record kept in a query or 参保凭证 case, printable",
+                "cases")
+          .describe("For a case of 参保信息查询 (002001 / 002002) or 出具《参保凭证》 (003001): "
+                    "the record as it stood at the review, with the case number, item name and "
+                    "办结 date, as a printable page (titled 参保凭证 for 003001). Read as GET "
+                    "/api/v1/cases/{case_no} (recorded). 404 no_record for a case of another "
+                    "item; 409 record_not_ready before 受理, for a case closed without 办结, or a "
+                    "参保凭证 not yet 办结.")
+          .param(case_no)
+          .ok(tString("HTML"), 200, "text/html")
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found", "no_record"})
+          .err(409, {"flow_changed", "record_not_ready"})
+          .err(503, {"storage_unavailable"}));
   add("post", "/api/v1/cases/{case_no}/{action}",
       Operation("actOnCase", "Act on a case", "cases")
           .describe("Staff act with a token. The applicant acts without one (supplement, "
@@ -1169,6 +1249,34 @@ json paths() {
           .ok(ref("RegisterPerson"))
           .err(404, {"person_not_found"})
           .err(422, {"invalid_id_number"}));
+  add("get", "/api/v1/regions/{region}/persons/{id_no}/record",
+      registerOp("getPersonRecord", "参保缴费记录: periods, status, contribution months and years")
+          .describe("The person's insurance record as a document of its own (ID number masked), "
+                    "counted to this month on the server's clock. `…/record.html` is the same "
+                    "as a printable page.")
+          .param(id_no)
+          .ok(ref("RecordPerson"))
+          .err(404, {"person_not_found"})
+          .err(422, {"invalid_id_number"}));
+  add("get", "/api/v1/regions/{region}/persons/{id_no}/record.html",
+      registerOp("getPersonRecordPage", "参保缴费记录 as a printable page (HTML, A4)")
+          .param(id_no)
+          .ok(tString("HTML"), 200, "text/html")
+          .err(404, {"person_not_found"})
+          .err(422, {"invalid_id_number"}));
+  add("get", "/api/v1/regions/{region}/units/{credit_code}/record",
+      registerOp("getUnitRecord", "参保单位参保记录: status periods, changes, insured employees")
+          .describe("`…/record.html` is the same as a printable page.")
+          .param(credit)
+          .ok(ref("RecordUnit"))
+          .err(404, {"unit_not_found"})
+          .err(422, {"invalid_credit_code"}));
+  add("get", "/api/v1/regions/{region}/units/{credit_code}/record.html",
+      registerOp("getUnitRecordPage", "参保单位参保记录 as a printable page (HTML, A4)")
+          .param(credit)
+          .ok(tString("HTML"), 200, "text/html")
+          .err(404, {"unit_not_found"})
+          .err(422, {"invalid_credit_code"}));
   add("get", "/api/v1/regions/{region}/accounts/{id_no}",
       registerOp("getAccount", "个人账户: balance and entries")
           .param(id_no)
