@@ -442,7 +442,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     if (!n) return std::unexpected(n.error());
     auto c = std::make_shared<CaseState>(*draft);
     c->case_no = prefix + "-" + sequenceText(*n);
-    chainEvents(c->case_no, c->events);
+    auto data_texts = chainEvents(c->case_no, c->events);
     auto found = itemOf(*c);
     if (!found) return std::unexpected(found.error());
     auto d = deadline(*c, *cal);
@@ -452,7 +452,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     out->body = receipt.dump();
     CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, c->due_provisional};
     if (auto r = tx.insertCase(row); !r) return r;
-    if (auto r = tx.appendEvents(c->case_no, c->events); !r) return r;
+    if (auto r = tx.appendEvents(c->case_no, c->events, data_texts); !r) return r;
     if (!scope.empty())
       if (auto r =
               tx.putIdempotency({scope, hash, c->case_no, out->body, c->submitted_at.unix_seconds});
@@ -576,7 +576,9 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
   if (!next) return refuse(next.error());
   auto effected = withEffect(ctx, *cur, actor, action, std::move(*next));
   if (!effected) return refuse(effected.error());
-  chainEvents(effected->case_no, effected->events, effected->events.size() - 1);
+  // The new event's data, serialised once: for its hash here and for its row in the commit.
+  std::string data_text =
+      std::move(chainEvents(effected->case_no, effected->events, effected->events.size() - 1)[0]);
   auto state = std::make_shared<const CaseState>(std::move(*effected));
   auto body = actionBody(*state, *cal);
   if (!body) return refuse(body.error());
@@ -596,11 +598,14 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
   std::optional<IdempotencyRecord> record;
   if (!scope.empty())
     record = IdempotencyRecord{scope, meta.request_hash, case_no, *body, clock_().unix_seconds};
-  UnitOfWork work = [row, previous_version, indexed, handler, record, &region,
-                     &item](Tx& tx) -> Result<void> {
+  UnitOfWork work = [row, previous_version, indexed, handler, record, &region, &item,
+                     data_text = std::move(data_text)](Tx& tx) -> Result<void> {
     const CaseState& c = *row.state;
     if (auto r = tx.updateCase(row, previous_version, indexed); !r) return r;
-    if (auto r = tx.appendEvents(c.case_no, {c.events.back()}); !r) return r;
+    if (auto r =
+            tx.appendEvents(c.case_no, std::span(&c.events.back(), 1), std::span(&data_text, 1));
+        !r)
+      return r;
     if (record)
       if (auto r = tx.putIdempotency(*record); !r) return r;
     if (handler) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,9 +58,11 @@ class Tx {
   // Fails with kConflict "version_conflict" when the row is no longer at `previous_version`.
   virtual Result<void> updateCase(const CaseRow& row, int previous_version,
                                   bool indexed_columns_changed) = 0;
-  // Events carry their chained hash (workflow/event_chain.hpp).
-  virtual Result<void> appendEvents(const std::string& case_no,
-                                    const std::vector<Event>& events) = 0;
+  // Events carry their chained hash (workflow/event_chain.hpp). `data_texts`, when given, holds
+  // each event's data as chainEvents serialised it for the hash (stored as is, not serialised
+  // again); otherwise the data is serialised here.
+  virtual Result<void> appendEvents(const std::string& case_no, std::span<const Event> events,
+                                    std::span<const std::string> data_texts = {}) = 0;
   virtual Result<void> putIdempotency(const IdempotencyRecord& r) = 0;
   // The registers, inside this transaction (effects read and write them here).
   virtual RegisterTx& registers() = 0;

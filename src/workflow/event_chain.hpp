@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "workflow/case_state.hpp"
 
@@ -11,7 +12,11 @@ namespace jingban {
 // hash(seq n) = SHA-256(hash(seq n-1) "\n" case_no "\n" seq "\n" at "\n" actor "\n" action "\n"
 //                       step "\n" comment "\n" data.dump()); hash(seq 0) = "".
 std::string chainHash(const std::string& previous_hash, const std::string& case_no, const Event& e);
-// Sets the hash of every event from index `from` on, chaining from the one before it.
-void chainEvents(const std::string& case_no, std::vector<Event>& events, size_t from = 0);
+// The event's data as hashed and stored: compact JSON, invalid UTF-8 replaced.
+std::string eventDataText(const Event& e);
+// Sets the hash of every event from index `from` on, chaining from the one before it; returns
+// those events' data as serialised for the hash (what the store writes, so it is done once).
+std::vector<std::string> chainEvents(const std::string& case_no, std::vector<Event>& events,
+                                     size_t from = 0);
 
 }  // namespace jingban

@@ -264,7 +264,10 @@ class MemTx : public Tx {
   Result<int64_t> nextSequence(const std::string& name) override { return ++r_.sequences[name]; }
   Result<void> insertCase(const CaseRow&) override { return {}; }
   Result<void> updateCase(const CaseRow&, int, bool) override { return {}; }
-  Result<void> appendEvents(const std::string&, const std::vector<Event>&) override { return {}; }
+  Result<void> appendEvents(const std::string&, std::span<const Event>,
+                            std::span<const std::string>) override {
+    return {};
+  }
   Result<void> putIdempotency(const IdempotencyRecord&) override { return {}; }
   RegisterTx& registers() override { return reg_; }
   Result<void> putImportBatch(const ImportBatch& b) override {

@@ -187,7 +187,7 @@ TEST_P(StoreConformance, AStaleVersionConflicts) {
   auto update = [row](int previous) {
     return [row, previous](Tx& tx) -> Result<void> {
       if (auto r = tx.updateCase(row, previous, true); !r) return r;
-      return tx.appendEvents(row.state->case_no, {row.state->events.back()});
+      return tx.appendEvents(row.state->case_no, std::span(&row.state->events.back(), 1));
     };
   };
   auto first = run({update(1)});

@@ -36,6 +36,11 @@ bool Conn::exec(const char* sql) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
 }
 
+bool Conn::run(const std::string& sql) {
+  Stmt s = prepare(sql);
+  return s.ok() && s.step() == SQLITE_DONE;
+}
+
 Result<std::unique_ptr<Conn>> openConnection(const std::string& path) {
   auto c = std::make_unique<Conn>();
   if (sqlite3_open_v2(path.c_str(), &c->db,

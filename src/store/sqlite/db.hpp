@@ -79,6 +79,9 @@ struct Conn {
   ~Conn();
   Stmt prepare(const std::string& sql);
   bool exec(const char* sql);
+  // One statement through the prepared cache (BEGIN, COMMIT … on every transaction: not compiled
+  // again each time as exec() does); true when it ran to completion.
+  bool run(const std::string& sql);
 };
 
 // Opens (creating if needed) with WAL, synchronous=FULL, foreign keys and a busy timeout.

@@ -26,9 +26,9 @@ std::unexpected<Error> prepError(Conn& c) { return std::unexpected(dbError(c.db,
 // A read transaction on a reader connection: the statements of one call see one snapshot.
 class ReadTxn {
  public:
-  explicit ReadTxn(Conn& c) : c_(c), open_(c.exec("BEGIN")) {}
+  explicit ReadTxn(Conn& c) : c_(c), open_(c.run("BEGIN")) {}
   ~ReadTxn() {
-    if (open_) c_.exec("COMMIT");
+    if (open_) c_.run("COMMIT");
   }
   bool ok() const { return open_; }
 

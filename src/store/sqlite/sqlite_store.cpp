@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/hash.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/sqlite_registers.hpp"
 #include "workflow/event_chain.hpp"
@@ -147,15 +148,21 @@ class SqliteStore::WriteTx : public Tx {
     return {};
   }
 
-  Result<void> appendEvents(const std::string& case_no, const std::vector<Event>& events) override {
-    for (const auto& e : events) {
+  Result<void> appendEvents(const std::string& case_no, std::span<const Event> events,
+                            std::span<const std::string> data_texts) override {
+    bool given = data_texts.size() == events.size();
+    for (size_t i = 0; i < events.size(); ++i) {
+      const Event& e = events[i];
       Stmt ev = w_.prepare(
           "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data,hash) "
           "VALUES(?,?,?,?,?,?,?,?,?)");
       if (!ev.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
       ev.bind(1, case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
       ev.bind(4, e.actor).bind(5, e.action).bind(6, e.step).bind(7, e.comment);
-      ev.bind(8, e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      if (given)
+        ev.bind(8, data_texts[i]);
+      else
+        ev.bind(8, eventDataText(e));
       ev.bind(9, e.hash);
       if (ev.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入办理记录"));
     }
@@ -214,6 +221,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     return std::unexpected(sqlite::dbError(s->writer_->db, "设置缓存"));
   if (auto m = sqlite::migrate(*s->writer_); !m) return std::unexpected(m.error());
   if (auto u = s->upgradeRows(); !u) return std::unexpected(u.error());
+  // Checkpoints run in the background from here on, not inside the commits of the busiest
+  // moments (without it SQLite's automatic checkpoint stays in place).
+  s->checkpointer_ = sqlite::WalCheckpointer::start(path, *s->writer_);
   SqliteStore* self = s.get();
   s->registers_ = std::make_unique<sqlite::SqliteRegisterReads>([self] { return self->borrow(); });
   return s;
@@ -306,7 +316,7 @@ void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<vo
     w.exec("ROLLBACK");
     results.assign(units.size(), std::unexpected(e));
   };
-  if (!w.exec("BEGIN IMMEDIATE")) return failAll("开始事务");
+  if (!w.run("BEGIN IMMEDIATE")) return failAll("开始事务");
   WriteTx tx(w);
   for (auto& unit : units) {
     // Each unit in its own savepoint: a unit that fails rolls back alone, and its neighbours
@@ -325,7 +335,7 @@ void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<vo
     }
     results.push_back(std::move(r));
   }
-  if (!w.exec("COMMIT")) return failAll("提交事务");
+  if (!w.run("COMMIT")) return failAll("提交事务");
   // After a batch that filled the writer's cache (a resident import), hand the memory back: the
   // pages are clean now and the operating system's file cache still holds them.
   int used = 0, highwater = 0;

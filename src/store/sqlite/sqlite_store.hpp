@@ -11,6 +11,7 @@
 namespace jingban::sqlite {
 struct Conn;
 class SqliteRegisterReads;
+class WalCheckpointer;
 }  // namespace jingban::sqlite
 
 namespace jingban {
@@ -48,6 +49,8 @@ class SqliteStore : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> readers_;
   std::unique_ptr<sqlite::SqliteRegisterReads> registers_;
+  // Declared after writer_: stopped (and its hook removed) before the writer closes.
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
 };
 
 }  // namespace jingban
