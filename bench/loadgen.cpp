@@ -169,6 +169,12 @@ char citizenCheckChar(std::string_view first17) {
   return kChars[sum % 11];
 }
 
+// The dates every generated form carries (a visit date, a start month), and the month the
+// lifecycle's applicants are enrolled from: the enrolment must cover the visit.
+constexpr const char* kFormDate = "2026-03-01";
+constexpr const char* kFormMonth = "2026-03";
+constexpr const char* kEnrolFrom = "2026-01";
+
 // A valid, varied 18-character citizen ID: 630102 (西宁市城东区) + birth date + sequence + check.
 std::string citizenId(uint64_t n) {
   // Days since 1960-01-01 → civil date (Howard Hinnant's algorithm).
@@ -262,9 +268,9 @@ json sampleForm(const json& fields) {
     } else if (type == "phone") {
       out[id] = "13800000000";
     } else if (type == "date") {
-      out[id] = "2026-03-01";
+      out[id] = kFormDate;
     } else if (type == "month") {
-      out[id] = "2026-03";
+      out[id] = kFormMonth;
     } else if (type == "money_fen") {
       out[id] = 12345;
     } else if (type == "integer") {
@@ -790,7 +796,8 @@ int main(int argc, char** argv) {
   auto t_setup = SteadyClock::now();
   if (opt.mode == "lifecycle") {
     // The applicants must be insured (the item's effect refuses anyone else at 受理): enrol the
-    // pool as 城乡居民 救助对象 (低保) through the batch import, 10,000 rows a request.
+    // pool as 城乡居民 救助对象 (低保) through the batch import, 10,000 rows a request, from a
+    // month before the visit date every form carries (kFormDate).
     auto r =
         simpleRequest(shared.endpoint, http::verb::post, "/api/v1/session",
                       json{{"username", plan.usernames[0]}, {"password", "jingban-demo"}}.dump());
@@ -800,9 +807,10 @@ int main(int argc, char** argv) {
       std::string csv = "id_no,name,phone,identity\n";
       for (int k = from; k < std::min(opt.persons, from + 10000); ++k)
         csv += citizenId(static_cast<uint64_t>(k)) + ",压测参保人,13800000000,低保\n";
-      auto imp = simpleRequest(shared.endpoint, http::verb::post,
-                               "/api/v1/regions/" + opt.region + "/imports/residents", csv, window,
-                               "text/csv");
+      auto imp = simpleRequest(
+          shared.endpoint, http::verb::post,
+          "/api/v1/regions/" + opt.region + "/imports/residents?start_month=" + kEnrolFrom, csv,
+          window, "text/csv");
       if (imp.status != 201) {
         std::cerr << "jingban_loadgen: enrolling the applicants failed: HTTP " << imp.status << " "
                   << imp.body.substr(0, 300) << "\n";
