@@ -27,6 +27,7 @@
 #include "effects/registry.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
+#include "policy/policy.hpp"
 #include "store/committer.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -85,7 +86,10 @@ class Harness {
     Clock clock = fixedClock(Instant{kFakeNow});
     committer_ = std::make_unique<Committer>(*store_);
     auth_ = std::make_unique<Auth>(*staff_, clock);
-    effects_ = makeEffects(nullptr);
+    // With the shipped policy figures, so the reimbursement seeds settle at 初审 and reach 拨付.
+    auto policies = PolicySet::loadDir(src + "/policy");
+    if (!policies) die("policy", policies.error().message);
+    effects_ = makeEffects(*policies);
     cases_ =
         std::make_unique<CaseService>(catalog_, calendar_, *store_, *committer_, *effects_, clock);
     auto accounts = seedDemoStaff(*catalog_, *staff_, *auth_);
