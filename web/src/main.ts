@@ -1,0 +1,55 @@
+// The portal's router: history-API paths, each rendered by one page function. The server answers
+// every such path with index.html (src/http/routes_static.cpp), so a reload or a shared link works.
+import "./style.css";
+import { ApiError } from "./api/client";
+import { h, render } from "./dom";
+import { applyPage } from "./pages/apply";
+import { guidePage } from "./pages/guide";
+import { homePage } from "./pages/home";
+import { progressPage } from "./pages/progress";
+
+type Page = (params: string[]) => Promise<void> | void;
+const routes: [RegExp, Page][] = [
+  [/^\/$/, () => homePage(null)],
+  [/^\/r\/([^/]+)$/, ([r]) => homePage(r!)],
+  [/^\/r\/([^/]+)\/items\/([^/]+)$/, ([r, c]) => guidePage(r!, c!)],
+  [/^\/r\/([^/]+)\/items\/([^/]+)\/apply$/, ([r, c]) => applyPage(r!, c!)],
+  [/^\/progress$/, () => progressPage()],
+];
+
+export function navigate(path: string, replace = false) {
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
+  void route();
+}
+
+async function route() {
+  const path = decodeURIComponent(location.pathname);
+  for (const [re, page] of routes) {
+    const m = re.exec(path);
+    if (!m) continue;
+    try {
+      await page(m.slice(1));
+    } catch (e) {
+      showError(e);
+    }
+    return;
+  }
+  render("页面不存在", h("h1", null, "页面不存在"), h("p", null, h("a", { href: "/", "data-link": true }, "返回首页")));
+}
+
+export function showError(e: unknown) {
+  const msg = e instanceof ApiError ? e.message : "页面出错了，请刷新后重试";
+  render("出错了", h("h1", null, "出错了"), h("p", { role: "alert", class: "error" }, msg), h("p", null, h("a", { href: "/", "data-link": true }, "返回首页")));
+}
+
+// Links marked data-link navigate inside the page; others (and modified clicks) behave normally.
+document.addEventListener("click", (ev) => {
+  const a = (ev.target as Element | null)?.closest?.("a[data-link]") as HTMLAnchorElement | null;
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  if (a.origin !== location.origin) return;
+  ev.preventDefault();
+  navigate(a.pathname + a.search);
+});
+window.addEventListener("popstate", () => void route());
+void route();
