@@ -13,7 +13,10 @@ export function progressPage() {
       h("input", { id, name: id, value, required: true, autocomplete: "off", "aria-describedby": hint ? `${id}-hint` : null }),
       hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
     );
-  const memo = lastReceipt;
+  // The QR code of a printed notice opens /progress?case_no=…: the number is filled in, the ID
+  // number and the query code are typed by the applicant.
+  const fromLink = new URLSearchParams(location.search).get("case_no") ?? "";
+  const memo = lastReceipt ?? (fromLink ? { case_no: fromLink, id_no: "", query_code: "" } : null);
   const out = h("div", { class: "progress-result", "aria-live": "polite" });
   const form = h(
     "form",
