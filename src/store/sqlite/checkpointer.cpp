@@ -20,6 +20,8 @@ std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const std::string& path,
   return c;
 }
 
+WalCheckpointer::WalCheckpointer() = default;
+
 WalCheckpointer::~WalCheckpointer() {
   if (writer_) sqlite3_wal_hook(writer_->db, nullptr, nullptr);
   {
@@ -35,9 +37,17 @@ WalCheckpointer::Stats WalCheckpointer::stats() const {
   return stats_;
 }
 
-int WalCheckpointer::onCommit(void* self, sqlite3*, const char*, int wal_pages) {
+int WalCheckpointer::onCommit(void* self, sqlite3* db, const char* schema, int wal_pages) {
   auto* c = static_cast<WalCheckpointer*>(self);
   if (wal_pages < kPages) return SQLITE_OK;
+  if (wal_pages >= kWriterPages) {
+    // On the writer's thread, after its commit, as SQLite's own automatic checkpoint does.
+    int log_frames = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+    std::lock_guard lk(c->mu_);
+    if (rc == SQLITE_OK) c->stats_.writer_checkpoints++;
+    return SQLITE_OK;
+  }
   {
     std::lock_guard lk(c->mu_);
     if (c->wanted_) return SQLITE_OK;

@@ -19,6 +19,10 @@ class WalCheckpointer {
   // Pages of WAL after which a background checkpoint starts (SQLite's own default is 1,000,
   // run by whichever COMMIT crosses it, inside that commit and its caller's latency).
   static constexpr int kPages = 4000;
+  // A checkpoint that runs while commits keep coming never catches up with the last frames, and
+  // SQLite restarts the WAL only once every frame is copied: past this size the writer copies
+  // the remainder itself after its commit (little is left by then), so the WAL stays bounded.
+  static constexpr int kWriterPages = 2 * kPages;
 
   // Takes over `writer`'s checkpoints (disables its automatic checkpoint, installs a WAL hook)
   // and opens a connection of its own on `path`. Null with the reason logged when it cannot.
@@ -26,13 +30,14 @@ class WalCheckpointer {
   ~WalCheckpointer();  // stops the thread; the last connection's close checkpoints the rest
 
   struct Stats {
-    uint64_t checkpoints = 0;
+    uint64_t checkpoints = 0;         // background
+    uint64_t writer_checkpoints = 0;  // the writer's own, past kWriterPages
     uint64_t pages_copied = 0;
   };
   Stats stats() const;
 
  private:
-  WalCheckpointer() = default;
+  WalCheckpointer();
   static int onCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
   void run();
 
