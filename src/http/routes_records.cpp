@@ -220,14 +220,6 @@ Result<json> caseRecord(ApiDeps& d, const json& view) {
 }  // namespace
 
 void addRecordRoutes(Router& R, ApiDeps& d) {
-  // The router takes the first route that matches: without this, POST …/record.html would reach
-  // POST /api/v1/cases/{case_no}/{action} (added after these) as an unknown action. It is a page,
-  // so it answers what the router answers for a known path with another method.
-  R.add("POST", "/api/v1/cases/{case_no}/record.html",
-        [](HttpRequest&&, const Params&, Responder res) {
-          res({405, kJsonType,
-               R"({"error":{"code":"method_not_allowed","message":"该地址不支持此请求方法"}})"});
-        });
   R.add("GET", "/api/v1/cases/{case_no}/record.html",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           auto staff = d.auth.authenticate(req.authorization);
