@@ -80,6 +80,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_no}/notices/{kind}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A printable notice of the case (PDF, A4)
+         * @description 受理通知书 (acceptance: once accepted), 一次性告知书 (supplement: every material missing at the case's last 退回补正), 不予受理决定书 (refusal: a case not accepted, with the reason and the legal remedy), 办结通知书 (completion: once 办结), 结算单 (settlement: a case with a recorded settlement, every line and step, marked 示例参数 when computed from example policy figures). Every page carries the case number and a QR code of `<--public-url>/progress?case_no=…`. Staff of the case's region with a token (read as GET /api/v1/cases/{case_no}, recorded), or the applicant without one giving id_no and query_code (a wrong one answers 404 not_found without saying which; rate-limited as progress). 409 notice_not_applicable when the case is not in the state the notice belongs to; 404 unknown_notice for another kind.
+         */
+        get: operations["getCaseNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_no}/record.html": {
         parameters: {
             query?: never;
@@ -163,6 +183,26 @@ export interface paths {
         };
         /** 个人账户: balance and entries */
         get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 统计分析: the supervisor's dashboard of a period
+         * @description Only the region's supervisors (role `supervisor`): it counts each staff member's work, which is personnel supervision; every other staff member keeps the case lists (`deadline=overdue|due_soon`, `follow_up=open`). The period is `from`…`to`, Beijing calendar days, both included (default: the first of this month to today; at most 366 days). Definitions: **applications** = cases submitted (申请) on a day of the period; **closed** (办结) = cases whose status is completed (已办结) or rejected (审核不通过) with closed_on in the period and a due date; **closed_on_time** = of those, closed_on ≤ due_on (the stored due date, every pause and extension counted in it); **on_time_rate** (按期办结率) = closed_on_time / closed, rounded to 4 decimals, null when nothing closed. 不予受理 (decided before the clock starts) and 撤回 are not 办结; a case 办结 under an unstated limit (未载明) is counted apart (closed_without_limit). **open**, **overdue**, **due_soon** and **by_step** are counted now, whatever the period, under the rule of the case lists (so they equal the lengths of GET /cases?deadline=overdue and ?deadline=due_soon). **by_status**: cases applied in the period by their status now. **by_staff**: events each staff member recorded in the period (the applicant and `system` left out), distinct cases and actions by kind. **Ratings** (好差评) given in the period (the time of the rating): satisfied = at or above the region's `rating_satisfied` on its `rating_scale`; satisfaction_rate = satisfied / ratings, per item and per channel (窗口, 网上 …: the agency keeps no counter numbers). **follow_ups**: every open follow-up of a poor rating of the region (not bound to the period), due `follow_up_working_days` (15) working days after the rating — the seeds name no limit; local 好差评 rules ask for 整改反馈 within 5 to 15 working days and the longer is taken. **daily**: every day of the period (zeros included) with applications, closed and closed_on_time, for the chart. With format=xlsx one sheet per part: 概况, 按事项, 按环节, 按状态, 按经办人, 满意度（按事项）, 满意度（按渠道）, 差评回访, 每日趋势.
+         */
+        get: operations["getDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -345,6 +385,26 @@ export interface paths {
         };
         /** 参保人员: enrolment periods, contribution months, change history */
         get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/persons/{id_no}/certificate.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 参保凭证 as PDF (A4) from the person register
+         * @description The person's periods in this region, status and contribution months and years counted to this month on the server's clock (as …/record), ID number masked, dated today and issued in the region's name. It belongs to no case: no case number and no QR code.
+         */
+        get: operations["getPersonCertificate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -775,6 +835,143 @@ export interface components {
             /** @description ISO 8601 instant */
             submitted_at: string;
         };
+        /** @description 统计分析 */
+        Dashboard: {
+            by_item: {
+                /** Format: int64 */
+                applications: number;
+                /** Format: int64 */
+                closed: number;
+                /** Format: int64 */
+                closed_on_time: number;
+                /** Format: int64 */
+                closed_without_limit?: number;
+                /** Format: int64 */
+                due_soon: number;
+                item_code?: string;
+                item_name?: string;
+                on_time_rate: number | null;
+                /** Format: int64 */
+                open: number;
+                /** Format: int64 */
+                overdue: number;
+            }[];
+            by_staff: {
+                /** Format: int64 */
+                actions: number;
+                /** @description accept, return, not_accept, approve, send_back, reject, pay, complete, extend, resolve_follow_up, other → count */
+                by_action: {
+                    [key: string]: number;
+                };
+                /** Format: int64 */
+                cases: number;
+                username: string;
+            }[];
+            by_status: {
+                /** Format: int64 */
+                count: number;
+                label: string;
+                /** @enum {string} */
+                status: "submitted" | "supplement" | "in_progress" | "completed" | "not_accepted" | "rejected" | "withdrawn";
+            }[];
+            by_step: {
+                /** Format: int64 */
+                open: number;
+                step: string;
+            }[];
+            daily: {
+                /** Format: int64 */
+                applications: number;
+                /** Format: int64 */
+                closed: number;
+                /** Format: int64 */
+                closed_on_time: number;
+                /** Format: date */
+                date: string;
+            }[];
+            /** Format: int64 */
+            follow_up_working_days?: number;
+            follow_ups: {
+                case_no: string;
+                channel?: string;
+                /** @enum {string} */
+                deadline_status: "on_time" | "due_soon" | "overdue";
+                due_provisional?: boolean;
+                /** Format: date */
+                follow_up_due: string;
+                item_code?: string;
+                item_name?: string;
+                /** @description ISO 8601, +08:00 */
+                rated_at: string;
+                rating: string;
+                reason?: string;
+            }[];
+            /** Format: date */
+            from: string;
+            rating_satisfied?: string;
+            /** @description best first */
+            rating_scale?: string[];
+            region: string;
+            region_name?: string;
+            satisfaction_by_channel: {
+                /** @description every rating of the scale → count */
+                by_rating: {
+                    [key: string]: number;
+                };
+                channel?: string;
+                /** Format: int64 */
+                ratings: number;
+                satisfaction_rate: number | null;
+                /** Format: int64 */
+                satisfied: number;
+            }[];
+            satisfaction_by_item: {
+                /** @description every rating of the scale → count */
+                by_rating: {
+                    [key: string]: number;
+                };
+                item_code?: string;
+                item_name?: string;
+                /** Format: int64 */
+                ratings: number;
+                satisfaction_rate: number | null;
+                /** Format: int64 */
+                satisfied: number;
+            }[];
+            summary: {
+                /** Format: int64 */
+                applications: number;
+                /** Format: int64 */
+                closed: number;
+                /** Format: int64 */
+                closed_on_time: number;
+                /** Format: int64 */
+                closed_without_limit?: number;
+                /** Format: int64 */
+                due_soon: number;
+                /** Format: int64 */
+                follow_ups_open?: number;
+                /** Format: int64 */
+                follow_ups_overdue?: number;
+                on_time_rate: number | null;
+                /** Format: int64 */
+                open: number;
+                /** Format: int64 */
+                overdue: number;
+                /** Format: int64 */
+                ratings?: number;
+                satisfaction_rate?: number | null;
+                /** Format: int64 */
+                satisfied?: number;
+            };
+            /** Format: date */
+            to: string;
+            /**
+             * Format: date
+             * @description the day `open`, `overdue`, `due_soon` and follow-ups are counted on
+             */
+            today: string;
+        };
         Deadline: {
             /** Format: date */
             due: string;
@@ -802,7 +999,7 @@ export interface components {
                  * @description machine-readable slug
                  * @enum {string}
                  */
-                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "no_record" | "record_not_ready";
+                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing";
                 /** @description 中文说明，给经办人员或申请人看，不回显原始输入 */
                 message: string;
                 /** @description only on 500 `internal`: the request id to quote */
@@ -1125,6 +1322,8 @@ export interface components {
             item_name: string;
             /** @description while waiting for supplement: what to bring */
             notice?: components["schemas"]["Missing"][];
+            /** @description 不予受理 / 审核不通过 only: the reason recorded with that decision */
+            reason?: string;
             /** @enum {string} */
             result?: "待补正" | "办结" | "不予受理" | "审核不通过" | "已撤回";
             /** @enum {string} */
@@ -1607,6 +1806,8 @@ export interface operations {
                 deadline?: "not_started" | "on_time" | "due_soon" | "overdue" | "unstated";
                 /** @description `open`: only cases with an open follow-up */
                 follow_up?: string;
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
                 /** @description item code */
                 item?: string;
                 /** @description 1–500 (default 100) */
@@ -1629,14 +1830,17 @@ export interface operations {
             /** @description 成功 */
             200: {
                 headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''办件列表.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CaseSummary"][];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`bad_request`, `bad_number`, `bad_limit`, `invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`bad_request`, `bad_number`, `bad_limit`, `bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1676,6 +1880,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求头过大。error.code：`bad_http` */
             431: {
                 headers: {
@@ -1696,7 +1910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2099,6 +2313,140 @@ export interface operations {
                 };
             };
             /** @description 暂不可用，本次操作未生效。error.code：`case_busy`, `storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCaseNotice: {
+        parameters: {
+            query?: {
+                /** @description the applicant's ID number or credit code (applicant only) */
+                id_no?: string;
+                /** @description 查询码 from the receipt (applicant only) */
+                query_code?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 办件编号 */
+                case_no: string;
+                /** @description 通知书种类 */
+                kind: "acceptance" | "supplement" | "refusal" | "completion" | "settlement";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found`, `unknown_notice` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突。error.code：`flow_changed`, `notice_not_applicable` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `font_missing`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2588,6 +2936,121 @@ export interface operations {
                 };
             };
             /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
+                /** @description YYYY-MM-DD (default: the first day of this month) */
+                from?: string;
+                /** @description YYYY-MM-DD (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''统计分析-<地区>-<from>至<to>.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求有误。error.code：`bad_date`, `bad_period`, `period_too_long`, `bad_format`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region`, `role_required` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`date_outside_calendar`, `too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3200,6 +3663,8 @@ export interface operations {
     listPayments: {
         parameters: {
             query: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
                 /** @description 1–1000 (default 100) */
                 limit?: number;
                 /** @description YYYY-MM */
@@ -3219,14 +3684,17 @@ export interface operations {
             /** @description 成功 */
             200: {
                 headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''拨付记录-<month>.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentList"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`bad_month`, `bad_number`, `invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`bad_month`, `bad_number`, `bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3266,7 +3734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 被业务规则拒绝。error.code：`too_many_rows`, `amount_overflow` */
+            /** @description 被业务规则拒绝。error.code：`too_many_rows`, `amount_overflow`, `too_many_rows` */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3296,7 +3764,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3425,6 +3893,8 @@ export interface operations {
     listPersons: {
         parameters: {
             query?: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
                 /** @description 职工 / 城乡居民 / 灵活就业 */
                 insurance_type?: string;
                 /** @description 1–500 (default 100) */
@@ -3448,14 +3918,17 @@ export interface operations {
             /** @description 成功 */
             200: {
                 headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''参保人员.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PersonList"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`too_long`, `bad_number`, `invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`too_long`, `bad_number`, `bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3495,6 +3968,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求头过大。error.code：`bad_http` */
             431: {
                 headers: {
@@ -3515,7 +3998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3633,6 +4116,123 @@ export interface operations {
                 };
             };
             /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPersonCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`person_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `font_missing`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3882,6 +4482,8 @@ export interface operations {
     listUnits: {
         parameters: {
             query?: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
                 /** @description 1–500 (default 100) */
                 limit?: number;
                 /** @description name (at most 50 characters) */
@@ -3903,14 +4505,17 @@ export interface operations {
             /** @description 成功 */
             200: {
                 headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''参保单位.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UnitList"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`too_long`, `bad_number`, `invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`too_long`, `bad_number`, `bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3950,6 +4555,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求头过大。error.code：`bad_http` */
             431: {
                 headers: {
@@ -3970,7 +4585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -4528,7 +5143,10 @@ export interface operations {
     };
     listStaff: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4538,14 +5156,17 @@ export interface operations {
             /** @description 成功 */
             200: {
                 headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''工作人员.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Staff"][];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4585,6 +5206,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求头过大。error.code：`bad_http` */
             431: {
                 headers: {
@@ -4605,7 +5236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

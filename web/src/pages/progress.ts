@@ -59,7 +59,15 @@ function show(p: Progress) {
     p.notice?.length
       ? h("div", { class: "notice", role: "note" }, h("h3", null, "一次性告知：请补正以下材料"), h("ul", null, p.notice.map((m) => h("li", null, m.name))), h("p", null, "补齐后请到办理窗口或通过原渠道提交，办理时限自补正之日起继续计算。"))
       : null,
-    refused ? h("p", { class: "error" }, `办理结果：${p.result}。具体理由以书面决定书为准，如有异议可依法申请行政复议或提起行政诉讼。`) : null,
+    refused
+      ? h(
+          "div",
+          { class: "refusal" },
+          h("p", { class: "error" }, `办理结果：${p.result}。`),
+          p.reason ? h("p", null, "理由：", h("span", { class: "reason" }, p.reason)) : null,
+          h("p", null, "以书面决定书为准；如有异议，可依法申请行政复议或提起行政诉讼。"),
+        )
+      : null,
     h("h3", null, "办理过程"),
     h("ol", { class: "timeline" }, p.steps.map((s) => h("li", null, h("time", { datetime: s.date }, s.date), " ", s.step))),
   ];

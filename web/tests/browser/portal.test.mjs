@@ -58,7 +58,7 @@ before(async () => {
       const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) resolve(m[1]);
     });
-    setTimeout(() => reject(new Error("server did not start")), 60000);
+    setTimeout(() => reject(new Error("server did not start")), 60000).unref();
   });
   server.stdout.resume();
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
@@ -72,6 +72,26 @@ after(async () => {
   }
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
+
+// A call to the API as a demo staff member (their token fetched once).
+const tokens = new Map();
+async function staffCall(method, path, username, body) {
+  if (!tokens.has(username)) {
+    const r = await fetch(`${base}/api/v1/session`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username, password: "jingban-demo" }),
+    });
+    assert.equal(r.status, 201, `sign-in of ${username}`);
+    tokens.set(username, (await r.json()).token);
+  }
+  const r = await fetch(base + path, {
+    method, headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokens.get(username)}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const out = await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(out)}`);
+  return out;
+}
 
 // An item a citizen can apply for online today, with the fewest required form fields.
 async function pickItem() {
@@ -182,6 +202,19 @@ for (const [label, viewport] of [["phone", { width: 390, height: 844 }], ["deskt
     await page.getByRole("button", { name: "查询" }).click();
     await page.getByRole("alert").waitFor();
     assert.match(await page.getByRole("alert").innerText(), /未查到/);
+
+    // The clerk refuses it (不予受理, through the API as the workbench would): the applicant's
+    // progress shows the result and the reason recorded with the decision.
+    const reason = `不属于本机构受理范围（${label}）`;
+    const clerk = `qinghai_${item.flow[0].role}`;
+    const refused = await staffCall("POST", `/api/v1/cases/${caseNo}/not_accept`, clerk, { comment: reason });
+    assert.equal(refused.status, "not_accepted");
+    await page.getByLabel("查询码").fill(queryCode);
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.locator(".reason").waitFor();
+    assert.match(await page.locator(".stage").innerText(), /已办结（不予受理）/);
+    assert.equal(await page.locator(".reason").innerText(), reason);
+    await page.screenshot({ path: join(shots, `${label}-progress-refused.png`), fullPage: true });
 
     assert.deepEqual(errors, []);
     await context.close();
