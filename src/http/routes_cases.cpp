@@ -9,6 +9,7 @@
 #include "http/api.hpp"
 #include "http/json_io.hpp"
 #include "http/rate_limit.hpp"
+#include "http/xlsx.hpp"
 
 namespace jingban {
 
@@ -160,6 +161,39 @@ Result<Action> actionOf(const std::string& name, const json& b) {
   return a;
 }
 
+// The case list as a download: the JSON rows (ID numbers masked there), one sheet.
+HttpResponse caseListXlsx(const json& rows) {
+  using xlsx::Kind;
+  xlsx::Sheet sheet{
+      "办件列表",
+      {{"办件编号", "case_no"},
+       {"事项编码", "item_code"},
+       {"事项名称", "item_name"},
+       {"申请人", "applicant.name"},
+       {"申请人类型",
+        "applicant.kind",
+        Kind::kText,
+        {{"unit", "单位"}, {"person", "个人"}, {"institution", "机构"}}},
+       {"证件号码", "applicant.id_no"},
+       {"办理渠道", "channel"},
+       {"状态", "status", Kind::kText, xlsx::caseStatusLabels()},
+       {"当前环节", "step.name"},
+       {"申请时间", "submitted_at", Kind::kDateTime},
+       {"受理日期", "accepted_on", Kind::kDate},
+       {"办结期限", "due_on", Kind::kDate},
+       {"期限暂定", "due_provisional"},
+       {"期限状态", "deadline_status", Kind::kText, xlsx::deadlineStatusLabels()},
+       {"延长工作日", "extended_working_days", Kind::kInteger},
+       {"办结日期", "closed_on", Kind::kDate},
+       {"已拨付（元）", "paid_fen", Kind::kMoneyFen},
+       {"评价", "rating"},
+       {"差评回访", "follow_up", Kind::kText, {{"open", "待回访"}, {"resolved", "已回访"}}}},
+      rows};
+  auto bytes = xlsx::workbook({sheet});
+  if (!bytes) return errorResponse(bytes.error());
+  return xlsx::download(std::move(*bytes), "办件列表", "cases");
+}
+
 }  // namespace
 
 void addCaseRoutes(Router& R, ApiDeps& d) {
@@ -205,6 +239,9 @@ void addCaseRoutes(Router& R, ApiDeps& d) {
       if (!q.deadline)
         return res(errorResponse(badRequest("deadline 须为 on_time / due_soon / overdue")));
     }
+    auto as_xlsx = xlsx::wantsXlsx(req);
+    if (!as_xlsx) return res(errorResponse(as_xlsx.error()));
+    bool paged = !req.query["limit"].empty() || !req.query["offset"].empty();
     if (!req.query["limit"].empty()) {
       auto n = parseStrictInt(req.query["limit"], 1, 500, "limit");
       if (!n) return res(errorResponse(n.error()));
@@ -215,10 +252,29 @@ void addCaseRoutes(Router& R, ApiDeps& d) {
       if (!n) return res(errorResponse(n.error()));
       q.filter.offset = static_cast<int>(*n);
     }
-    auto out = d.cases.list(q, *staff);
-    HttpResponse r = out ? ok(*out) : errorResponse(out.error());
-    r.actor = staff->username;
-    res(std::move(r));
+    auto answer = [&res, &staff](HttpResponse r) {
+      r.actor = staff->username;
+      res(std::move(r));
+    };
+    if (!*as_xlsx || paged) {
+      auto out = d.cases.list(q, *staff);
+      if (!out) return answer(errorResponse(out.error()));
+      if (!*as_xlsx) return answer(ok(*out));
+      return answer(caseListXlsx(*out));
+    }
+    // The download without limit / offset: every case the filters select, page by page (the same
+    // list the JSON pages through), refused past xlsx::kMaxRows rather than cut short.
+    json all = json::array();
+    q.filter.limit = 500;
+    for (q.filter.offset = 0;; q.filter.offset += q.filter.limit) {
+      auto page = d.cases.list(q, *staff);
+      if (!page) return answer(errorResponse(page.error()));
+      for (auto& row : *page) all.push_back(std::move(row));
+      if (all.size() > xlsx::kMaxRows)
+        return answer(errorResponse(xlsx::tooManyRows("按事项、状态、环节或期限筛选")));
+      if (page->size() < static_cast<size_t>(q.filter.limit)) break;
+    }
+    answer(caseListXlsx(all));
   });
 
   R.add("GET", "/api/v1/cases/{case_no}", [&d](HttpRequest&& req, const Params& p, Responder res) {

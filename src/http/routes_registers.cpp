@@ -5,21 +5,14 @@
 //
 // The import body is capped by the server's body limit (ServerOptions::body_limit, 1 MiB: about
 // 20,000 rows of a typical file); `jingban import-residents` is the path for larger files.
-#include <unistd.h>
-#include <xlsxwriter.h>
-
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/money.hpp"
 #include "common/text.hpp"
 #include "effects/resident_import.hpp"
 #include "http/api.hpp"
 #include "http/json_io.hpp"
+#include "http/xlsx.hpp"
 #include "store/committer.hpp"
 #include "validate/identity.hpp"
 
@@ -199,60 +192,47 @@ std::string paymentsCsv(const std::vector<Payment>& list, int64_t total) {
   return out;
 }
 
-// libxlsxwriter writes to a file: a private temporary one, read back and removed.
+// The month-end reconciliation workbook: every payment with its full account number (the bank
+// statement shows it), in 元 and in 分, and the month's total in bold.
 Result<std::string> paymentsXlsx(const std::vector<Payment>& list, int64_t total,
                                  const std::string& month) {
-  auto unavailable = [] {
-    return fail(ErrorCode::kUnavailable, "storage_unavailable", "生成 XLSX 文件失败，请稍后重试");
-  };
-  std::string path = (std::filesystem::temp_directory_path() / "jingban-export-XXXXXX").string();
-  int fd = mkstemp(path.data());
-  if (fd < 0) return unavailable();
-  close(fd);
-  struct Remove {
-    std::string p;
-    ~Remove() { std::remove(p.c_str()); }
-  } remove{path};
+  using xlsx::Kind;
+  json rows = json::array();
+  for (const auto& p : list)
+    rows.push_back({{"case_no", p.case_no},
+                    {"payee_kind", p.payee_kind},
+                    {"payee", p.payee},
+                    {"payee_account", p.payee_account},
+                    {"amount_fen", p.amount_fen},
+                    {"purpose", p.purpose},
+                    {"at", iso(p.at)}});
+  xlsx::Sheet sheet{
+      "拨付明细 " + month,
+      {{kExportColumns[0], "case_no"},
+       {kExportColumns[1], "payee_kind"},
+       {kExportColumns[2], "payee"},
+       {kExportColumns[3], "payee_account"},
+       {kExportColumns[4], "amount_fen", Kind::kMoneyFen},
+       {kExportColumns[5], "amount_fen", Kind::kInteger},
+       {kExportColumns[6], "purpose"},
+       {kExportColumns[7], "at", Kind::kDateTime}},
+      std::move(rows),
+      json{{"case_no", "合计（" + std::to_string(list.size()) + " 笔）"}, {"amount_fen", total}}};
+  return xlsx::workbook({sheet});
+}
 
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return unavailable();
-  lxw_worksheet* ws = workbook_add_worksheet(wb, ("拨付明细 " + month).c_str());
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  lxw_format* money = workbook_add_format(wb);
-  format_set_num_format(money, "#,##0.00");
-  lxw_format* money_bold = workbook_add_format(wb);
-  format_set_num_format(money_bold, "#,##0.00");
-  format_set_bold(money_bold);
-  for (size_t c = 0; c < kExportColumns.size(); ++c)
-    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), kExportColumns[c].c_str(), bold);
-  lxw_row_t row = 1;
-  for (const auto& p : list) {
-    worksheet_write_string(ws, row, 0, p.case_no.c_str(), nullptr);
-    worksheet_write_string(ws, row, 1, p.payee_kind.c_str(), nullptr);
-    worksheet_write_string(ws, row, 2, p.payee.c_str(), nullptr);
-    worksheet_write_string(ws, row, 3, p.payee_account.c_str(), nullptr);
-    worksheet_write_number(ws, row, 4, static_cast<double>(p.amount_fen) / 100.0, money);
-    worksheet_write_number(ws, row, 5, static_cast<double>(p.amount_fen), nullptr);
-    worksheet_write_string(ws, row, 6, p.purpose.c_str(), nullptr);
-    worksheet_write_string(ws, row, 7, iso(p.at).c_str(), nullptr);
-    ++row;
-  }
-  worksheet_write_string(ws, row, 0, ("合计（" + std::to_string(list.size()) + " 笔）").c_str(),
-                         bold);
-  worksheet_write_number(ws, row, 4, static_cast<double>(total) / 100.0, money_bold);
-  worksheet_write_number(ws, row, 5, static_cast<double>(total), bold);
-  worksheet_set_column(ws, 0, 0, 22, nullptr);
-  worksheet_set_column(ws, 2, 3, 24, nullptr);
-  worksheet_set_column(ws, 4, 5, 14, nullptr);
-  worksheet_set_column(ws, 6, 7, 26, nullptr);
-  if (workbook_close(wb) != LXW_NO_ERROR) return unavailable();
+// A register list as a download (masked as the JSON is); more than xlsx::kMaxRows rows is refused.
+HttpResponse listXlsx(xlsx::Sheet sheet, const std::string& name, const std::string& ascii,
+                      const std::string& hint) {
+  if (sheet.rows.size() > xlsx::kMaxRows) return errorResponse(xlsx::tooManyRows(hint));
+  auto bytes = xlsx::workbook({sheet});
+  if (!bytes) return errorResponse(bytes.error());
+  return xlsx::download(std::move(*bytes), name, ascii);
+}
 
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in) return unavailable();
-  return bytes.str();
+// format=xlsx without limit / offset: every row up to one past the cap (to tell "too many").
+bool exportAll(const HttpRequest& req, bool as_xlsx) {
+  return as_xlsx && queryValue(req, "limit").empty() && queryValue(req, "offset").empty();
 }
 
 bool isCsvType(const std::string& content_type) {
@@ -352,6 +332,8 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
           if (!regionStaff(d, req, region, res)) return;
           auto month = monthParam(req);
           if (!month) return res(errorResponse(month.error()));
+          auto as_xlsx = xlsx::wantsXlsx(req);
+          if (!as_xlsx) return res(errorResponse(as_xlsx.error()));
           int limit = 100, offset = 0;
           if (auto pg = paging(req, 1000, limit, offset); !pg)
             return res(errorResponse(pg.error()));
@@ -359,6 +341,8 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
           if (!all) return res(errorResponse(all.error()));
           auto total = totalFen(*all);
           if (!total) return res(errorResponse(total.error()));
+          // The download holds the whole month unless a page is asked for.
+          if (exportAll(req, *as_xlsx)) limit = static_cast<int>(xlsx::kMaxRows) + 1;
           json list = json::array();
           for (size_t i = static_cast<size_t>(offset);
                i < all->size() && i < static_cast<size_t>(offset) + static_cast<size_t>(limit);
@@ -371,6 +355,20 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
                             {"amount_fen", x.amount_fen},
                             {"purpose", x.purpose},
                             {"at", iso(x.at)}});
+          }
+          if (*as_xlsx) {
+            using xlsx::Kind;
+            xlsx::Sheet sheet{"拨付记录",
+                              {{"办件编号", "case_no"},
+                               {"收款方类型", "payee_kind"},
+                               {"收款方", "payee"},
+                               {"收款账号", "payee_account"},
+                               {"金额（元）", "amount_fen", Kind::kMoneyFen},
+                               {"用途", "purpose"},
+                               {"拨付时间", "at", Kind::kDateTime}},
+                              std::move(list)};
+            return res(listXlsx(std::move(sheet), "拨付记录-" + *month, "payments-" + *month,
+                                "整月对账文件请用 payments/export"));
           }
           res(ok({{"region", region},
                   {"month", *month},
@@ -425,10 +423,23 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
           f.name = *name;
           f.unit = *unit;
           f.insurance_type = *type;
+          auto as_xlsx = xlsx::wantsXlsx(req);
+          if (!as_xlsx) return res(errorResponse(as_xlsx.error()));
           if (auto pg = paging(req, 500, f.limit, f.offset); !pg)
             return res(errorResponse(pg.error()));
+          const std::string hint = "按姓名、单位或险种筛选";
+          bool all = exportAll(req, *as_xlsx);
+          if (all) f.limit = static_cast<int>(xlsx::kMaxRows);
           auto list = d.store->registers().persons(f);
           if (!list) return res(errorResponse(list.error()));
+          if (all && list->size() == xlsx::kMaxRows) {  // one more row would be too many
+            auto probe = f;
+            probe.offset = f.offset + f.limit;
+            probe.limit = 1;
+            auto more = d.store->registers().persons(probe);
+            if (!more) return res(errorResponse(more.error()));
+            if (!more->empty()) return res(errorResponse(xlsx::tooManyRows(hint)));
+          }
           json out = json::array();
           for (const auto& x : *list)
             out.push_back({{"id_no", maskId(x.id_no)},
@@ -438,6 +449,17 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
                            {"status", x.status},
                            {"unit", x.unit},
                            {"identities", x.identities}});
+          if (*as_xlsx)
+            return res(listXlsx({"参保人员",
+                                 {{"证件号码", "id_no"},
+                                  {"姓名", "name"},
+                                  {"性别", "sex"},
+                                  {"险种", "insurance_type"},
+                                  {"参保状态", "status"},
+                                  {"所属单位", "unit"},
+                                  {"身份", "identities"}},
+                                 std::move(out)},
+                                "参保人员", "persons", hint));
           res(ok({{"region", region},
                   {"limit", f.limit},
                   {"offset", f.offset},
@@ -456,16 +478,37 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
             if (!*v) return res(errorResponse(v->error()));
           f.name = *name;
           f.status = *status;
+          auto as_xlsx = xlsx::wantsXlsx(req);
+          if (!as_xlsx) return res(errorResponse(as_xlsx.error()));
           if (auto pg = paging(req, 500, f.limit, f.offset); !pg)
             return res(errorResponse(pg.error()));
+          const std::string hint = "按名称或状态筛选";
+          bool all = exportAll(req, *as_xlsx);
+          if (all) f.limit = static_cast<int>(xlsx::kMaxRows);
           auto list = d.store->registers().units(f);
           if (!list) return res(errorResponse(list.error()));
+          if (all && list->size() == xlsx::kMaxRows) {  // one more row would be too many
+            auto probe = f;
+            probe.offset = f.offset + f.limit;
+            probe.limit = 1;
+            auto more = d.store->registers().units(probe);
+            if (!more) return res(errorResponse(more.error()));
+            if (!more->empty()) return res(errorResponse(xlsx::tooManyRows(hint)));
+          }
           json out = json::array();
           for (const auto& u : *list)
             out.push_back({{"credit_code", u.credit_code},
                            {"name", u.name},
                            {"type", u.type},
                            {"status", u.status}});
+          if (*as_xlsx)
+            return res(listXlsx({"参保单位",
+                                 {{"统一社会信用代码", "credit_code"},
+                                  {"单位名称", "name"},
+                                  {"单位类型", "type"},
+                                  {"参保状态", "status"}},
+                                 std::move(out)},
+                                "参保单位", "units", hint));
           res(ok({{"region", region},
                   {"limit", f.limit},
                   {"offset", f.offset},

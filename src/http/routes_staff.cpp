@@ -2,6 +2,7 @@
 // (who may, which roles, password strength, audit, revocation) are in auth/; this maps HTTP.
 #include "http/api.hpp"
 #include "http/json_io.hpp"
+#include "http/xlsx.hpp"
 
 namespace jingban {
 
@@ -58,11 +59,28 @@ void addStaffRoutes(Router& R, ApiDeps& d, WorkQueue& hashing) {
     auto a = signedIn(d, req, res);
     if (!a) return;
     res = withActor(std::move(res), a->username);
+    auto as_xlsx = xlsx::wantsXlsx(req);
+    if (!as_xlsx) return res(errorResponse(as_xlsx.error()));
     auto list = d.auth.listStaff(ChangedBy::api(*a), a->region);
     if (!list) return res(errorResponse(list.error()));
     json out = json::array();
     for (const auto& s : *list) out.push_back(staffJson(s, now()));
-    res(ok(out));
+    if (!*as_xlsx) return res(ok(out));
+    // A region's staff is far below xlsx::kMaxRows; the cap holds all the same.
+    if (out.size() > xlsx::kMaxRows) return res(errorResponse(xlsx::tooManyRows("")));
+    using xlsx::Kind;
+    auto bytes = xlsx::workbook({{"工作人员",
+                                  {{"用户名", "username"},
+                                   {"姓名", "name"},
+                                   {"地区", "region"},
+                                   {"角色", "roles"},
+                                   {"已停用", "disabled"},
+                                   {"已锁定", "locked"},
+                                   {"锁定至", "locked_until", Kind::kDateTime},
+                                   {"最近修改", "updated_at", Kind::kDateTime}},
+                                  out}});
+    if (!bytes) return res(errorResponse(bytes.error()));
+    res(xlsx::download(std::move(*bytes), "工作人员", "staff"));
   });
 
   R.add("POST", "/api/v1/staff",

@@ -260,6 +260,14 @@ CREATE TABLE import_batches(
   rejected INTEGER NOT NULL
 );                                 -- a rowid table: its rows are large (WITHOUT ROWID is not)
 )sql",
+    // 5: the supervisor's dashboard (store/stats.hpp) counts over a period: cases submitted and
+    // closed in it by region, and events by time (who acted, ratings given). Without these every
+    // dashboard read scanned all cases of the region and every event ever recorded.
+    R"sql(
+CREATE INDEX cases_by_submitted ON cases(region, submitted_at);
+CREATE INDEX cases_by_closed ON cases(region, closed_on) WHERE closed_on IS NOT NULL;
+CREATE INDEX case_events_by_at ON case_events(at);
+)sql",
 };
 
 }  // namespace
