@@ -7,6 +7,7 @@ import { applyPage } from "./pages/apply";
 import { guidePage } from "./pages/guide";
 import { homePage } from "./pages/home";
 import { progressPage } from "./pages/progress";
+import { staffPage } from "./pages/staff";
 
 type Page = (params: string[]) => Promise<void> | void;
 const routes: [RegExp, Page][] = [
@@ -15,6 +16,7 @@ const routes: [RegExp, Page][] = [
   [/^\/r\/([^/]+)\/items\/([^/]+)$/, ([r, c]) => guidePage(r!, c!)],
   [/^\/r\/([^/]+)\/items\/([^/]+)\/apply$/, ([r, c]) => applyPage(r!, c!)],
   [/^\/progress$/, () => progressPage()],
+  [/^\/staff$/, () => staffPage()],
 ];
 
 export function navigate(path: string, replace = false) {

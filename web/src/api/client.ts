@@ -12,6 +12,8 @@ export type Submission = Schemas["Submission"];
 export type SubmitReceipt = Schemas["SubmitReceipt"];
 export type TimeLimit = Schemas["TimeLimit"];
 export type FlowStep = Schemas["FlowStep"];
+export type Session = Schemas["Session"];
+export type CaseSummary = Schemas["CaseSummary"];
 
 type Json<P extends keyof paths, M extends "get" | "post"> = paths[P][M] extends {
   responses: infer R;
@@ -34,8 +36,9 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown, key?: string): Promise<T> {
+async function call<T>(method: string, url: string, body?: unknown, key?: string, token?: string): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers["Authorization"] = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (key) headers["Idempotency-Key"] = key;
   let res: Response;
@@ -85,4 +88,14 @@ export const api = {
       "GET",
       `/api/v1/progress?case_no=${enc(caseNo)}&id_no=${enc(idNo)}&query_code=${enc(queryCode)}`,
     ),
+};
+
+// The staff workbench's calls, each with the signed-in user's token.
+export const staffApi = {
+  signIn: (username: string, password: string) =>
+    call<Json<"/api/v1/session", "post">>("POST", "/api/v1/session", { username, password }),
+  signOut: (token: string) => call<null>("DELETE", "/api/v1/session", undefined, undefined, token),
+  // The open cases of the user's region (the server's own region default), at most 500.
+  cases: (token: string) =>
+    call<Json<"/api/v1/cases", "get">>("GET", "/api/v1/cases?limit=500", undefined, undefined, token),
 };
