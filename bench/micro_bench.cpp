@@ -17,8 +17,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "cases/case_json.hpp"
 #include "catalog/catalog.hpp"
+#include "http/case_views.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "validate/identity.hpp"
 #include "workflow/deadline.hpp"

@@ -6,7 +6,6 @@
 #include <future>
 #include <set>
 
-#include "cases/case_json.hpp"
 #include "common/hash.hpp"
 #include "common/money.hpp"
 #include "obs/log.hpp"
@@ -75,13 +74,14 @@ std::string upper(const std::string& s) {
 
 CaseService::CaseService(std::shared_ptr<const Catalog> catalog,
                          std::shared_ptr<const WorkCalendar> calendar, Store& store,
-                         Committer& committer, const EffectRegistry& effects, Clock clock,
-                         Options options)
+                         Committer& committer, const EffectRegistry& effects,
+                         const CaseViews& views, Clock clock, Options options)
     : catalog_(std::move(catalog)),
       calendar_(std::move(calendar)),
       store_(store),
       committer_(committer),
       effects_(effects),
+      views_(views),
       clock_(std::move(clock)),
       options_(options) {}
 
@@ -111,7 +111,7 @@ Result<std::string> CaseService::actionBody(const CaseState& c, const WorkCalend
   if (!found) return std::unexpected(found.error());
   auto d = deadline(c, cal);
   if (!d) return std::unexpected(d.error());
-  return withEffectView(caseOutcomeJson(c, *found->item, *d), c, *found->item, false).dump();
+  return withEffectView(views_.outcome(c, *found->item, *d), c, *found->item, false).dump();
 }
 
 json CaseService::withEffectView(json j, const CaseState& c, const Item& item, bool full) const {
@@ -447,7 +447,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     if (!found) return std::unexpected(found.error());
     auto d = deadline(*c, *cal);
     if (!d) return std::unexpected(d.error());
-    json receipt = caseOutcomeJson(*c, *found->item, *d);
+    json receipt = views_.outcome(*c, *found->item, *d);
     receipt["query_code"] = c->query_code;  // the receipt (回执) carries the query code
     out->body = receipt.dump();
     CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, c->due_provisional};
@@ -662,7 +662,7 @@ Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
   auto d = deadline(**c, *calendar());
   if (!d) return std::unexpected(d.error());
   recordRead(viewer.username, case_no, "case");
-  return withEffectView(caseJson(**c, *found->item, *d, true), **c, *found->item, true);
+  return withEffectView(views_.full(**c, *found->item, *d, true), **c, *found->item, true);
 }
 
 Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no,
@@ -676,7 +676,7 @@ Result<json> CaseService::progress(const std::string& case_no, const std::string
   if (!found) return std::unexpected(found.error());
   auto d = deadline(**c, *calendar());
   if (!d) return std::unexpected(d.error());
-  return progressJson(**c, *found->item, *d);
+  return views_.progress(**c, *found->item, *d);
 }
 
 Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
@@ -716,7 +716,7 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
           continue;
         }
       }
-      out.push_back(caseJson(c, *found->item, *d, false));
+      out.push_back(views_.full(c, *found->item, *d, false));
       if (static_cast<int>(out.size()) >= want) return out;
     }
     if (!q.deadline || static_cast<int>(rows->size()) < f.limit) break;

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "cases/case_views.hpp"
 #include "catalog/catalog.hpp"
 #include "effects/effect.hpp"
 #include "store/committer.hpp"
@@ -48,13 +49,15 @@ class CaseService {
   };
 
   // `effects` are the register effects of the items (effects/registry.hpp builds them); an item
-  // whose effect has no handler yet changes no register.
+  // whose effect has no handler yet changes no register. `views` are the API's JSON shapes of a
+  // case (http/case_views.hpp), kept at the HTTP edge.
   CaseService(std::shared_ptr<const Catalog> catalog, std::shared_ptr<const WorkCalendar> calendar,
-              Store& store, Committer& committer, const EffectRegistry& effects, Clock clock,
-              Options options);
+              Store& store, Committer& committer, const EffectRegistry& effects,
+              const CaseViews& views, Clock clock, Options options);
   CaseService(std::shared_ptr<const Catalog> catalog, std::shared_ptr<const WorkCalendar> calendar,
-              Store& store, Committer& committer, const EffectRegistry& effects, Clock clock)
-      : CaseService(std::move(catalog), std::move(calendar), store, committer, effects,
+              Store& store, Committer& committer, const EffectRegistry& effects,
+              const CaseViews& views, Clock clock)
+      : CaseService(std::move(catalog), std::move(calendar), store, committer, effects, views,
                     std::move(clock), Options{}) {}
   // Where queued actions of a case resume (the HTTP I/O threads); inline without one.
   void setExecutor(Executor e) { executor_ = std::move(e); }
@@ -78,6 +81,7 @@ class CaseService {
 
   const Catalog& catalog() const { return *catalog_; }
   const EffectRegistry& effects() const { return effects_; }
+  const CaseViews& views() const { return views_; }
   std::shared_ptr<const WorkCalendar> calendar() const;
   Date today() const { return clock_().date(); }
 
@@ -136,6 +140,7 @@ class CaseService {
   Store& store_;
   Committer& committer_;
   const EffectRegistry& effects_;
+  const CaseViews& views_;
   Clock clock_;
   Options options_;
   Executor executor_;

@@ -14,17 +14,20 @@
 #include "cli/backup_command.hpp"
 #include "cli/demo.hpp"
 #include "cli/import_command.hpp"
+#include "cli/openapi_command.hpp"
 #include "cli/rebuild_command.hpp"
 #include "cli/staff_command.hpp"
 #include "cli/verify_command.hpp"
 #include "common/text.hpp"
 #include "effects/registry.hpp"
 #include "http/api.hpp"
+#include "http/case_views.hpp"
 #include "http/rate_limit.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "policy/policy.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
+#include "store/sqlite/sqlite_stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 using namespace jingban;
@@ -54,6 +57,7 @@ int usage() {
                "  jingban backup --db FILE --to FILE [--force]\n"
                "  jingban verify --db FILE\n"
                "  jingban rebuild-registers --db FILE\n"
+               "  jingban openapi\n"
                "  jingban import-residents --db FILE --region R FILE.csv [--start-month YYYY-MM]\n"
                "公共选项: --catalog DIR (默认 ./catalog)  --calendar DIR (默认 ./calendar)\n";
   return cli::kUsageExit;
@@ -71,7 +75,8 @@ const CommandSpec kServeSpec{
     "serve",
     "jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--max-connections N] "
     "[--fake-now YYYY-MM-DDTHH:MM:SS] [--log-file FILE] [--log-level debug|info|warn|error] "
-    "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR] [--policy DIR]",
+    "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR] [--policy DIR] "
+    "[--web DIR] [--public-url URL]",
     {{"--port", OptKind::kInt, 0, 65535},
      {"--db", OptKind::kString},
      {"--demo", OptKind::kFlag},
@@ -84,7 +89,9 @@ const CommandSpec kServeSpec{
      {"--rate-limit", OptKind::kString, 0, 0, true},
      kCatalogOpt,
      kCalendarOpt,
-     {"--policy", OptKind::kString}},
+     {"--policy", OptKind::kString},
+     {"--web", OptKind::kString},
+     {"--public-url", OptKind::kString}},
     0,
     0};
 const CommandSpec kCheckCatalogSpec{
@@ -157,6 +164,14 @@ int serve(const Args& a, const char* argv0) {
   std::string level = a.get("--log-level", "info");
   if (level != "debug" && level != "info" && level != "warn" && level != "error")
     return cli::usageError(kServeSpec, "选项 --log-level 须为 debug / info / warn / error");
+  // The QR code of printed notices opens <public url>/progress: the address applicants reach the
+  // portal at (behind a proxy, or with --port 0, give it); by default this server's own.
+  const std::string public_url =
+      a.get("--public-url", "http://" + a.get("--address", "127.0.0.1") + ":" +
+                                std::to_string(a.getInt("--port", 8080)));
+  if (!(public_url.starts_with("http://") || public_url.starts_with("https://")) ||
+      public_url.find_first_of(" \t\r\n?#") != std::string::npos)
+    return cli::usageError(kServeSpec, "选项 --public-url 须为 http:// 或 https:// 开头的地址");
   auto limits = RateLimitConfig::parse(a.getAll("--rate-limit"));
   if (!limits) return cli::usageError(kServeSpec, limits.error().message);
   obs::initLog({a.get("--log-file"), level});
@@ -173,6 +188,9 @@ int serve(const Args& a, const char* argv0) {
   if (!store) return std::cerr << store.error().message << "\n", 1;
   auto staffStore = SqliteStaffStore::open(a.get("--db"));
   if (!staffStore) return std::cerr << staffStore.error().message << "\n", 1;
+  // The supervisor dashboard's counts, on reader connections of their own.
+  auto caseStats = SqliteCaseStats::open(a.get("--db"));
+  if (!caseStats) return std::cerr << caseStats.error().message << "\n", 1;
   Clock clock = systemClock();
   if (a.has("--fake-now")) {
     // For demonstrations and tests: the clock starts at the given instant and runs on from there.
@@ -198,8 +216,9 @@ int serve(const Args& a, const char* argv0) {
   auto policies = PolicySet::loadDir(cli::dataDir(a, "--policy", "policy", argv0));
   if (!policies) return std::cerr << policies.error().message << "\n", 1;
   auto effects = makeEffects(*policies);
+  ApiCaseViews views;  // the API's JSON shapes of a case, from the HTTP edge
   CaseService cases(*cat, std::make_shared<const WorkCalendar>(std::move(*cal)), **store, committer,
-                    *effects, clock);
+                    *effects, views, clock);
   if (a.has("--demo")) {
     auto accounts = seedDemoStaff(**cat, **staffStore, auth);
     if (!accounts) return std::cerr << accounts.error().message << "\n", 1;
@@ -228,11 +247,27 @@ int serve(const Args& a, const char* argv0) {
               {{"open_files", fd_limit}, {"max_connections", opt.max_connections}});
   // The server outlives the API (whose sign-in thread may still answer through it) and the
   // committer's completions (which it runs).
+  // The browser UI: --web DIR, else web/dist in the working directory, else beside the build
+  // directory (as the catalog). Without a built UI the server still serves the API.
+  std::shared_ptr<const StaticSite> site;
+  const std::string web_dir = cli::dataDir(a, "--web", "web/dist", argv0);
+  if (auto loaded = loadStaticSite(web_dir)) {
+    site = *loaded;
+    obs::info("web", {{"dir", web_dir}, {"files", staticFileCount(*site)}});
+  } else if (a.has("--web")) {
+    return std::cerr << loaded.error().message << "\n", 1;
+  } else {
+    std::cout << "注意：" << loaded.error().message
+              << "（在 web/ 中运行 npm run build 后重启即可提供网页），现只提供接口" << std::endl;
+  }
   std::unique_ptr<Api> api;
   HttpServer server(opt, [&api](HttpRequest&& req, Responder res) {
     api->handle(std::move(req), std::move(res));
   });
-  api = std::make_unique<Api>(ApiDeps{cases, auth, &limiter, &metrics, store->get(), &committer});
+  ApiDeps deps{cases, auth, &limiter, &metrics, store->get(), &committer, site};
+  deps.public_url = public_url;
+  deps.stats = caseStats->get();
+  api = std::make_unique<Api>(std::move(deps));
   // Replies to committed actions are sent from the I/O threads, not the commit thread.
   committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
   cases.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
@@ -245,6 +280,7 @@ int serve(const Args& a, const char* argv0) {
   // bench/run.sh and the tests read this line: keep its form.
   std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db "
             << a.get("--db") << ")" << std::endl;
+  if (site) std::cout << "网上办事大厅: http://" << opt.address << ":" << port << "/" << std::endl;
   // SIGTERM/SIGINT: stop accepting and answer what is in flight (at most 10 s), then return.
   // SIGHUP: load the calendar directory again (a year's holiday notice added) and recount every
   // provisional due date, without a restart.
@@ -307,6 +343,7 @@ int runCli(int argc, char** argv) {
   if (cmd == "verify") return runVerifyCommand(argc, argv);
   if (cmd == "import-residents") return runImportCommand(argc, argv);
   if (cmd == "rebuild-registers") return runRebuildCommand(argc, argv);
+  if (cmd == "openapi") return runOpenapiCommand(argc, argv);
   struct Command {
     const CommandSpec* spec;
     int (*run)(const Args&, const char*);

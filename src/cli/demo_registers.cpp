@@ -281,7 +281,7 @@ Result<DemoRegisterReport> seedDemoRegisters(CaseService& cases, Store& store,
   // there. It shares the store, the committer and the effects of the real one. (The catalog is
   // borrowed: `cases` outlives this function.)
   CaseService demo(std::shared_ptr<const Catalog>(std::shared_ptr<const Catalog>{}, &catalog),
-                   calendar, store, committer, cases.effects(), fixedClock(at));
+                   calendar, store, committer, cases.effects(), cases.views(), fixedClock(at));
 
   // 单位参保登记 (新参保), then 职工参保登记 (新增) of each unit's employees.
   std::vector<DemoCase> units, employees;

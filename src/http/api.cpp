@@ -6,11 +6,13 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addCatalogRoutes(router_, deps_);
   addSessionRoutes(router_, deps_, *hashing_);
   addRecordRoutes(router_, deps_);  // before the case routes: a page is not an {action}
+  addNoticeRoutes(router_, deps_);
   addCaseRoutes(router_, deps_);
   addOpsRoutes(router_, deps_);
   addStaffRoutes(router_, deps_, *hashing_);
   addRegisterRoutes(router_, deps_);
   addAccountCreditRoutes(router_, deps_);
+  addDashboardRoutes(router_, deps_);
 }
 
 }  // namespace jingban

@@ -8,11 +8,13 @@
 #include "cases/case_service.hpp"
 #include "common/work_queue.hpp"
 #include "http/router.hpp"
+#include "store/stats.hpp"
 
 namespace jingban {
 
 // What the routes are given. Owned by the caller (cli/serve), outliving the Api.
 class RateLimiter;  // http/rate_limit.hpp
+class StaticSite;   // routes_static.cpp: the browser UI's built files, served under /
 namespace obs {
 class Metrics;  // obs/metrics.hpp
 }
@@ -25,12 +27,28 @@ struct ApiDeps {
   // The registers' reads and the batch imports (null: no register routes).
   Store* store = nullptr;
   Committer* committer = nullptr;
+  // The browser UI (web/dist) served under `/` (null: the API only).
+  std::shared_ptr<const StaticSite> site = nullptr;
+  // The supervisor dashboard's counts (null: no dashboard route).
+  CaseStats* stats = nullptr;
+  // Where the browser UI is reached from outside (`serve --public-url`): the QR code on every
+  // printed notice opens <public_url>/progress?case_no=….
+  std::string public_url = "http://127.0.0.1:8080";
 };
+
+// The browser UI (routes_static.cpp): every file of the built directory, read once; an error when
+// the directory or its index.html is missing. serveStatic answers GET/HEAD of a path outside
+// /api, /healthz and /metrics (a file, or index.html for the UI's own routes) and returns true,
+// or returns false and leaves the request to the router.
+Result<std::shared_ptr<const StaticSite>> loadStaticSite(const std::string& dir);
+size_t staticFileCount(const StaticSite& site);
+bool serveStatic(const StaticSite& site, HttpRequest& req, const Responder& respond);
 
 class Api {
  public:
   explicit Api(ApiDeps deps);
   void handle(HttpRequest&& req, Responder respond) const {
+    if (deps_.site && serveStatic(*deps_.site, req, respond)) return;
     router_.dispatch(std::move(req), std::move(respond));
   }
 
@@ -49,6 +67,8 @@ void addStaffRoutes(Router& r, ApiDeps& d, WorkQueue& hashing);    // routes_sta
 void addRegisterRoutes(Router& r, ApiDeps& d);  // routes_registers.cpp (needs store, committer)
 void addAccountCreditRoutes(Router& r, ApiDeps& d);  // routes_account_credits.cpp
 void addRecordRoutes(Router& r, ApiDeps& d);  // routes_records.cpp (参保记录 pages; needs store)
+void addNoticeRoutes(Router& r, ApiDeps& d);     // routes_notices.cpp (PDF notices, 参保凭证)
+void addDashboardRoutes(Router& r, ApiDeps& d);  // routes_dashboard.cpp (needs stats)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 

@@ -115,8 +115,13 @@ const std::vector<std::string>& errorCodes() {
       // effects/account_credits)
       "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows", "bad_header",
       "batch_exists",
+      // the XLSX downloads of the lists and the supervisor dashboard (xlsx.cpp,
+      // routes_dashboard.cpp)
+      "bad_format", "xlsx_failed", "xlsx_sheet_name", "bad_date", "bad_period", "period_too_long",
       // the printable records (routes_records.cpp)
-      "no_record", "record_not_ready"};
+      "no_record", "record_not_ready",
+      // the printable notices (routes_notices.cpp)
+      "unknown_notice", "notice_not_applicable", "font_missing"};
   return codes;
 }
 
@@ -391,9 +396,9 @@ void registerSchemas(json& s) {
        "employment", "contribution_base_fen", "identities", "enrolments", "contribution_months",
        "history"},
       "参保人员");
-  s["RecordUnitRef"] = nullable(tObject({{"credit_code", tString()}, {"name", tString()}},
-                                         {"credit_code", "name"},
-                                         "a unit of the register (name \"\" when not registered)"));
+  s["RecordUnitRef"] =
+      nullable(tObject({{"credit_code", tString()}, {"name", tString()}}, {"credit_code", "name"},
+                       "a unit of the register (name \"\" when not registered)"));
   s["RecordPerson"] = tObject(
       {{"kind", tEnum({"person"})},
        {"title", tString("参保缴费记录")},
@@ -503,6 +508,88 @@ void registerSchemas(json& s) {
                                                      {"status", tString()}},
                                                     {"credit_code", "name", "type", "status"}))}},
                           {"region", "limit", "offset", "units"});
+  {
+    const json count = tInt();
+    const json share = nullable({{"type", "number"}, {"minimum", 0}, {"maximum", 1}});
+    const json period_counts = tObject({{"applications", count},
+                                        {"closed", count},
+                                        {"closed_on_time", count},
+                                        {"on_time_rate", share},
+                                        {"closed_without_limit", count},
+                                        {"open", count},
+                                        {"overdue", count},
+                                        {"due_soon", count}},
+                                       {"applications", "closed", "closed_on_time", "on_time_rate",
+                                        "open", "overdue", "due_soon"});
+    json summary = period_counts;
+    for (const char* k : {"ratings", "satisfied", "follow_ups_open", "follow_ups_overdue"})
+      summary["properties"][k] = count;
+    summary["properties"]["satisfaction_rate"] = share;
+    json by_item = period_counts;
+    by_item["properties"]["item_code"] = tString();
+    by_item["properties"]["item_name"] = tString();
+    json tally = tObject({{"ratings", count},
+                          {"satisfied", count},
+                          {"satisfaction_rate", share},
+                          {"by_rating",
+                           {{"type", "object"},
+                            {"additionalProperties", count},
+                            {"description", "every rating of the scale → count"}}}},
+                         {"ratings", "satisfied", "satisfaction_rate", "by_rating"});
+    json sat_item = tally, sat_channel = tally;
+    sat_item["properties"]["item_code"] = tString();
+    sat_item["properties"]["item_name"] = tString();
+    sat_channel["properties"]["channel"] = tString();
+    s["Dashboard"] = tObject(
+        {{"region", tString()},
+         {"region_name", tString()},
+         {"from", tDate()},
+         {"to", tDate()},
+         {"today", tDate("the day `open`, `overdue`, `due_soon` and follow-ups are counted on")},
+         {"rating_scale", tArray(tString(), "best first")},
+         {"rating_satisfied", tString()},
+         {"follow_up_working_days", tInt()},
+         {"summary", summary},
+         {"by_item", tArray(by_item)},
+         {"by_step", tArray(tObject({{"step", tString()}, {"open", count}}, {"step", "open"}))},
+         {"by_status",
+          tArray(tObject({{"status", tEnum(kCaseStatuses)}, {"label", tString()}, {"count", count}},
+                         {"status", "label", "count"}))},
+         {"by_staff", tArray(tObject({{"username", tString()},
+                                      {"cases", count},
+                                      {"actions", count},
+                                      {"by_action",
+                                       {{"type", "object"},
+                                        {"additionalProperties", count},
+                                        {"description",
+                                         "accept, return, not_accept, "
+                                         "approve, send_back, reject, pay, "
+                                         "complete, extend, resolve_follow_up, "
+                                         "other → count"}}}},
+                                     {"username", "cases", "actions", "by_action"}))},
+         {"satisfaction_by_item", tArray(sat_item)},
+         {"satisfaction_by_channel", tArray(sat_channel)},
+         {"follow_ups",
+          tArray(tObject({{"case_no", tString()},
+                          {"item_code", tString()},
+                          {"item_name", tString()},
+                          {"channel", tString()},
+                          {"rating", tString()},
+                          {"reason", tString()},
+                          {"rated_at", tString("ISO 8601, +08:00")},
+                          {"follow_up_due", tDate()},
+                          {"due_provisional", tBool()},
+                          {"deadline_status", tEnum({"on_time", "due_soon", "overdue"})}},
+                         {"case_no", "rating", "rated_at", "follow_up_due", "deadline_status"}))},
+         {"daily", tArray(tObject({{"date", tDate()},
+                                   {"applications", count},
+                                   {"closed", count},
+                                   {"closed_on_time", count}},
+                                  {"date", "applications", "closed", "closed_on_time"}))}},
+        {"region", "from", "to", "today", "summary", "by_item", "by_step", "by_status", "by_staff",
+         "satisfaction_by_item", "satisfaction_by_channel", "follow_ups", "daily"},
+        "统计分析");
+  }
   s["ImportReport"] = tObject(
       {{"batch_id", tString("<region>-<YYYYMMDD>-<NNNNNN> (residents) or "
                             "<region>-credits-<YYYYMMDD>-<NNNNNN> (account credits)")},
@@ -614,6 +701,20 @@ json schemas() {
   s["FormSchema"] = tObject(
       {{"id", tString()}, {"name", tString()}, {"fields", tArray(ref("FormField"))}},
       {"id", "name", "fields"}, "the item's form (申请表): what `form` of a submission may hold");
+  // routes_catalog.cpp: GET …/items/{code}/due-date.
+  s["LimitDue"] = tObject({{"time_limit", ref("TimeLimit")},
+                           {"due", nullable(tDate("null when the limit is unstated (未载明)"))},
+                           {"provisional", tBool("counted over a year whose notice is not loaded")},
+                           {"when", tString("on a variant: the condition under which it applies")}},
+                          {"time_limit", "due", "provisional"});
+  s["ItemDueDate"] = {
+      {"allOf",
+       {ref("LimitDue"),
+        tObject({{"today", tDate("the server's today (the day counted from)")},
+                 {"variants", tArray(ref("LimitDue"))},
+                 {"window_open", tBool("true when the item has no acceptance window")},
+                 {"next_open", nullable(tDate("when closed today: the next open day"))}},
+                {"today", "variants", "window_open", "next_open"})}}};
   // catalog::timeLimitJson: days for the day kinds, months / date / display for the others.
   s["TimeLimit"] =
       tObject({{"kind", tEnum({"instant", "working_days", "natural_days", "calendar_months",
@@ -848,7 +949,8 @@ json schemas() {
        {"due_on", tDate()},
        {"due_provisional", tBool()},
        {"extended_working_days",
-        tInt("present when the limit was extended (遇特殊情况适当延长): the working days added")}},
+        tInt("present when the limit was extended (遇特殊情况适当延长): the working days added")},
+       {"reason", tString("不予受理 / 审核不通过 only: the reason recorded with that decision")}},
       {"case_no", "item_name", "stage", "steps"}, "公开办理进度");
   s["Submission"] = tObject(
       {{"region", tString()},
@@ -907,6 +1009,28 @@ json schemas() {
 
 // ---- paths -------------------------------------------------------------------------------------
 
+// format=xlsx on a list (issue 7: every list endpoint takes it). `file`: the download's name.
+Operation withXlsx(Operation o, const std::string& file) {
+  static const std::string desc =
+      "json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID "
+      "numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 "
+      "with two decimals, dates as dates). Without limit/offset the download holds every row "
+      "the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows "
+      "(narrow the filter), never cut short; with limit/offset it holds that page.";
+  o.param(queryParam("format", desc.c_str(), false, tEnum({"json", "xlsx"})))
+      .alsoAs("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              {{"type", "string"}, {"format", "binary"}})
+      .header("Content-Disposition", {{"description",
+                                       "with format=xlsx: attachment; filename=\"<ascii>.xlsx\"; "
+                                       "filename*=UTF-8''" +
+                                           file + ".xlsx (percent-encoded)"},
+                                      {"schema", {{"type", "string"}}}})
+      .err(400, {"bad_format"})
+      .err(422, {"too_many_rows"})
+      .err(503, {"xlsx_failed"});
+  return o;
+}
+
 json paths() {
   const json region = pathParam("region", "region id (qinghai, xining, yunnan, qingdao …)");
   const json code = pathParam("code", "事项编码");
@@ -956,6 +1080,18 @@ json paths() {
           .param(code)
           .ok(tString(), 200, "text/html")
           .err(404, {"unknown_region", "unknown_item"}));
+  add("get", "/api/v1/regions/{region}/items/{code}/due-date",
+      Operation("getItemDueDate", "办理时限 as dates if accepted today (for the guide)", "catalog")
+          .describe("By the server's calendar and clock: the due date of the item's limit and of "
+                    "each variant if the case were accepted today (null when unstated), and "
+                    "whether the acceptance windows are open today, else the next open day "
+                    "within a year (null when none is known).")
+          .anonymous()
+          .param(region)
+          .param(code)
+          .ok(ref("ItemDueDate"))
+          .err(404, {"unknown_region", "unknown_item"})
+          .err(422, {"date_outside_calendar"}));
   add("get", "/api/v1/calendar/deadline",
       Operation("deadline", "Due date from a date", "catalog")
           .describe("Exactly one of working_days and natural_days.")
@@ -1012,22 +1148,24 @@ json paths() {
           .err(500, {"unknown_effect"})
           .err(503, {"storage_unavailable"}));
   add("get", "/api/v1/cases",
-      Operation("listCases", "List the region's cases", "cases")
-          .param(queryParam("region", "region id (default: the clerk's own)"))
-          .param(queryParam("item", "item code"))
-          .param(queryParam("status", "case status", false, tEnum(kCaseStatuses)))
-          .param(queryParam("step", "step name"))
-          .param(queryParam("deadline", "deadline status", false, tEnum(kDeadlineStatuses)))
-          .param(queryParam("follow_up", "`open`: only cases with an open follow-up"))
-          .param(queryParam("limit", "1–500 (default 100)", false,
-                            {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}))
-          .param(queryParam("offset", "≥ 0", false,
-                            {{"type", "integer"}, {"minimum", 0}, {"maximum", 10000000}}))
-          .ok(tArray(ref("CaseSummary")))
-          .err(400, {"bad_request", "bad_number", "bad_limit"})
-          .err(401, {"unauthorized"})
-          .err(403, {"wrong_region"})
-          .err(503, {"storage_unavailable"}));
+      withXlsx(
+          Operation("listCases", "List the region's cases", "cases")
+              .param(queryParam("region", "region id (default: the clerk's own)"))
+              .param(queryParam("item", "item code"))
+              .param(queryParam("status", "case status", false, tEnum(kCaseStatuses)))
+              .param(queryParam("step", "step name"))
+              .param(queryParam("deadline", "deadline status", false, tEnum(kDeadlineStatuses)))
+              .param(queryParam("follow_up", "`open`: only cases with an open follow-up"))
+              .param(queryParam("limit", "1–500 (default 100)", false,
+                                {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}))
+              .param(queryParam("offset", "≥ 0", false,
+                                {{"type", "integer"}, {"minimum", 0}, {"maximum", 10000000}}))
+              .ok(tArray(ref("CaseSummary")))
+              .err(400, {"bad_request", "bad_number", "bad_limit"})
+              .err(401, {"unauthorized"})
+              .err(403, {"wrong_region"})
+              .err(503, {"storage_unavailable"}),
+          "办件列表"));
   add("get", "/api/v1/cases/{case_no}",
       Operation("getCase", "One case with its event log, form and query code", "cases")
           .param(case_no)
@@ -1053,6 +1191,35 @@ json paths() {
           .err(404, {"not_found", "no_record"})
           .err(409, {"flow_changed", "record_not_ready"})
           .err(503, {"storage_unavailable"}));
+  add("get", "/api/v1/cases/{case_no}/notices/{kind}.pdf",
+      Operation("getCaseNotice", "A printable notice of the case (PDF, A4)", "cases")
+          .describe(
+              "受理通知书 (acceptance: once accepted), 一次性告知书 (supplement: every material "
+              "missing at the case's last 退回补正), 不予受理决定书 (refusal: a case not accepted, "
+              "with the reason and the legal remedy), 办结通知书 (completion: once 办结), 结算单 "
+              "(settlement: a case with a recorded settlement, every line and step, marked "
+              "示例参数 "
+              "when computed from example policy figures). Every page carries the case number and "
+              "a QR code of `<--public-url>/progress?case_no=…`. Staff of the case's region with a "
+              "token (read as GET /api/v1/cases/{case_no}, recorded), or the applicant without one "
+              "giving id_no and query_code (a wrong one answers 404 not_found without saying "
+              "which; rate-limited as progress). 409 notice_not_applicable when the case is not in "
+              "the state the notice belongs to; 404 unknown_notice for another kind.")
+          .either()
+          .param(case_no)
+          .param(
+              pathParam("kind", "通知书种类",
+                        tEnum({"acceptance", "supplement", "refusal", "completion", "settlement"},
+                              "notice kind")))
+          .param(queryParam("id_no", "the applicant's ID number or credit code (applicant only)"))
+          .param(queryParam("query_code", "查询码 from the receipt (applicant only)"))
+          .ok({{"type", "string"}, {"format", "binary"}}, 200, "application/pdf")
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found", "unknown_notice"})
+          .err(409, {"flow_changed", "notice_not_applicable"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable", "font_missing"}));
   add("post", "/api/v1/cases/{case_no}/{action}",
       Operation("actOnCase", "Act on a case", "cases")
           .describe("Staff act with a token. The applicant acts without one (supplement, "
@@ -1175,7 +1342,8 @@ json paths() {
         .err(503, {"storage_unavailable"});
   };
   add("get", "/api/v1/staff",
-      staffOp("listStaff", "The region's staff accounts (admin)").ok(tArray(ref("Staff"))));
+      withXlsx(staffOp("listStaff", "The region's staff accounts (admin)").ok(tArray(ref("Staff"))),
+               "工作人员"));
   add("post", "/api/v1/staff",
       staffOp("addStaff", "Add a staff account (admin)")
           .takes(tObject({{"username", tString()},
@@ -1264,6 +1432,17 @@ json paths() {
           .ok(tString("HTML"), 200, "text/html")
           .err(404, {"person_not_found"})
           .err(422, {"invalid_id_number"}));
+  add("get", "/api/v1/regions/{region}/persons/{id_no}/certificate.pdf",
+      registerOp("getPersonCertificate", "参保凭证 as PDF (A4) from the person register")
+          .describe("The person's periods in this region, status and contribution months and "
+                    "years counted to this month on the server's clock (as …/record), ID number "
+                    "masked, dated today and issued in the region's name. It belongs to no case: "
+                    "no case number and no QR code.")
+          .param(id_no)
+          .ok({{"type", "string"}, {"format", "binary"}}, 200, "application/pdf")
+          .err(404, {"person_not_found"})
+          .err(422, {"invalid_id_number"})
+          .err(503, {"font_missing"}));
   add("get", "/api/v1/regions/{region}/units/{credit_code}/record",
       registerOp("getUnitRecord", "参保单位参保记录: status periods, changes, insured employees")
           .describe("`…/record.html` is the same as a printable page.")
@@ -1289,9 +1468,10 @@ json paths() {
     o.param(month);
     pageParams(o, 1000);
     add("get", "/api/v1/regions/{region}/payments",
-        o.ok(ref("PaymentList"))
-            .err(400, {"bad_month", "bad_number"})
-            .err(422, {"too_many_rows", "amount_overflow"}));
+        withXlsx(o.ok(ref("PaymentList"))
+                     .err(400, {"bad_month", "bad_number"})
+                     .err(422, {"too_many_rows", "amount_overflow"}),
+                 "拨付记录-<month>"));
   }
   add("get", "/api/v1/regions/{region}/payments/export",
       registerOp("exportPayments", "Month-end reconciliation export (CSV or XLSX)")
@@ -1316,7 +1496,7 @@ json paths() {
         .param(queryParam("insurance_type", "职工 / 城乡居民 / 灵活就业"));
     pageParams(o, 500);
     add("get", "/api/v1/regions/{region}/persons",
-        o.ok(ref("PersonList")).err(400, {"too_long", "bad_number"}));
+        withXlsx(o.ok(ref("PersonList")).err(400, {"too_long", "bad_number"}), "参保人员"));
   }
   {
     Operation o = registerOp("listUnits", "Search 参保单位");
@@ -1324,8 +1504,53 @@ json paths() {
         .param(queryParam("status", "正常 / 暂停 / 注销"));
     pageParams(o, 500);
     add("get", "/api/v1/regions/{region}/units",
-        o.ok(ref("UnitList")).err(400, {"too_long", "bad_number"}));
+        withXlsx(o.ok(ref("UnitList")).err(400, {"too_long", "bad_number"}), "参保单位"));
   }
+  add("get", "/api/v1/regions/{region}/dashboard",
+      withXlsx(
+          Operation("getDashboard", "统计分析: the supervisor's dashboard of a period", "dashboard")
+              .describe(
+                  "Only the region's supervisors (role `supervisor`): it counts each staff "
+                  "member's work, which is personnel supervision; every other staff member keeps "
+                  "the case lists (`deadline=overdue|due_soon`, `follow_up=open`). The period is "
+                  "`from`…`to`, Beijing calendar days, both included (default: the first of this "
+                  "month to today; at most 366 days). Definitions: **applications** = cases "
+                  "submitted (申请) on a day of the period; **closed** (办结) = cases whose status "
+                  "is completed (已办结) or rejected (审核不通过) with closed_on in the period and "
+                  "a due date; **closed_on_time** = of those, closed_on ≤ due_on (the stored due "
+                  "date, every pause and extension counted in it); **on_time_rate** (按期办结率) = "
+                  "closed_on_time / closed, rounded to 4 decimals, null when nothing closed. "
+                  "不予受理 "
+                  "(decided before the clock starts) and 撤回 are not 办结; a case 办结 under an "
+                  "unstated limit (未载明) is counted apart (closed_without_limit). **open**, "
+                  "**overdue**, **due_soon** and **by_step** are counted now, whatever the period, "
+                  "under the rule of the case lists (so they equal the lengths of "
+                  "GET /cases?deadline=overdue and ?deadline=due_soon). **by_status**: cases "
+                  "applied in the period by their status now. **by_staff**: events each staff "
+                  "member recorded in the period (the applicant and `system` left out), distinct "
+                  "cases and actions by kind. **Ratings** (好差评) given in the period (the time "
+                  "of "
+                  "the rating): satisfied = at or above the region's `rating_satisfied` on its "
+                  "`rating_scale`; satisfaction_rate = satisfied / ratings, per item and per "
+                  "channel (窗口, 网上 …: the agency keeps no counter numbers). **follow_ups**: "
+                  "every open follow-up of a poor rating of the region (not bound to the period), "
+                  "due `follow_up_working_days` (15) working days after the rating — the seeds "
+                  "name no limit; local 好差评 rules ask for 整改反馈 within 5 to 15 working days "
+                  "and the longer is taken. **daily**: every day of the period (zeros included) "
+                  "with applications, closed and closed_on_time, for the chart. With format=xlsx "
+                  "one sheet per part: 概况, 按事项, 按环节, 按状态, 按经办人, 满意度（按事项）, "
+                  "满意度（按渠道）, 差评回访, 每日趋势.")
+              .param(region)
+              .param(queryParam("from", "YYYY-MM-DD (default: the first day of this month)", false,
+                                tDate()))
+              .param(queryParam("to", "YYYY-MM-DD (default: today)", false, tDate()))
+              .ok(ref("Dashboard"))
+              .err(400, {"bad_date", "bad_period", "period_too_long"})
+              .err(401, {"unauthorized"})
+              .err(403, {"wrong_region", "role_required"})
+              .err(422, {"date_outside_calendar"})
+              .err(503, {"storage_unavailable"}),
+          "统计分析-<地区>-<from>至<to>"));
   add("post", "/api/v1/regions/{region}/imports/residents",
       registerOp("importResidents", "城乡居民批量参保登记 from a CSV body (窗口受理人员)")
           .describe(
@@ -1395,7 +1620,8 @@ json document() {
                     {{"name", "cases"}, {"description", "办件"}},
                     {{"name", "staff"}, {"description", "staff accounts"}},
                     {{"name", "registers"},
-                     {"description", "参保单位, 参保人员, 个人账户, 拨付台账, 批量参保登记"}}})},
+                     {"description", "参保单位, 参保人员, 个人账户, 拨付台账, 批量参保登记"}},
+                    {{"name", "dashboard"}, {"description", "统计分析 (supervisors)"}}})},
       {"paths", paths()},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},

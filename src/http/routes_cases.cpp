@@ -1,12 +1,12 @@
 // Case routes: submission, lists, the case view, actions, and the applicant's progress query.
 #include <climits>
 
-#include "cases/case_json.hpp"
 #include "catalog/form_schema.hpp"
 #include "common/hash.hpp"
 #include "common/money.hpp"
 #include "common/text.hpp"
 #include "http/api.hpp"
+#include "http/case_views.hpp"
 #include "http/json_io.hpp"
 #include "http/rate_limit.hpp"
 #include "http/xlsx.hpp"

@@ -1,8 +1,9 @@
-#include "cases/case_json.hpp"
 #include "catalog/guide.hpp"
 #include "common/text.hpp"
 #include "http/api.hpp"
+#include "http/case_views.hpp"
 #include "http/json_io.hpp"
+#include "workflow/deadline.hpp"
 
 namespace jingban {
 
@@ -60,6 +61,52 @@ void addCatalogRoutes(Router& R, ApiDeps& d) {
           auto f = findItem(p);
           if (!f) return res(errorResponse(f.error()));
           res({200, "text/html; charset=utf-8", guideHtml(*f->first, *f->second)});
+        });
+
+  // 办理时限 as a date for the guide: the due date of the item's limit (and of each variant) if the
+  // case were accepted today by the server's calendar and clock, and whether the acceptance
+  // windows are open today (else the next open day within a year). Read-only, anonymous.
+  R.add("GET", "/api/v1/regions/{region}/items/{code}/due-date",
+        [findItem, &d](HttpRequest&&, const Params& p, Responder res) {
+          auto f = findItem(p);
+          if (!f) return res(errorResponse(f.error()));
+          const Item& item = *f->second;
+          auto cal = d.cases.calendar();
+          Date today = d.cases.today();
+          auto dueJson = [&](const TimeLimit& t) -> Result<json> {
+            auto due = limitDue(t, today, *cal);
+            if (!due) return std::unexpected(due.error());
+            json j = {{"time_limit", timeLimitJson(t)}, {"due", nullptr}, {"provisional", false}};
+            if (*due) j["due"] = (*due)->date.str(), j["provisional"] = (*due)->provisional;
+            return j;
+          };
+          auto main = dueJson(item.time_limit);
+          if (!main) return res(errorResponse(main.error()));
+          json out = *main;
+          out["today"] = today.str();
+          out["variants"] = json::array();
+          for (const auto& v : item.variants) {
+            auto vj = dueJson(v);
+            if (!vj) return res(errorResponse(vj.error()));
+            (*vj)["when"] = v.when;
+            out["variants"].push_back(std::move(*vj));
+          }
+          out["window_open"] = true;
+          out["next_open"] = nullptr;
+          if (!item.acceptance_windows.empty()) {
+            auto open = anyWindowOpen(item.acceptance_windows, *cal, today);
+            if (!open) return res(errorResponse(open.error()));
+            out["window_open"] = *open;
+            for (int i = 1; !*open && i <= 366; ++i) {
+              auto o = anyWindowOpen(item.acceptance_windows, *cal, today.plusDays(i));
+              if (!o) break;  // past the loaded years: no date to promise
+              if (*o) {
+                out["next_open"] = today.plusDays(i).str();
+                break;
+              }
+            }
+          }
+          res(ok(out));
         });
 
   R.add("GET", "/api/v1/calendar/deadline", [&d](HttpRequest&& req, const Params&, Responder res) {

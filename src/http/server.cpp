@@ -366,6 +366,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
+    head_ = msg.method() == http::verb::head;
     beginRequest(methodLabel(msg.method()));
     stream_.expires_never();
 
@@ -413,6 +414,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void fail(int status, const char* message) {
     keep_alive_ = false;
     version_ = 11;
+    head_ = false;
     beginRequest(parser_ && parser_->is_header_done() ? methodLabel(parser_->get().method())
                                                       : std::string_view("OTHER"));
     write({status, kJson, errorBody("bad_http", message)});
@@ -432,6 +434,8 @@ class Session : public std::enable_shared_from_this<Session> {
       res->keep_alive(keep);
       res->body() = std::move(r.body);
       res->prepare_payload();
+      // HEAD: the headers a GET would get, Content-Length included, and no body (RFC 9110 9.3.2).
+      if (head_) res->body().clear();
       logRequest(r.status, r.actor);
       stream_.expires_after(std::chrono::seconds(server_.opt.idle_timeout_seconds));
       http::async_write(stream_, *res,
@@ -467,6 +471,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
+  bool head_ = false;  // the current request is HEAD: its answer is sent without the body
   unsigned version_ = 11;
   // The request in flight (one at a time: the next is read after this one's answer is written).
   bool busy_ = false;

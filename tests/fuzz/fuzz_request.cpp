@@ -26,6 +26,7 @@
 #include "common/text.hpp"
 #include "effects/registry.hpp"
 #include "http/api.hpp"
+#include "http/case_views.hpp"
 #include "http/server.hpp"
 #include "policy/policy.hpp"
 #include "store/committer.hpp"
@@ -90,8 +91,8 @@ class Harness {
     auto policies = PolicySet::loadDir(src + "/policy");
     if (!policies) die("policy", policies.error().message);
     effects_ = makeEffects(*policies);
-    cases_ =
-        std::make_unique<CaseService>(catalog_, calendar_, *store_, *committer_, *effects_, clock);
+    cases_ = std::make_unique<CaseService>(catalog_, calendar_, *store_, *committer_, *effects_,
+                                           views_, clock);
     auto accounts = seedDemoStaff(*catalog_, *staff_, *auth_);
     if (!accounts) die("demo staff", accounts.error().message);
     for (const auto& a : *accounts) demo_[a.username] = a.password;
@@ -178,6 +179,7 @@ class Harness {
   std::unique_ptr<SqliteStaffStore> staff_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<EffectRegistry> effects_;
+  ApiCaseViews views_;
   std::unique_ptr<Auth> auth_;
   std::unique_ptr<CaseService> cases_;
   std::unique_ptr<Api> api_;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "effects/registry.hpp"
+#include "http/case_views.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "test_support.hpp"
 #include "workflow/event_chain.hpp"
@@ -36,7 +37,7 @@ class CaseServiceTest : public ::testing::Test {
     committer_ = std::make_unique<Committer>(*store_);
     cases_ = std::make_unique<CaseService>(
         catalog_, std::make_shared<const WorkCalendar>(calendar()), *store_, *committer_, *effects_,
-        fixedClock(at(D(2026, 3, 10))));
+        views_, fixedClock(at(D(2026, 3, 10))));
   }
   void TearDown() override {
     cases_.reset();
@@ -65,6 +66,7 @@ class CaseServiceTest : public ::testing::Test {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<EffectRegistry> effects_ = makeEffects(nullptr);
+  ApiCaseViews views_;
   std::unique_ptr<CaseService> cases_;
 };
 

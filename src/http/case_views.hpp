@@ -1,12 +1,25 @@
-// The one JSON mapping of cases and catalog items for the API. ID numbers leave masked.
+// The one JSON mapping of cases and catalog items for the API (the HTTP edge's views; the case
+// service reaches them through cases/case_views.hpp). ID numbers leave masked.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include "cases/case_views.hpp"
 #include "catalog/catalog.hpp"
 #include "workflow/deadline.hpp"
 
 namespace jingban {
+
+// What the case service is given (cli wires it): the functions below.
+class ApiCaseViews : public CaseViews {
+ public:
+  nlohmann::json outcome(const CaseState& c, const Item& item,
+                         const DeadlineView& d) const override;
+  nlohmann::json full(const CaseState& c, const Item& item, const DeadlineView& d,
+                      bool with_events) const override;
+  nlohmann::json progress(const CaseState& c, const Item& item,
+                          const DeadlineView& d) const override;
+};
 
 nlohmann::json eventView(const Event& e);
 nlohmann::json itemJson(const Item& item, const Region& region);

@@ -1,4 +1,4 @@
-#include "cases/case_json.hpp"
+#include "http/case_views.hpp"
 
 #include "catalog/guide.hpp"
 #include "validate/identity.hpp"
@@ -137,6 +137,15 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
   }
   json j = {{"case_no", c.case_no}, {"item_name", item.name}, {"stage", stage}, {"steps", steps}};
   if (!result.empty()) j["result"] = result;
+  // 不予受理 / 审核不通过: the reason recorded with the refusing event (the applicant is owed it).
+  if (c.status == CaseStatus::kNotAccepted || c.status == CaseStatus::kRejected) {
+    const char* refusal = c.status == CaseStatus::kNotAccepted ? "not_accept" : "reject";
+    for (auto e = c.events.rbegin(); e != c.events.rend(); ++e)
+      if (e->action == refusal) {
+        j["reason"] = e->comment;
+        break;
+      }
+  }
   if (c.status == CaseStatus::kSupplement) j["notice"] = noticeJson(c.notice);
   if (c.status == CaseStatus::kInProgress || c.status == CaseStatus::kSupplement)
     if (const FlowStep* s = currentStep(c, item)) j["current_step"] = s->step;
@@ -147,6 +156,19 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
     if (d.extended_working_days > 0) j["extended_working_days"] = d.extended_working_days;
   }
   return j;
+}
+
+json ApiCaseViews::outcome(const CaseState& c, const Item& item, const DeadlineView& d) const {
+  return caseOutcomeJson(c, item, d);
+}
+
+json ApiCaseViews::full(const CaseState& c, const Item& item, const DeadlineView& d,
+                        bool with_events) const {
+  return caseJson(c, item, d, with_events);
+}
+
+json ApiCaseViews::progress(const CaseState& c, const Item& item, const DeadlineView& d) const {
+  return progressJson(c, item, d);
 }
 
 }  // namespace jingban

@@ -1,0 +1,28 @@
+// How a case is shown to API clients: the JSON shapes are the HTTP edge's (http/case_views.hpp
+// implements this); the case service asks for them where it must answer from inside a commit
+// (an action's answer is also what an idempotent retry replays) or for a read.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.hpp"
+#include "workflow/deadline.hpp"
+
+namespace jingban {
+
+class CaseViews {
+ public:
+  virtual ~CaseViews() = default;
+  // The answer to an action or a submission: where the case stands and the event just added.
+  virtual nlohmann::json outcome(const CaseState& c, const Item& item,
+                                 const DeadlineView& d) const = 0;
+  // A staff member's view of a case; with its events, form and query code for the case page,
+  // without them for a list row.
+  virtual nlohmann::json full(const CaseState& c, const Item& item, const DeadlineView& d,
+                              bool with_events) const = 0;
+  // The applicant's progress page (办理进度).
+  virtual nlohmann::json progress(const CaseState& c, const Item& item,
+                                  const DeadlineView& d) const = 0;
+};
+
+}  // namespace jingban
