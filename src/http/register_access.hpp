@@ -1,6 +1,5 @@
-// Who may read the registers over HTTP: a signed-in staff member of the region asked about, as
-// the register routes require (routes_registers.cpp has the same rule; routes_records.cpp uses
-// this).
+// Who may read the registers over HTTP: a signed-in staff member of the region asked about (the
+// one rule of routes_registers.cpp, routes_records.cpp and routes_notices.cpp).
 #pragma once
 
 #include <optional>

@@ -12,6 +12,7 @@
 #include "effects/resident_import.hpp"
 #include "http/api.hpp"
 #include "http/json_io.hpp"
+#include "http/register_access.hpp"
 #include "http/xlsx.hpp"
 #include "store/committer.hpp"
 #include "validate/identity.hpp"
@@ -32,25 +33,6 @@ constexpr const char* kImportRole = "window";  // 受理: the clerks who take in
 std::string monthNow(ApiDeps& d) { return Instant{d.auth.now()}.date().str().substr(0, 7); }
 
 std::string iso(int64_t at) { return Instant{at}.iso(); }
-
-// The signed-in staff member of `region`, or the error already answered.
-std::optional<Actor> regionStaff(ApiDeps& d, const HttpRequest& req, const std::string& region,
-                                 Responder& res) {
-  auto a = d.auth.authenticate(req.authorization);
-  if (!a) {
-    res(errorResponse(a.error()));
-    return std::nullopt;
-  }
-  res = [res, actor = a->username](HttpResponse r) {
-    r.actor = actor;
-    res(std::move(r));
-  };
-  if (a->region != region) {
-    res(errorResponse({ErrorCode::kForbidden, "wrong_region", "无权查看或办理其他地区的登记信息"}));
-    return std::nullopt;
-  }
-  return *a;
-}
 
 // history: [{at, case_no, import_batch, changes}] — the case, or the import batch, that changed it.
 json historyJson(const std::vector<HistoryEntry>& h) {
@@ -249,7 +231,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/units/{credit_code}",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          if (!regionStaff(d, req, region, res)) return;
+          if (!registerReader(d, req, region, res)) return;
           auto code = checkId(IdKind::kCreditCode, p.at("credit_code"));
           if (!code) return res(errorResponse(code.error()));
           auto& reads = d.store->registers();
@@ -269,7 +251,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
       "GET", "/api/v1/regions/{region}/persons/{id_no}",
       [&d](HttpRequest&& req, const Params& p, Responder res) {
         const std::string& region = p.at("region");
-        if (!regionStaff(d, req, region, res)) return;
+        if (!registerReader(d, req, region, res)) return;
         auto id = checkId(IdKind::kCitizen, p.at("id_no"));
         if (!id) return res(errorResponse(id.error()));
         auto& reads = d.store->registers();
@@ -301,7 +283,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/accounts/{id_no}",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          if (!regionStaff(d, req, region, res)) return;
+          if (!registerReader(d, req, region, res)) return;
           auto id = checkId(IdKind::kCitizen, p.at("id_no"));
           if (!id) return res(errorResponse(id.error()));
           auto& reads = d.store->registers();
@@ -329,7 +311,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/payments",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          if (!regionStaff(d, req, region, res)) return;
+          if (!registerReader(d, req, region, res)) return;
           auto month = monthParam(req);
           if (!month) return res(errorResponse(month.error()));
           auto as_xlsx = xlsx::wantsXlsx(req);
@@ -382,7 +364,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/payments/export",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          if (!regionStaff(d, req, region, res)) return;
+          if (!registerReader(d, req, region, res)) return;
           auto month = monthParam(req);
           if (!month) return res(errorResponse(month.error()));
           std::string format = queryValue(req, "format");
@@ -412,7 +394,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/persons",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          if (!regionStaff(d, req, region, res)) return;
+          if (!registerReader(d, req, region, res)) return;
           PersonFilter f;
           f.region = region;
           auto name = filterText(req, "name", kMaxNameChars);
@@ -469,7 +451,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/units",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          if (!regionStaff(d, req, region, res)) return;
+          if (!registerReader(d, req, region, res)) return;
           UnitFilter f;
           f.region = region;
           auto name = filterText(req, "name", kMaxNameChars);
@@ -518,7 +500,7 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
   R.add("POST", "/api/v1/regions/{region}/imports/residents",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
-          auto staff = regionStaff(d, req, region, res);
+          auto staff = registerReader(d, req, region, res);
           if (!staff) return;
           if (!staff->hasRole(kImportRole))
             return res(errorResponse({ErrorCode::kForbidden, "role_required",
