@@ -17,16 +17,16 @@ std::vector<std::string> splitPath(const std::string& path) {
 }
 
 namespace {
-bool placeholder(const std::string& p) {
+bool isParameter(const std::string& p) {
   return p.size() > 2 && p.front() == '{' && p.back() == '}';
 }
 
 // Of two patterns that can match the same path, the one with a literal segment where the other
-// has a placeholder, leftmost difference first, is the more specific.
+// has a parameter ({name}), leftmost difference first, is the more specific.
 bool moreSpecific(const Router::Route& a, const Router::Route& b) {
   if (a.parts.size() != b.parts.size()) return a.parts.size() < b.parts.size();
   for (size_t i = 0; i < a.parts.size(); ++i) {
-    bool pa = placeholder(a.parts[i]), pb = placeholder(b.parts[i]);
+    bool pa = isParameter(a.parts[i]), pb = isParameter(b.parts[i]);
     if (pa != pb) return !pa;
   }
   return false;
@@ -54,20 +54,20 @@ void Router::dispatch(HttpRequest&& req, Responder respond) const {
       // specific that cannot match the same path as the best one: only the best pattern counts.
       bool same_shape = true;
       for (size_t i = 0; i < parts.size() && same_shape; ++i)
-        same_shape = placeholder(r.parts[i]) == placeholder((*best)[i]);
+        same_shape = isParameter(r.parts[i]) == isParameter((*best)[i]);
       if (!same_shape) break;
       continue;
     }
     // Literal parts first: the parameter map is built only for the route that matches.
     bool match = true;
     for (size_t i = 0; i < parts.size() && match; ++i)
-      match = placeholder(r.parts[i]) || r.parts[i] == parts[i];
+      match = isParameter(r.parts[i]) || r.parts[i] == parts[i];
     if (!match) continue;
     best = &r.parts;
     if (r.method != req.method) continue;
     Params params;
     for (size_t i = 0; i < parts.size(); ++i)
-      if (placeholder(r.parts[i]))
+      if (isParameter(r.parts[i]))
         params[r.parts[i].substr(1, r.parts[i].size() - 2)] = std::move(parts[i]);
     req.route = r.pattern;
     return r.handler(std::move(req), params, std::move(respond));
