@@ -34,6 +34,22 @@ std::string monthNow(ApiDeps& d) { return Instant{d.auth.now()}.date().str().sub
 
 std::string iso(int64_t at) { return Instant{at}.iso(); }
 
+// One page of a register list or, for a whole-list download, every row up to xlsx::kMaxRows:
+// one row more is refused (too_many_rows, with the filters that narrow it), never cut off.
+template <class Filter, class Fetch>
+auto readList(Filter& f, bool all, const std::string& hint, Fetch fetch) -> decltype(fetch(f)) {
+  if (all) f.limit = static_cast<int>(xlsx::kMaxRows);
+  auto list = fetch(f);
+  if (!list || !all || list->size() < xlsx::kMaxRows) return list;
+  Filter probe = f;
+  probe.offset = f.offset + f.limit;
+  probe.limit = 1;
+  auto more = fetch(probe);
+  if (!more) return std::unexpected(more.error());
+  if (!more->empty()) return std::unexpected(xlsx::tooManyRows(hint));
+  return list;
+}
+
 // history: [{at, case_no, import_batch, changes}] — the case, or the import batch, that changed it.
 json historyJson(const std::vector<HistoryEntry>& h) {
   json out = json::array();
@@ -411,17 +427,9 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
             return res(errorResponse(pg.error()));
           const std::string hint = "按姓名、单位或险种筛选";
           bool all = exportAll(req, *as_xlsx);
-          if (all) f.limit = static_cast<int>(xlsx::kMaxRows);
-          auto list = d.store->registers().persons(f);
+          auto list = readList(f, all, hint,
+                               [&d](const auto& q) { return d.store->registers().persons(q); });
           if (!list) return res(errorResponse(list.error()));
-          if (all && list->size() == xlsx::kMaxRows) {  // one more row would be too many
-            auto probe = f;
-            probe.offset = f.offset + f.limit;
-            probe.limit = 1;
-            auto more = d.store->registers().persons(probe);
-            if (!more) return res(errorResponse(more.error()));
-            if (!more->empty()) return res(errorResponse(xlsx::tooManyRows(hint)));
-          }
           json out = json::array();
           for (const auto& x : *list)
             out.push_back({{"id_no", maskId(x.id_no)},
@@ -466,17 +474,9 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
             return res(errorResponse(pg.error()));
           const std::string hint = "按名称或状态筛选";
           bool all = exportAll(req, *as_xlsx);
-          if (all) f.limit = static_cast<int>(xlsx::kMaxRows);
-          auto list = d.store->registers().units(f);
+          auto list =
+              readList(f, all, hint, [&d](const auto& q) { return d.store->registers().units(q); });
           if (!list) return res(errorResponse(list.error()));
-          if (all && list->size() == xlsx::kMaxRows) {  // one more row would be too many
-            auto probe = f;
-            probe.offset = f.offset + f.limit;
-            probe.limit = 1;
-            auto more = d.store->registers().units(probe);
-            if (!more) return res(errorResponse(more.error()));
-            if (!more->empty()) return res(errorResponse(xlsx::tooManyRows(hint)));
-          }
           json out = json::array();
           for (const auto& u : *list)
             out.push_back({{"credit_code", u.credit_code},
