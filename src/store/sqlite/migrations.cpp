@@ -268,6 +268,28 @@ CREATE INDEX cases_by_submitted ON cases(region, submitted_at);
 CREATE INDEX cases_by_closed ON cases(region, closed_on) WHERE closed_on IS NOT NULL;
 CREATE INDEX case_events_by_at ON case_events(at);
 )sql",
+    // 6: the notifications outbox (src/notify): one message per event of 受理, 补正, 办结 or the
+    // follow-up of a poor rating, keyed by "<case_no>:<event seq>" so that collecting an event
+    // twice makes no second message; its delivery (attempts, next attempt, last error).
+    R"sql(
+CREATE TABLE notifications(
+  message_id TEXT PRIMARY KEY,
+  case_no TEXT NOT NULL,
+  region TEXT NOT NULL,
+  kind TEXT NOT NULL,              -- accepted | supplement | completed | follow_up
+  phone TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL,            -- pending | sent | failed
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+CREATE INDEX notifications_by_region ON notifications(region, status, created_at);
+CREATE INDEX notifications_by_created ON notifications(created_at);
+)sql",
 };
 
 }  // namespace
