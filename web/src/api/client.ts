@@ -36,7 +36,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown, key?: string, token?: string): Promise<T> {
+export async function call<T>(method: string, url: string, body?: unknown, key?: string, token?: string): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (token) headers["Authorization"] = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
