@@ -8,6 +8,8 @@ packages=(g++ cmake ninja-build pkg-config python3 libboost-dev libyaml-cpp-dev 
           libsodium-dev libsqlite3-dev libjemalloc-dev libgtest-dev libbenchmark-dev
           libspdlog-dev libxlsxwriter-dev ccache
           libcairo2-dev libpango1.0-dev fonts-noto-cjk libqrencode-dev poppler-utils zbar-tools)
+# The notifications' webhook sender (an SMS gateway behind a URL) posts with libcurl.
+packages+=(libcurl4-openssl-dev)
 # The browser UI's tests drive Debian's Chromium (web/tests/browser; no browser is downloaded).
 packages+=(chromium)
 missing=()
