@@ -20,7 +20,7 @@ export const ACTION_NAMES: Record<string, string> = {
   accept: "受理",
   return: "退回补正（一次性告知）",
   not_accept: "不予受理",
-  supplement: "代收补正材料",
+  supplement: "补正材料",
   approve: "审核通过",
   send_back: "退回重审",
   reject: "审核不通过",
