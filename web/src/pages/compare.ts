@@ -119,7 +119,7 @@ export async function comparePage() {
     h(
       "table",
       { class: "compare-summary" },
-      h("caption", { class: "hint" }, "“必交材料”不含仅特定情形需要或视情况提供的材料；任选其一的一组计为一项。"),
+      h("caption", { class: "visually-hidden" }, "各地区办理本事项的必交材料、办理时限和办理环节"),
       h("thead", null, h("tr", null, h("th", { scope: "col" }, "地区"), h("th", { scope: "col" }, "必交材料"), h("th", { scope: "col" }, "办理时限"), h("th", { scope: "col" }, "办理环节"))),
       h(
         "tbody",
@@ -157,9 +157,10 @@ export async function comparePage() {
     h("p", { class: "meta" }, `事项编码 ${code}　${present.length} 个地区有此事项`),
     pick,
     intro,
+    h("p", { class: "hint" }, "“必交材料”不含仅特定情形需要或视情况提供的材料；任选其一的一组计为一项。“减时限”按今日受理时的办结日期比较。"),
     summary,
     present.length === 1 ? related(cols, present[0]!.item!, lists, regions) : null,
-    h("div", { class: "compare-grid" }, cols.map((c) => card(c, c.region.id === from))),
+    h("div", { class: "compare-grid" }, present.map((c) => card(c, c.region.id === from))),
   );
 }
 
@@ -177,9 +178,9 @@ function related(cols: Column[], item: Item, lists: Item[][], regions: Region[])
   );
 }
 
+// The details of one region's item (regions without it are said so in the summary table).
 function card(c: Column, origin: boolean) {
-  const it = c.item;
-  if (!it) return h("section", { class: "compare-card absent" }, h("h3", null, c.region.name), h("p", null, "无此事项"));
+  const it = c.item!;
   const req = requiredMaterials(it);
   const other = it.materials.filter((m) => m.when || m.optional);
   return h(
