@@ -107,9 +107,9 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
   const refused = !!p.result && REFUSALS.has(p.result);
   // The server's rule: a closed case may be rated once (办结, and also 不予受理 / 审核不通过).
   const rateable = p.stage === "已办结" && p.result !== "已撤回";
-  // `rating` is read when the progress answer carries it (see the report: the server's progress
-  // view does not yet); otherwise the page knows it only right after rating.
-  const rating = (p as Progress & { rating?: string }).rating;
+  // `rating` is read when the progress answer carries it (the server's progress view does not
+  // yet); otherwise the page knows what was rated in this visit, or that the server said so.
+  const rating = (p as Progress & { rating?: string }).rating || ratedHere.get(p.case_no);
   return [
     h("h2", null, p.item_name),
     h(
@@ -209,8 +209,12 @@ function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) =>
   );
 }
 
+// Cases rated in this visit: their rating, or "" when the server answered that the case was
+// already rated (rated elsewhere, the rating itself not known to the page).
+const ratedHere = new Map<string, string>();
+
 function rated(rating: string) {
-  return h("section", { class: "rating done" }, h("h3", null, "服务评价"), h("p", { class: "rated" }, "已评价：", h("strong", null, rating)));
+  return h("section", { class: "rating done" }, h("h3", null, "服务评价"), h("p", { class: "rated" }, rating ? ["已评价：", h("strong", null, rating)] : "已评价。"));
 }
 
 // 好差评 on the region's own scale (best first). Below 满意 the server requires a reason and says
@@ -260,10 +264,12 @@ function ratingForm(who: Who, region: Region | null, reload: (message: HTMLEleme
     try {
       const text = reason.value.trim();
       const out = await act(who, "rate", { rating: chosen, ...(text ? { reason: text } : {}) }, key);
+      ratedHere.set(who.case_no, out.rating || chosen);
       form.replaceWith(h("p", { class: "rated", role: "status" }, "已评价：", h("strong", null, out.rating || chosen), "。感谢您的评价。"));
     } catch (e) {
       // A case rated meanwhile (another device, or a reload of this page): show it as rated.
       if (e instanceof ApiError && e.code === "already_rated") {
+        ratedHere.set(who.case_no, ratedHere.get(who.case_no) ?? "");
         reload(h("p", { class: "ok", role: "status" }, e.message));
         return;
       }

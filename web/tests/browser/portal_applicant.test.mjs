@@ -211,6 +211,12 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
     await noHorizontalScroll(page, "rated");
     await shot(page, `applicant-${label}-rated.png`);
 
+    // Queried again: still rated, no second form.
+    await page.getByRole("button", { name: "查询", exact: true }).click();
+    await page.locator("section.rating .rated").waitFor();
+    assert.match(await page.locator("section.rating").innerText(), /已评价：不满意/);
+    assert.equal(await page.locator("section.rating form").count(), 0);
+
     // The server kept it: a second rating is refused.
     const again = await call("POST", `/api/v1/cases/${c.caseNo}/rate`, { id_no: c.id, query_code: c.queryCode, rating: "满意" });
     assert.equal(again.status, 409);
