@@ -10,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -122,6 +123,14 @@ namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr std::string_view kUnmatched = "unmatched";
+// A material upload (routes_files.cpp) is the one request whose body may exceed the general body
+// limit: a PDF, JPEG or PNG of at most 5 MiB, POSTed to /api/v1/cases/{no}/materials/{id}/files.
+constexpr uint64_t kUploadBodyLimit = 5 << 20;
+bool isUpload(http::verb method, std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  return method == http::verb::post && target.starts_with("/api/v1/cases/") &&
+         target.ends_with("/files") && target.find("/materials/") != std::string_view::npos;
+}
 
 // Request ids: a random prefix per process and a counter. 15 characters, so that the string fits
 // the small-string buffer and costs no allocation; unique across restarts in practice.
@@ -336,9 +345,29 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(server_.opt.body_limit);
+    // The header first: the body's limit depends on the path (onHeader), and a Content-Length
+    // is checked against the limit as the header ends, so no limit applies until then (not
+    // boost::none, which an optional comparison ranks below every length).
+    parser_->body_limit(std::numeric_limits<uint64_t>::max());
     parser_->header_limit(static_cast<std::uint32_t>(server_.opt.header_limit));
     stream_.expires_after(std::chrono::seconds(server_.opt.idle_timeout_seconds));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
+  }
+
+  void onHeader(beast::error_code ec) {
+    if (ec) return onRead(ec);
+    const auto& msg = parser_->get();
+    const bool upload =
+        isUpload(msg.method(), std::string_view(msg.target().data(), msg.target().size()));
+    const uint64_t limit = upload ? kUploadBodyLimit : server_.opt.body_limit;
+    if (auto n = parser_->content_length(); n && *n > limit)
+      return fail(413, upload ? "上传文件不能超过 5 MB" : "请求体过大");
+    parser_->body_limit(limit);  // a chunked body is counted as it arrives
+    // A 5 MiB file over a slow mobile link takes longer than the idle timeout gives a request.
+    if (upload)
+      stream_.expires_after(std::chrono::seconds(std::max(server_.opt.idle_timeout_seconds, 120)));
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
@@ -377,10 +406,14 @@ class Session : public std::enable_shared_from_this<Session> {
     req.authorization = std::string(msg[http::field::authorization]);
     req.idempotency_key = std::string(msg["Idempotency-Key"]);
     req.content_type = std::string(msg[http::field::content_type]);
+    req.id_no = std::string(msg["X-Id-No"]);
+    req.query_code = std::string(msg["X-Query-Code"]);
+    req.file_name = std::string(msg["X-File-Name"]);
     // Nothing that is not valid UTF-8 goes further: it would reach messages, logs and JSON.
     if (!parseTarget(std::string_view(msg.target().data(), msg.target().size()), req) ||
         !validUtf8(req.authorization) || !validUtf8(req.idempotency_key) ||
-        !validUtf8(req.content_type)) {
+        !validUtf8(req.content_type) || !validUtf8(req.id_no) || !validUtf8(req.query_code) ||
+        !validUtf8(req.file_name)) {
       return write(
           {400, kJson, errorBody("invalid_encoding", "请求地址或参数不是有效的 UTF-8 编码")});
     }

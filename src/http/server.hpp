@@ -31,6 +31,9 @@ struct HttpRequest {
   std::string path;  // without the query string, percent-decoded, valid UTF-8
   std::map<std::string, std::string> query;                  // percent-decoded, valid UTF-8
   std::string authorization, idempotency_key, content_type;  // valid UTF-8
+  // The applicant's credentials and the file's name of a material upload (routes_files.cpp):
+  // X-Id-No, X-Query-Code, X-File-Name; valid UTF-8.
+  std::string id_no, query_code, file_name;
   std::string body;
   // Set by Router::dispatch before it calls the route's handler: the matched pattern
   // ("/api/v1/cases/{case_no}/{action}"), empty when nothing matched. Points into the router,

@@ -290,6 +290,24 @@ CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
 CREATE INDEX notifications_by_region ON notifications(region, status, created_at);
 CREATE INDEX notifications_by_created ON notifications(created_at);
 )sql",
+    // 7: the files uploaded for a case's materials (store/file_store.hpp): PDF, JPEG or PNG of at
+    // most 5 MiB, kept with the case (backups and verify cover them). Written by their own
+    // connection, never changed once stored.
+    R"sql(
+CREATE TABLE case_files(
+  id INTEGER PRIMARY KEY,
+  case_no TEXT NOT NULL REFERENCES cases(case_no),
+  material_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  data BLOB NOT NULL,
+  uploaded_at INTEGER NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+CREATE INDEX case_files_by_case ON case_files(case_no, material_id);
+)sql",
 };
 
 }  // namespace

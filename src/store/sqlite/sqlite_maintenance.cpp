@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/sqlite_file_store.hpp"
 #include "store/sqlite/sqlite_registers.hpp"
 #include "workflow/event_chain.hpp"
 #include "workflow/replay.hpp"
@@ -464,6 +465,10 @@ Result<VerifySummary> verifyDatabase(const std::string& path, const VerifyOption
   auto registers = checkRegisters(c);
   if (!registers) return std::unexpected(registers.error());
   for (const auto& p : *registers) verifier.problem("", 0, "registers: " + p);
+  // The uploaded material files: each one's bytes still match its recorded size and SHA-256.
+  auto files = checkCaseFiles(c);
+  if (!files) return std::unexpected(files.error());
+  for (const auto& p : *files) verifier.problem("", 0, "files: " + p);
   c.exec("COMMIT");
   return summary;
 }
