@@ -20,16 +20,16 @@ interface ActionOutcome {
   rating?: string;
 }
 
-// An upload widget per missing material, if the uploads module (web/src/uploads.ts) provides one.
-// It is looked up at run time so that this page works with and without it.
-type UploadWidget = (who: Who, materialId: string, materialName: string) => HTMLElement;
+// The upload widget of web/src/uploads.ts (material files, checked by type and size), looked up at
+// run time so that this page builds and works with or without it.
+type UploadWidget = (auth: { caseNo: string; idNo: string; queryCode: string }, materials: { id: string; name: string }[], opts?: { title?: string }) => HTMLElement;
 let uploadWidget: UploadWidget | null | undefined;
 async function loadUploadWidget(): Promise<UploadWidget | null> {
   if (uploadWidget !== undefined) return uploadWidget;
   const modules = import.meta.glob("../uploads.ts");
   const load = modules["../uploads.ts"];
-  const mod = load ? ((await load()) as { supplementUpload?: UploadWidget }) : null;
-  uploadWidget = mod?.supplementUpload ?? null;
+  const mod = load ? ((await load()) as { uploadWidget?: UploadWidget }) : null;
+  uploadWidget = mod?.uploadWidget ?? null;
   return uploadWidget;
 }
 
@@ -153,8 +153,8 @@ function timeline(p: Progress) {
   );
 }
 
-// 一次性告知 and the online supplement: each missing material is ticked as handed in (with its
-// file, when uploads are available); the server re-checks the checklist and resumes the case.
+// 一次性告知 and the online supplement: each missing material is ticked as handed in (its files
+// uploaded, when uploads are available); the server re-checks the checklist and resumes the case.
 function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) => void) {
   const notice = p.notice ?? [];
   const alert = h("div", { class: "alert", role: "alert" });
@@ -163,11 +163,13 @@ function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) =>
   const rows = notice.map((m, i) => {
     const id = `supplement-${i}`;
     const box = h("input", { type: "checkbox", id, name: "supplement", value: m.id }) as HTMLInputElement;
-    const upload = h("div", { class: "upload-slot", "data-material": m.id });
-    void loadUploadWidget().then((w) => {
-      if (w) upload.replaceChildren(w(who, m.id, m.name));
-    });
-    return h("li", null, h("div", { class: "field check" }, box, h("label", { for: id }, m.name)), upload);
+    return h("li", null, h("div", { class: "field check" }, box, h("label", { for: id }, m.name)));
+  });
+  // The files of the missing materials, when uploads are available (they are stored with the case
+  // at once; the supplement then says which materials are now complete).
+  const uploads = h("div", { class: "upload-slot" });
+  void loadUploadWidget().then((w) => {
+    if (w) uploads.replaceChildren(h("p", { class: "hint" }, "可上传补正材料的电子文件："), w({ caseNo: who.case_no, idNo: who.id_no, queryCode: who.query_code }, notice, { title: "上传补正材料" }));
   });
   const form = h(
     "form",
@@ -178,6 +180,7 @@ function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) =>
       h("legend", null, "在线补正"),
       h("p", { class: "hint" }, "请勾选本次补交的材料后提交。未补齐的材料可以稍后再补。"),
       h("ul", { class: "supplement-list" }, rows),
+      uploads,
     ),
     alert,
     h("div", { class: "actions" }, button),
