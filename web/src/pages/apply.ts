@@ -6,6 +6,7 @@ import { h, link, render } from "../dom";
 import { checkCreditCode, checkIdNo, checkPhone, validDate, yuanToFen } from "../validate";
 import { APPLICANT_KINDS, loadRegions, rememberReceipt } from "../state";
 import { onlineChannel } from "./guide";
+import { uploadWidget, type MaterialRef } from "../uploads";
 
 // One input and how to read and check it.
 interface Control {
@@ -312,7 +313,10 @@ export async function applyPage(regionId: string, code: string) {
         key,
       );
       rememberReceipt({ case_no: receipt.case_no, id_no: idNo!, query_code: receipt.query_code });
-      receiptPage(item, region?.name ?? "", receipt);
+      // Uploads are offered for every material this application lists, whatever was ticked for
+      // it (one marked 暂缺 may still be scanned now), except those the agency gets by sharing.
+      const listed = item.materials.filter((m) => choice.has(m.id) && choice.get(m.id) !== "shared");
+      receiptPage(item, region?.name ?? "", receipt, idNo!, listed);
     } catch (e) {
       alert.textContent = e instanceof ApiError ? e.message : "提交失败，请稍后重试";
       submitBtn.disabled = false;
@@ -329,7 +333,7 @@ export async function applyPage(regionId: string, code: string) {
   );
 }
 
-function receiptPage(item: Item, regionName: string, r: SubmitReceipt) {
+function receiptPage(item: Item, regionName: string, r: SubmitReceipt, idNo: string, materials: MaterialRef[]) {
   render(
     "申请回执",
     h("h1", null, "申请已提交"),
@@ -344,6 +348,15 @@ function receiptPage(item: Item, regionName: string, r: SubmitReceipt) {
     ),
     r.notice?.length ? h("div", { class: "notice" }, h("h2", null, "一次性告知：请补齐以下材料"), h("ul", null, r.notice.map((m) => h("li", null, m.name)))) : null,
     h("p", null, "请妥善保存办件编号和查询码；凭办件编号、公民身份号码（或统一社会信用代码）和查询码可查询办理进度。"),
+    materials.length
+      ? h(
+          "div",
+          { class: "no-print" },
+          h("h2", null, "上传申办材料"),
+          h("p", { class: "hint" }, "可在受理前上传各项材料的电子件（扫描件或照片）；窗口工作人员审核时查看。"),
+          uploadWidget({ caseNo: r.case_no, idNo, queryCode: r.query_code }, materials),
+        )
+      : null,
     h("div", { class: "actions no-print" }, link("/progress", "查询办理进度", { class: "button primary" }), h("button", { type: "button", class: "button", onclick: () => window.print() }, "打印回执")),
   );
 }
