@@ -168,6 +168,15 @@ function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) =>
   // The files of the missing materials, when uploads are available (they are stored with the case
   // at once; the supplement then says which materials are now complete).
   const uploads = h("div", { class: "upload-slot" });
+  // A material with a file uploaded is ticked as handed in (the applicant may still untick it).
+  new MutationObserver((changes) => {
+    for (const ch of changes) {
+      if (!ch.addedNodes.length || !(ch.target as Element).matches?.("ul.upload-list")) continue;
+      const id = (ch.target as Element).closest(".upload-material")?.querySelector<HTMLInputElement>("input[data-material]")?.dataset.material;
+      const box = [...form.querySelectorAll<HTMLInputElement>('input[name="supplement"]')].find((b) => b.value === id);
+      if (box) box.checked = true;
+    }
+  }).observe(uploads, { childList: true, subtree: true });
   void loadUploadWidget().then((w) => {
     if (w) uploads.replaceChildren(h("p", { class: "hint" }, "可上传补正材料的电子文件："), w({ caseNo: who.case_no, idNo: who.id_no, queryCode: who.query_code }, notice, { title: "上传补正材料" }));
   });

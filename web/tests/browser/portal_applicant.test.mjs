@@ -176,6 +176,8 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
     if (await fileInput.count()) {
       await fileInput.first().setInputFiles({ name: "病情介绍.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n") });
       await notice.getByText(/已上传 病情介绍\.pdf/).waitFor();
+      assert.ok(await notice.getByRole("checkbox", { name: "转诊病情介绍" }).isChecked(), "an uploaded material is ticked");
+      await notice.getByRole("checkbox", { name: "转诊病情介绍" }).uncheck();
       await shot(page, `applicant-${label}-uploaded.png`);
     } else t.diagnostic("no uploads widget in this build: supplement without a file");
 
