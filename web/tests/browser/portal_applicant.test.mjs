@@ -299,6 +299,15 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
     assert.equal(await page.locator(".compare-summary td.absent").count(), 3);
     assert.match(await page.locator(".related").innerText(), /002036003002/);
     await shot(page, `compare-local-${label}.png`);
+
+    // Without a code: the chooser lists every item once, with the number of regions that have it.
+    await page.goto(`${base}/compare`);
+    await page.getByLabel("比较事项").selectOption("002036003002");
+    assert.match(await page.getByLabel("比较事项").locator("option:checked").innerText(), /（4 个地区）/);
+    await page.getByRole("button", { name: "比较" }).click();
+    await page.waitForURL(/\/compare\?code=002036003002$/);
+    await page.locator(".compare-summary").waitFor();
+    await accessible(page, "compare chooser result", t);
     assert.deepEqual(errors, []);
     await context.close();
   });
