@@ -140,6 +140,8 @@ let uid = 0;
 export interface UploadOptions {
   readOnly?: boolean; // staff viewing a closed case: the list only
   title?: string;
+  // Called after each file this widget uploaded is stored (not for those listed at start).
+  onUploaded?: (f: UploadedFile) => void;
 }
 
 // The widget. Lists what is already there (one request), then offers an input per material.
@@ -198,6 +200,7 @@ export function uploadWidget(auth: UploadAuth, materials: MaterialRef[], opts: U
       try {
         const stored = await uploadFile(auth, m.id, file, (p) => (bar.value = p));
         show(stored);
+        opts.onUploaded?.(stored);
         message.textContent = `已上传 ${stored.name}（${formatSize(stored.size)}）`;
         message.classList.add("ok");
       } catch (e) {
