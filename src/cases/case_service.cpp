@@ -662,7 +662,12 @@ Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
   auto d = deadline(**c, *calendar());
   if (!d) return std::unexpected(d.error());
   recordRead(viewer.username, case_no, "case");
-  return withEffectView(views_.full(**c, *found->item, *d, true), **c, *found->item, true);
+  auto out = withEffectView(views_.full(**c, *found->item, *d, true), **c, *found->item, true);
+  // What this viewer may do now, so that a client offers only that.
+  auto cal = calendar();
+  WorkflowContext ctx{*found->region, *found->item, *cal, clock_()};
+  out["actions"] = permittedActions(ctx, **c, viewer);
+  return out;
 }
 
 Result<json> CaseService::progress(const std::string& case_no, const std::string& id_no,
@@ -679,13 +684,20 @@ Result<json> CaseService::progress(const std::string& case_no, const std::string
   return views_.progress(**c, *found->item, *d);
 }
 
-Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
+Result<CaseService::Page> CaseService::list(const ListQuery& q, const Actor& viewer) {
   CaseFilter f = q.filter;
   if (f.region.empty()) f.region = viewer.region;
   if (f.region != viewer.region)
     return fail(ErrorCode::kForbidden, "wrong_region", "无权查看其他地区的办件");
   if (f.limit < 1 || f.limit > 500)
     return fail(ErrorCode::kBadRequest, "bad_limit", "limit 须在 1 到 500 之间");
+  Page page{json::array(), 0};
+  if (!q.deadline) {
+    auto n = store_.countCases(f);
+    if (!n) return std::unexpected(n.error());
+    page.total = *n;
+    if (f.offset >= page.total) return page;
+  }
   Date day = today();
   auto cal = calendar();
   int want = f.limit, skip = f.offset;
@@ -700,7 +712,6 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
     f.offset = 0;
     f.limit = 500;
   }
-  json out = json::array();
   for (;;) {
     auto rows = store_.listCases(f);
     if (!rows) return std::unexpected(rows.error());
@@ -710,19 +721,22 @@ Result<json> CaseService::list(const ListQuery& q, const Actor& viewer) {
       auto d = deadlineOn(c, *cal, day);
       if (!d) return std::unexpected(d.error());
       if (q.deadline) {
+        // The deadline status is computed here, so the total is counted by the same scan.
         if (d->status != *q.deadline) continue;
+        ++page.total;
         if (skip > 0) {
           --skip;
           continue;
         }
+        if (static_cast<int>(page.rows.size()) >= want) continue;
       }
-      out.push_back(views_.full(c, *found->item, *d, false));
-      if (static_cast<int>(out.size()) >= want) return out;
+      page.rows.push_back(views_.full(c, *found->item, *d, false));
+      if (!q.deadline && static_cast<int>(page.rows.size()) >= want) return page;
     }
     if (!q.deadline || static_cast<int>(rows->size()) < f.limit) break;
     f.offset += f.limit;
   }
-  return out;
+  return page;
 }
 
 // ---- calendar ----------------------------------------------------------------------------------

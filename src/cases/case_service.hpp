@@ -77,7 +77,12 @@ class CaseService {
   Result<nlohmann::json> get(const std::string& case_no, const Actor& viewer);
   Result<nlohmann::json> progress(const std::string& case_no, const std::string& id_no,
                                   const std::string& query_code);
-  Result<nlohmann::json> list(const ListQuery& q, const Actor& viewer);
+  // One page of the cases the filter selects, and how many it selects in all (for paging).
+  struct Page {
+    nlohmann::json rows;
+    int64_t total = 0;
+  };
+  Result<Page> list(const ListQuery& q, const Actor& viewer);
 
   const Catalog& catalog() const { return *catalog_; }
   const EffectRegistry& effects() const { return effects_; }

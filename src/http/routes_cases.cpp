@@ -27,6 +27,17 @@ Result<void> capped(const std::string& v, size_t max, const char* label) {
   return {};
 }
 
+// The list's search text: trimmed, at most kMaxShort characters; an ID number's check letter is
+// matched as stored (upper case).
+Result<std::string> searchText(std::string v) {
+  while (!v.empty() && v.back() == ' ') v.pop_back();
+  size_t lead = v.find_first_not_of(' ');
+  v.erase(0, lead == std::string::npos ? v.size() : lead);
+  if (auto r = capped(v, kMaxShort, "搜索内容"); !r) return std::unexpected(r.error());
+  if (v.size() == 18 && v.back() == 'x') v.back() = 'X';
+  return v;
+}
+
 // The request as it identifies a retry: the parsed body in canonical form (keys sorted).
 RequestMeta metaOf(const HttpRequest& req, const json& body) {
   // Only a keyed request is ever compared with an earlier one.
@@ -232,6 +243,23 @@ void addCaseRoutes(Router& R, ApiDeps& d) {
     q.filter.status = req.query["status"];
     q.filter.step = req.query["step"];
     q.filter.follow_up_open = req.query["follow_up"] == "open";
+    if (auto t = searchText(req.query["q"]); !t)
+      return res(errorResponse(t.error()));
+    else
+      q.filter.text = std::move(*t);
+    for (const char* bound : {"from", "to"}) {
+      const std::string& v = req.query[bound];
+      if (v.empty()) continue;
+      auto day = Date::parse(v);
+      if (!day)
+        return res(errorResponse(badRequest(std::string(bound) + " 须为 YYYY-MM-DD 格式的日期")));
+      // Midnight in Asia/Shanghai (UTC+8) of the day; `to` includes its whole day.
+      int64_t start = int64_t{day->days()} * 86400 - 8 * 3600;
+      if (std::string_view(bound) == "from")
+        q.filter.submitted_from = start;
+      else
+        q.filter.submitted_before = start + 86400;
+    }
     if (!q.filter.status.empty() && !parseCaseStatus(q.filter.status))
       return res(errorResponse(badRequest("status 取值无效")));
     if (!req.query["deadline"].empty()) {
@@ -259,8 +287,10 @@ void addCaseRoutes(Router& R, ApiDeps& d) {
     if (!*as_xlsx || paged) {
       auto out = d.cases.list(q, *staff);
       if (!out) return answer(errorResponse(out.error()));
-      if (!*as_xlsx) return answer(ok(*out));
-      return answer(caseListXlsx(*out));
+      if (*as_xlsx) return answer(caseListXlsx(out->rows));
+      HttpResponse r = ok(out->rows);
+      r.headers.emplace_back("X-Total-Count", std::to_string(out->total));
+      return answer(std::move(r));
     }
     // The download without limit / offset: every case the filters select, page by page (the same
     // list the JSON pages through), refused past xlsx::kMaxRows rather than cut short.
@@ -269,10 +299,11 @@ void addCaseRoutes(Router& R, ApiDeps& d) {
     for (q.filter.offset = 0;; q.filter.offset += q.filter.limit) {
       auto page = d.cases.list(q, *staff);
       if (!page) return answer(errorResponse(page.error()));
-      for (auto& row : *page) all.push_back(std::move(row));
+      size_t got = page->rows.size();
+      for (auto& row : page->rows) all.push_back(std::move(row));
       if (all.size() > xlsx::kMaxRows)
         return answer(errorResponse(xlsx::tooManyRows("按事项、状态、环节或期限筛选")));
-      if (page->size() < static_cast<size_t>(q.filter.limit)) break;
+      if (got < static_cast<size_t>(q.filter.limit)) break;
     }
     answer(caseListXlsx(all));
   });

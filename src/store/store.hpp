@@ -83,6 +83,11 @@ struct CaseFilter {
   bool open_only = false;
   bool follow_up_open = false;
   bool provisional_only = false;
+  // Search: a case number, an applicant's ID number or credit code (exact), or part of the
+  // applicant's name; "" = any.
+  std::string text;
+  // Submitted within [submitted_from, submitted_before) (unix seconds), when set.
+  std::optional<int64_t> submitted_from, submitted_before;
   int limit = 100, offset = 0;
 };
 

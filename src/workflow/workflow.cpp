@@ -619,4 +619,28 @@ Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, co
   return fail(ErrorCode::kNotFound, "unknown_action", "未知的办理动作：" + a.name);
 }
 
+std::vector<std::string> permittedActions(const WorkflowContext& ctx, const CaseState& c,
+                                          const Actor& actor) {
+  // Refusals that say "not now" although they are 422s: the item or the moment forbids it, no
+  // input would help.
+  static const std::set<std::string> kNotNow{"outside_acceptance_window", "extension_not_allowed",
+                                             "extension_exhausted", "not_uncounted"};
+  std::vector<std::string> out;
+  for (const auto& name : actionNames()) {
+    Action a{.name = name, .comment = "-"};
+    if (!ctx.item.uncounted_periods.empty()) a.period = ctx.item.uncounted_periods.front().id;
+    a.data = {{"working_days", 1}};
+    auto r = applyAction(ctx, c, actor, a);
+    if (r) {
+      out.push_back(name);
+      continue;
+    }
+    const Error& e = r.error();
+    if (e.code == ErrorCode::kForbidden || e.code == ErrorCode::kConflict) continue;
+    if (kNotNow.count(e.slug)) continue;
+    out.push_back(name);
+  }
+  return out;
+}
+
 }  // namespace jingban

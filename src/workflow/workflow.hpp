@@ -63,4 +63,11 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
 Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,
                               const Action& a);
 
+// The actions `actor` may take on `c` now (in actionNames() order): those applyAction would not
+// refuse as forbidden, out of turn or not possible at this moment when given the input it asks
+// for (a reason, the checklist, an amount). It is a dry run of the pure workflow, so the list
+// and the refusals cannot disagree; the item's register checks (effects) are not part of it.
+std::vector<std::string> permittedActions(const WorkflowContext& ctx, const CaseState& c,
+                                          const Actor& actor);
+
 }  // namespace jingban

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 #include <ostream>
 #include <stdexcept>
@@ -425,6 +426,44 @@ TEST_F(WorkflowTest, WithdrawByApplicantOrByWindowWithReason) {
   EXPECT_EQ(
       must(open(D(2026, 3, 2)), D(2026, 3, 2), kWindow, A("withdraw", "申请人电话要求")).status,
       CaseStatus::kWithdrawn);
+}
+
+// permittedActions is a dry run of applyAction: what it offers is what the workflow would take.
+TEST_F(WorkflowTest, PermittedActionsFollowTheStepTheRoleAndFourEyes) {
+  auto has = [](const std::vector<std::string>& v, const char* name) {
+    return std::find(v.begin(), v.end(), name) != v.end();
+  };
+  CaseState submitted = open(D(2026, 3, 2));
+  auto window = permittedActions(ctx(D(2026, 3, 2)), submitted, kWindow);
+  for (const char* a : {"accept", "return", "not_accept", "withdraw"})
+    EXPECT_TRUE(has(window, a)) << a;
+  for (const char* a : {"approve", "pay", "complete", "rate", "reject"})
+    EXPECT_FALSE(has(window, a)) << a;
+  EXPECT_FALSE(has(permittedActions(ctx(D(2026, 3, 2)), submitted, kReviewer), "accept"));
+  EXPECT_TRUE(permittedActions(ctx(D(2026, 3, 2)), submitted, kForeignWindow).empty());
+
+  CaseState c = accepted();
+  auto reviewer = permittedActions(ctx(D(2026, 3, 3)), c, kReviewer);
+  EXPECT_TRUE(has(reviewer, "approve"));
+  EXPECT_TRUE(has(reviewer, "reject"));
+  EXPECT_FALSE(has(reviewer, "accept"));
+  EXPECT_FALSE(has(permittedActions(ctx(D(2026, 3, 3)), c, kSenior), "approve"));
+  // The hand that decided 初审 is not offered 复审.
+  CaseState first = must(c, D(2026, 3, 3), kBothReviews, A("approve"));
+  EXPECT_FALSE(has(permittedActions(ctx(D(2026, 3, 3)), first, kBothReviews), "approve"));
+  EXPECT_TRUE(has(permittedActions(ctx(D(2026, 3, 3)), first, kSenior), "approve"));
+  // Every offered action with its input is accepted, every other one refused.
+  for (const auto& name : permittedActions(ctx(D(2026, 3, 3)), first, kSenior)) {
+    Action a = A(name.c_str(), "原因");
+    if (name == "send_back") a.target_step = "初审";
+    if (name == "approve" || name == "reject" || name == "send_back")
+      EXPECT_TRUE(act(first, D(2026, 3, 3), kSenior, a).has_value()) << name;
+  }
+  // The applicant: withdraw while open, rate once closed, never staff actions.
+  auto applicant = permittedActions(ctx(D(2026, 3, 3)), first, kApplicant);
+  EXPECT_TRUE(has(applicant, "withdraw"));
+  EXPECT_FALSE(has(applicant, "approve"));
+  EXPECT_FALSE(has(applicant, "rate"));
 }
 
 }  // namespace

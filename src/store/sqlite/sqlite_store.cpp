@@ -68,6 +68,15 @@ void filterSql(const CaseFilter& f, std::string& sql, std::vector<std::string>& 
   if (f.due_until) add(" AND due_on<=?", f.due_until->str());
   if (f.follow_up_open) sql += " AND follow_up='open'";
   if (f.provisional_only) sql += " AND due_provisional<>0";
+  if (!f.text.empty()) {
+    sql +=
+        " AND (case_no=? OR applicant_id=? OR instr(json_extract(fixed,'$.applicant.name'),?)>0)";
+    args.push_back(f.text);
+    args.push_back(f.text);
+    args.push_back(f.text);
+  }
+  if (f.submitted_from) add(" AND submitted_at>=?", std::to_string(*f.submitted_from));
+  if (f.submitted_before) add(" AND submitted_at<?", std::to_string(*f.submitted_before));
 }
 
 }  // namespace
