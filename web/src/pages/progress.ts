@@ -22,7 +22,11 @@ interface ActionOutcome {
 
 // The upload widget of web/src/uploads.ts (material files, checked by type and size), looked up at
 // run time so that this page builds and works with or without it.
-type UploadWidget = (auth: { caseNo: string; idNo: string; queryCode: string }, materials: { id: string; name: string }[], opts?: { title?: string }) => HTMLElement;
+type UploadWidget = (
+  auth: { caseNo: string; idNo: string; queryCode: string },
+  materials: { id: string; name: string }[],
+  opts?: { title?: string; onUploaded?: (f: { material_id: string }) => void },
+) => HTMLElement;
 let uploadWidget: UploadWidget | null | undefined;
 async function loadUploadWidget(): Promise<UploadWidget | null> {
   if (uploadWidget !== undefined) return uploadWidget;
@@ -168,17 +172,15 @@ function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) =>
   // The files of the missing materials, when uploads are available (they are stored with the case
   // at once; the supplement then says which materials are now complete).
   const uploads = h("div", { class: "upload-slot" });
-  // A material with a file uploaded is ticked as handed in (the applicant may still untick it).
-  new MutationObserver((changes) => {
-    for (const ch of changes) {
-      if (!ch.addedNodes.length || !(ch.target as Element).matches?.("ul.upload-list")) continue;
-      const id = (ch.target as Element).closest(".upload-material")?.querySelector<HTMLInputElement>("input[data-material]")?.dataset.material;
-      const box = [...form.querySelectorAll<HTMLInputElement>('input[name="supplement"]')].find((b) => b.value === id);
-      if (box) box.checked = true;
-    }
-  }).observe(uploads, { childList: true, subtree: true });
   void loadUploadWidget().then((w) => {
-    if (w) uploads.replaceChildren(h("p", { class: "hint" }, "可上传补正材料的电子文件："), w({ caseNo: who.case_no, idNo: who.id_no, queryCode: who.query_code }, notice, { title: "上传补正材料" }));
+    if (!w) return;
+    // A material with a file uploaded is ticked as handed in (the applicant may still untick it).
+    const tick = (f: { material_id: string }) => {
+      const box = [...form.querySelectorAll<HTMLInputElement>('input[name="supplement"]')].find((b) => b.value === f.material_id);
+      if (box) box.checked = true;
+    };
+    const auth = { caseNo: who.case_no, idNo: who.id_no, queryCode: who.query_code };
+    uploads.replaceChildren(h("p", { class: "hint" }, "可上传补正材料的电子文件："), w(auth, notice, { title: "上传补正材料", onUploaded: tick }));
   });
   const form = h(
     "form",
