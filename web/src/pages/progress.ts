@@ -7,6 +7,7 @@ import "../portal.css";
 import { api, ApiError, call, type Progress, type Region } from "../api/client";
 import { h, render } from "../dom";
 import { lastReceipt, loadRegions } from "../state";
+import { uploadWidget, type UploadedFile } from "../uploads";
 
 // What the applicant typed: it opens the progress and signs the applicant's actions.
 interface Who {
@@ -18,23 +19,6 @@ interface Who {
 // The server answers an action with the case's outcome; the page only needs its rating.
 interface ActionOutcome {
   rating?: string;
-}
-
-// The upload widget of web/src/uploads.ts (material files, checked by type and size), looked up at
-// run time so that this page builds and works with or without it.
-type UploadWidget = (
-  auth: { caseNo: string; idNo: string; queryCode: string },
-  materials: { id: string; name: string }[],
-  opts?: { title?: string; onUploaded?: (f: { material_id: string }) => void },
-) => HTMLElement;
-let uploadWidget: UploadWidget | null | undefined;
-async function loadUploadWidget(): Promise<UploadWidget | null> {
-  if (uploadWidget !== undefined) return uploadWidget;
-  const modules = import.meta.glob("../uploads.ts");
-  const load = modules["../uploads.ts"];
-  const mod = load ? ((await load()) as { uploadWidget?: UploadWidget }) : null;
-  uploadWidget = mod?.uploadWidget ?? null;
-  return uploadWidget;
 }
 
 function randomKey() {
@@ -157,8 +141,8 @@ function timeline(p: Progress) {
   );
 }
 
-// 一次性告知 and the online supplement: each missing material is ticked as handed in (its files
-// uploaded, when uploads are available); the server re-checks the checklist and resumes the case.
+// 一次性告知 and the online supplement: each missing material is ticked as handed in, its files
+// uploaded; the server re-checks the checklist and resumes the case.
 function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) => void) {
   const notice = p.notice ?? [];
   const alert = h("div", { class: "alert", role: "alert" });
@@ -169,19 +153,18 @@ function supplementForm(p: Progress, who: Who, reload: (message: HTMLElement) =>
     const box = h("input", { type: "checkbox", id, name: "supplement", value: m.id }) as HTMLInputElement;
     return h("li", null, h("div", { class: "field check" }, box, h("label", { for: id }, m.name)));
   });
-  // The files of the missing materials, when uploads are available (they are stored with the case
-  // at once; the supplement then says which materials are now complete).
-  const uploads = h("div", { class: "upload-slot" });
-  void loadUploadWidget().then((w) => {
-    if (!w) return;
-    // A material with a file uploaded is ticked as handed in (the applicant may still untick it).
-    const tick = (f: { material_id: string }) => {
-      const box = [...form.querySelectorAll<HTMLInputElement>('input[name="supplement"]')].find((b) => b.value === f.material_id);
-      if (box) box.checked = true;
-    };
-    const auth = { caseNo: who.case_no, idNo: who.id_no, queryCode: who.query_code };
-    uploads.replaceChildren(h("p", { class: "hint" }, "可上传补正材料的电子文件："), w(auth, notice, { title: "上传补正材料", onUploaded: tick }));
-  });
+  // The files of the missing materials: stored with the case at once; a material with a file
+  // uploaded is ticked as handed in (the applicant may still untick it).
+  const tick = (f: UploadedFile) => {
+    const box = [...form.querySelectorAll<HTMLInputElement>('input[name="supplement"]')].find((b) => b.value === f.material_id);
+    if (box) box.checked = true;
+  };
+  const uploads = h(
+    "div",
+    { class: "upload-slot" },
+    h("p", { class: "hint" }, "可上传补正材料的电子文件："),
+    uploadWidget({ caseNo: who.case_no, idNo: who.id_no, queryCode: who.query_code }, notice, { title: "上传补正材料", onUploaded: tick }),
+  );
   const form = h(
     "form",
     { class: "supplement", novalidate: true },
