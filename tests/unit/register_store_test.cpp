@@ -114,6 +114,8 @@ TEST_F(RegisterStoreTest, MigrationFourUpgradesAVersionThreeFile) {
   // …and without the indexes later versions (5: the dashboard's) add.
   down +=
       "DROP INDEX cases_by_submitted; DROP INDEX cases_by_closed; DROP INDEX case_events_by_at;";
+  // …and without the tables later versions add (6: notifications outbox, 7: material files).
+  down += "DROP TABLE notifications; DROP TABLE case_files;";
   down +=
       "CREATE TABLE register_journal(case_no TEXT PRIMARY KEY, effect TEXT NOT NULL, payload TEXT "
       "NOT NULL, applied INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
