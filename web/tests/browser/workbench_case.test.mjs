@@ -1,0 +1,446 @@
+// The staff workbench end to end in real headless Chromium (Debian's `chromium` through
+// playwright-core) against the real `jingban serve --demo --fake-now 2026-03-10T10:00:00`:
+// an institution applies online in the portal → the window clerk accepts on the case page (and
+// prints the 受理通知书) → 初审 by one user → the same user is refused at 复审 (four eyes) → 复审
+// by another → finance pays → 办结 → the applicant sees 已办结 on the progress page and rates;
+// a return with a one-time notice, the applicant's online supplement, then 受理; window intake
+// (受理 of a reimbursement with its 结算单 and the pay amount prefilled from it; 一次性告知 of
+// another); search by name and number with paging over the server's total; the register pages
+// (person, account, unit, payments with the XLSX export). Every workbench page is checked with
+// axe-core (no serious or critical violation) and has no horizontal scroll at phone width;
+// screenshots at 1366×768 and 390×844 go to web/test-output/.
+// Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
+// JINGBAN_WEB_DIST (default web/dist).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const root = join(web, "..");
+const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
+const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const dist = process.env.JINGBAN_WEB_DIST || join(web, "dist");
+const shots = join(web, "test-output");
+const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
+const R = "qinghai";
+const SETTLEMENT = "002036010001"; // 定点医疗机构费用结算: online; 受理 → 初审 → 复审 → 拨付 → 办结
+const REIMBURSE = "002036006001"; // 零星报销: window only; 受理 → 审核 (结算单) → 拨付 → 办结
+const RESIDENT = "630099194510089090"; // 示例人员09, 城乡居民 (demo register)
+const EMPLOYEE = "630099196806089013"; // 示例人员01, 职工 of 示例单位01 with an account
+const UNIT = "91630099DEM000001B"; // 示例单位01
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+
+let server, base, browser, tmp;
+const visited = new Map(); // screenshot name → path, for the phone-width pass
+const notes = [];
+
+function creditCode(seq) {
+  const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const body = `91630100MA${String(seq % 10000000).padStart(7, "0")}`;
+  const sum = [...body].reduce((s, c, i) => s + alphabet.indexOf(c) * w[i], 0);
+  return body + alphabet[(31 - (sum % 31)) % 31];
+}
+
+async function call(method, path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+async function token(username) {
+  const r = await call("POST", "/api/v1/session", { username, password: "jingban-demo" });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.token;
+}
+async function applyOnline(seq, name) {
+  const id_no = creditCode(seq);
+  const r = await call("POST", "/api/v1/cases", { region: R, item_code: SETTLEMENT, applicant: { kind: "institution", id_no, name, phone: "09718000000" } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { ...r.body, id_no };
+}
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "jingban-workbench-case-"));
+  mkdirSync(shots, { recursive: true });
+  server = spawn(
+    binary,
+    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", "2026-03-10T10:00:00",
+     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
+     "--policy", join(root, "policy"), "--web", dist],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  base = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("server did not start")), 90000);
+    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) clearTimeout(timer), resolve(m[1]);
+    });
+  });
+  server.stdout.resume();
+  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.on("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  for (const n of notes) console.log(`# note: ${n}`);
+});
+
+// axe-core in the page: no serious or critical violation.
+async function axe(page, what) {
+  await page.addScriptTag({ content: readFileSync(axeSource, "utf8") });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  assert.deepEqual(found, [], `${what}: axe`);
+}
+async function noHorizontalScroll(page, what) {
+  const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(sw <= cw, `${what}: page is ${sw}px wide in a ${cw}px viewport`);
+}
+// A workbench page as it stands: axe, then the desktop screenshot; remembered for the phone pass.
+async function check(page, name) {
+  await axe(page, name);
+  await noHorizontalScroll(page, name);
+  await page.screenshot({ path: join(shots, `desktop-wb-${name}.png`), fullPage: true });
+  visited.set(name, new URL(page.url()).pathname + new URL(page.url()).search);
+}
+
+async function staffPage(username, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: "zh-CN", acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/staff");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("jingban-demo");
+  await page.getByLabel("密码").press("Enter");
+  await page.locator("h1", { hasText: "经办工作台" }).waitFor();
+  page.errors = errors;
+  return page;
+}
+async function openCase(page, no) {
+  await page.goto(`${base}/staff/cases/${no}`);
+  await page.locator("h1", { hasText: no }).waitFor();
+}
+// One action through its form on the case page; `fill` fills the form's fields first.
+async function act(page, action, fill) {
+  const form = page.locator(`form[data-action="${action}"]`);
+  if (!(await form.isVisible())) await page.locator(`#act-${action} summary`).click();
+  if (fill) await fill(form);
+  await form.getByRole("button", { name: /^确认/ }).click();
+}
+async function flash(page, text) {
+  await page.locator(".wb-flash", { hasText: text }).waitFor();
+}
+async function pdfFrom(page, button) {
+  const [popup] = await Promise.all([page.context().waitForEvent("page"), button.click()]);
+  const head = await page.evaluate(async (u) => {
+    const b = new Uint8Array(await (await fetch(u)).arrayBuffer());
+    return String.fromCharCode(...b.slice(0, 5));
+  }, popup.url());
+  await popup.close();
+  return head;
+}
+
+const cases = {};
+
+test("lifecycle: apply online → 受理 → 初审 → 复审 (four eyes) → 拨付 → 办结 → 已办结 and rating", async () => {
+  // The applicant applies in the portal.
+  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const portal = await context.newPage();
+  await portal.goto(`${base}/r/${R}/items/${SETTLEMENT}/apply`);
+  const id_no = creditCode(7001);
+  await portal.locator('input[name="applicant-name"]').fill("示例医院一");
+  await portal.locator('input[name="applicant-id"]').fill(id_no);
+  await portal.locator('input[name="applicant-phone"]').fill("09718000000");
+  await portal.getByRole("button", { name: "提交申请" }).click();
+  const no = (await portal.locator(".case-no").innerText()).trim();
+  const query_code = (await portal.locator(".query-code").innerText()).trim();
+  cases.life = { no, id_no, query_code };
+
+  // The window clerk: the case is in the 受理 queue and opens from it.
+  const clerk = await staffPage(`${R}_window`);
+  const rowLink = clerk.locator(`tr[data-case="${no}"] a`);
+  await rowLink.click();
+  await clerk.locator("h1", { hasText: no }).waitFor();
+  assert.match(await clerk.locator("main").innerText(), /示例医院一/);
+  assert.ok(!(await clerk.locator("main").innerText()).includes(id_no), "the ID is masked on the case page");
+  await check(clerk, "case-submitted");
+  // Only the window's actions at 受理.
+  const offered = await clerk.locator("form.action-form").evaluateAll((fs) => fs.map((f) => f.dataset.action));
+  assert.ok(offered.includes("accept") && !offered.includes("approve") && !offered.includes("pay"), offered.join());
+  await act(clerk, "accept");
+  await flash(clerk, "已受理");
+  assert.match(await clerk.locator("main").innerText(), /当前环节\s*初审/);
+  assert.equal(await pdfFrom(clerk, clerk.locator('button[data-notice="acceptance"]')), "%PDF-");
+  await check(clerk, "case-accepted");
+
+  // 初审 by the section head; the same hand is refused at 复审 with the server's message.
+  const lead = await staffPage(`${R}_lead`);
+  await openCase(lead, no);
+  await act(lead, "approve", (f) => f.getByLabel("说明").fill("费用信息核对无误"));
+  await flash(lead, "已审核通过");
+  assert.match(await lead.locator("main").innerText(), /当前环节\s*复审/);
+  if (await lead.locator('form[data-action="approve"]').count()) {
+    await act(lead, "approve");
+    const alert = lead.locator('form[data-action="approve"] [role="alert"]');
+    await alert.filter({ hasText: /\S/ }).waitFor();
+    assert.match(await alert.innerText(), /不得为同一人/);
+  } else {
+    notes.push("the server's actions leave 复审 out for the 初审 hand; the four-eyes refusal was not shown");
+  }
+
+  const senior = await staffPage(`${R}_senior_reviewer`);
+  await openCase(senior, no);
+  await act(senior, "approve");
+  await flash(senior, "已审核通过");
+
+  const finance = await staffPage(`${R}_finance`);
+  await openCase(finance, no);
+  await act(finance, "pay", (f) => f.getByLabel("拨付金额（元）").fill("1234.56"));
+  await flash(finance, "已拨付");
+
+  await openCase(clerk, no);
+  await act(clerk, "complete");
+  await flash(clerk, "已办结");
+  const events = await clerk.locator("table.timeline-table tbody tr").allInnerTexts();
+  for (const [who, what] of [[`${R}_window`, "受理"], [`${R}_lead`, "审核通过"], [`${R}_senior_reviewer`, "审核通过"], [`${R}_finance`, "拨付"], [`${R}_window`, "办结"]])
+    assert.ok(events.some((e) => e.includes(who) && e.includes(what)), `${who} ${what} in ${events.join(" | ")}`);
+  assert.equal(await clerk.locator("form.action-form").count(), 0, "no action left after 办结");
+  assert.equal(await pdfFrom(clerk, clerk.locator('button[data-notice="completion"]')), "%PDF-");
+  await check(clerk, "case-completed");
+
+  // The applicant sees 已办结 and rates.
+  await portal.goto(`${base}/progress?case_no=${no}`);
+  await portal.getByLabel("公民身份号码或统一社会信用代码").fill(id_no);
+  await portal.getByLabel("查询码").fill(query_code);
+  await portal.getByRole("button", { name: "查询" }).click();
+  await portal.locator(".stage", { hasText: "已办结" }).waitFor();
+  if (await portal.locator("form.rating-form").count()) {
+    await portal.locator("form.rating-form label", { hasText: /^满意$/ }).first().click();
+    await portal.getByRole("button", { name: "提交评价" }).click();
+    await portal.locator(".rated").waitFor();
+  } else {
+    notes.push("the progress page offers no rating form: rated through the API");
+    const r = await call("POST", `/api/v1/cases/${no}/rate`, { id_no, query_code, rating: "满意" });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const rated = await call("GET", `/api/v1/cases/${no}`, undefined, await token(`${R}_supervisor`));
+  assert.equal(rated.body.rating, "满意");
+  for (const p of [clerk, lead, senior, finance]) assert.deepEqual(p.errors, []);
+  await context.close();
+});
+
+test("return with a one-time notice, online supplement, then 受理", async () => {
+  const c = await applyOnline(7002, "示例医院二");
+  const clerk = await staffPage(`${R}_window`);
+  await openCase(clerk, c.case_no);
+  await act(clerk, "return", async (f) => {
+    await f.locator('input[type="checkbox"]').first().check();
+    await f.getByLabel("说明").fill("请补齐协议文本");
+  });
+  await flash(clerk, "已退回补正");
+  assert.match(await clerk.locator(".notice").innerText(), /一次性告知/);
+  assert.equal(await pdfFrom(clerk, clerk.locator('button[data-notice="supplement"]')), "%PDF-");
+  await check(clerk, "case-returned");
+
+  // The applicant supplements on the progress page (or through the API where it offers no form).
+  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const portal = await context.newPage();
+  await portal.goto(`${base}/progress?case_no=${c.case_no}`);
+  await portal.getByLabel("公民身份号码或统一社会信用代码").fill(c.id_no);
+  await portal.getByLabel("查询码").fill(c.query_code);
+  await portal.getByRole("button", { name: "查询" }).click();
+  await portal.locator(".stage").waitFor();
+  if (await portal.locator("form.supplement").count()) {
+    await portal.locator('form.supplement input[name="supplement"]').first().check();
+    await portal.getByRole("button", { name: "提交补正材料" }).click();
+    await portal.getByText("补正材料已提交").waitFor();
+  } else {
+    notes.push("the progress page offers no supplement form: supplemented through the API");
+    const item = (await call("GET", `/api/v1/regions/${R}/items/${SETTLEMENT}`)).body;
+    const r = await call("POST", `/api/v1/cases/${c.case_no}/supplement`, { id_no: c.id_no, query_code: c.query_code, materials: { [item.materials[0].id]: "provided" } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  await context.close();
+
+  await openCase(clerk, c.case_no);
+  assert.match(await clerk.locator("table.timeline-table").innerText(), /补正材料/);
+  await act(clerk, "accept");
+  await flash(clerk, "已受理");
+  assert.deepEqual(clerk.errors, []);
+});
+
+test("window intake: 受理 of a reimbursement (结算单, pay prefilled) and a one-time notice", async () => {
+  const clerk = await staffPage(`${R}_window`);
+  await clerk.getByRole("link", { name: "窗口收件" }).click();
+  await clerk.getByLabel("办理事项").selectOption(REIMBURSE);
+  await clerk.getByRole("button", { name: "选择" }).click();
+  await clerk.locator("form.intake").waitFor();
+  await check(clerk, "intake");
+  await clerk.getByLabel("申请人类型").selectOption("person");
+  await clerk.locator('input[name="applicant-name"]').fill("示例人员09");
+  await clerk.locator('input[name="applicant-id"]').fill(RESIDENT);
+  await clerk.locator('input[name="applicant-phone"]').fill("13800000000");
+  const item = (await call("GET", `/api/v1/regions/${R}/items/${REIMBURSE}`)).body;
+  for (const f of item.form_schema.fields) {
+    if (f.type === "list") {
+      const row = { code: "A001", name: "检查费", class: "甲", amount_fen: "3000" };
+      for (const sub of f.fields) {
+        const el = clerk.locator(`[name="form-${f.id}-${sub.id}"]`).first();
+        if (sub.type === "enum") await el.selectOption(row[sub.id] ?? sub.values[0]);
+        else await el.fill(row[sub.id] ?? "1");
+      }
+    } else if (f.id === "visit_date") await clerk.locator(`[name="form-${f.id}"]`).fill("2026-03-05");
+    else if (f.type === "enum") await clerk.locator(`[name="form-${f.id}"]`).selectOption(f.values.includes("2") ? "2" : f.values[0]);
+    else if (f.type === "integer") await clerk.locator(`[name="form-${f.id}"]`).fill("2");
+    else if (f.required) await clerk.locator(`[name="form-${f.id}"]`).fill("测试");
+  }
+  // 任选其一: the identity document is the one provided.
+  await clerk.locator('fieldset[data-material="id_document"]').getByLabel("已提供", { exact: true }).check();
+  await clerk.getByRole("button", { name: "受理", exact: true }).click();
+  await clerk.locator(".receipt-box h2", { hasText: "已受理" }).waitFor();
+  const no = (await clerk.locator(".receipt-box .case-no").innerText()).trim();
+  assert.equal(await pdfFrom(clerk, clerk.locator('button[data-notice="acceptance"]')), "%PDF-");
+  await check(clerk, "intake-accepted");
+
+  // 审核 computes the 结算单; the case page shows it and finance's amount is prefilled from it.
+  const reviewer = await staffPage(`${R}_reviewer`);
+  await openCase(reviewer, no);
+  await act(reviewer, "approve");
+  await flash(reviewer, "已审核通过");
+  await reviewer.locator(".settlement table.fee-lines").waitFor();
+  const finance = await staffPage(`${R}_finance`);
+  await openCase(finance, no);
+  const detail = (await call("GET", `/api/v1/cases/${no}`, undefined, await token(`${R}_finance`))).body;
+  const payable = detail.register_effect.payable_fen;
+  assert.ok(payable > 0, JSON.stringify(detail.register_effect));
+  assert.equal(await finance.getByLabel("拨付金额（元）").inputValue(), (payable / 100).toFixed(2));
+  await check(finance, "case-settlement");
+  await act(finance, "pay");
+  await flash(finance, "已拨付");
+  cases.paid = { no, payable };
+
+  // A one-time notice at the window: one material marked 缺少.
+  await clerk.goto(`${base}/staff/intake?item=${REIMBURSE}`);
+  await clerk.locator("form.intake").waitFor();
+  await clerk.getByLabel("申请人类型").selectOption("person");
+  await clerk.locator('input[name="applicant-name"]').fill("示例人员09");
+  await clerk.locator('input[name="applicant-id"]').fill(RESIDENT);
+  for (const f of item.form_schema.fields.filter((f) => f.type === "list"))
+    for (const sub of f.fields) {
+      const el = clerk.locator(`[name="form-${f.id}-${sub.id}"]`).first();
+      if (sub.type === "enum") await el.selectOption(sub.values[0]);
+      else await el.fill(sub.type === "money_fen" ? "100" : sub.type === "integer" ? "0" : "测试");
+    }
+  for (const f of item.form_schema.fields.filter((f) => f.type !== "list" && f.required)) {
+    const el = clerk.locator(`[name="form-${f.id}"]`);
+    if (f.type === "enum") await el.selectOption(f.values[0]);
+    else await el.fill(f.type === "date" ? "2026-03-05" : f.type === "integer" ? "2" : "测试");
+  }
+  await clerk.locator('fieldset[data-material="id_document"]').getByLabel("已提供", { exact: true }).check();
+  await clerk.locator('fieldset[data-material="receipts"]').getByLabel("缺少", { exact: true }).check();
+  await clerk.getByRole("button", { name: "一次性告知" }).click();
+  await clerk.locator(".receipt-box h2", { hasText: "一次性告知" }).waitFor();
+  assert.equal(await pdfFrom(clerk, clerk.locator('button[data-notice="supplement"]')), "%PDF-");
+  for (const p of [clerk, reviewer, finance]) assert.deepEqual(p.errors, []);
+});
+
+test("search by name and by case number, paging with the server's total", async () => {
+  const made = [];
+  for (let i = 0; i < 23; i++) made.push(await applyOnline(7100 + i, `分页测试医院${String(i).padStart(2, "0")}`));
+  const clerk = await staffPage(`${R}_window`);
+  await check(clerk, "queues");
+  await clerk.getByLabel("办件编号、证件号码或申请人姓名").fill("分页测试");
+  await clerk.getByRole("button", { name: "查询" }).click();
+  await clerk.waitForURL(/\/staff\/search\?/);
+  const count = clerk.locator(".results .count");
+  await count.filter({ hasText: "共 23 条" }).waitFor();
+  assert.match(await count.innerText(), /第 1–20 条，共 23 条/);
+  assert.equal(await clerk.locator(".results tbody tr").count(), 20);
+  const text = await clerk.locator(".results").innerText();
+  assert.ok(!made.some((c) => text.includes(c.id_no)), "credit codes are masked in the list");
+  await check(clerk, "search");
+  await clerk.getByRole("link", { name: "下一页" }).click();
+  await count.filter({ hasText: "第 21–23 条" }).waitFor();
+  assert.equal(await clerk.locator(".results tbody tr").count(), 3);
+  await clerk.getByRole("link", { name: "上一页" }).click();
+  await count.filter({ hasText: "第 1–20 条" }).waitFor();
+
+  // By case number: exactly that case; its row opens the case page.
+  const one = made[5];
+  await clerk.getByLabel("办件编号、证件号码或申请人姓名").fill(one.case_no);
+  await clerk.getByRole("button", { name: "查询" }).click();
+  await count.filter({ hasText: "共 1 条" }).waitFor();
+  await clerk.locator(`tr[data-case="${one.case_no}"] a`).click();
+  await clerk.locator("h1", { hasText: one.case_no }).waitFor();
+  // A filter that selects nothing.
+  await clerk.goto(`${base}/staff/search?q=${encodeURIComponent("分页测试")}&status=completed`);
+  await count.filter({ hasText: "没有符合条件的办件" }).waitFor();
+  assert.deepEqual(clerk.errors, []);
+});
+
+test("register pages: person, account, unit, payments with the XLSX export", async () => {
+  const clerk = await staffPage(`${R}_finance`);
+  await clerk.getByRole("link", { name: "参保人员" }).click();
+  await clerk.getByLabel("公民身份号码").fill(EMPLOYEE);
+  await clerk.getByRole("button", { name: "查看" }).click();
+  await clerk.locator("h1", { hasText: "示例人员01" }).waitFor();
+  assert.ok((await clerk.locator("table.enrolments tbody tr").count()) >= 1);
+  assert.ok(!(await clerk.locator("h1").innerText()).includes(EMPLOYEE), "the heading shows the number masked");
+  await check(clerk, "person");
+  await clerk.getByRole("link", { name: "个人账户" }).last().click();
+  await clerk.locator(".balance").waitFor();
+  assert.ok((await clerk.locator("table.entries tbody tr").count()) >= 1);
+  await check(clerk, "account");
+  await clerk.goto(`${base}/staff/persons?name=${encodeURIComponent("示例人员")}`);
+  await clerk.locator("table.persons tbody tr").first().waitFor();
+  await check(clerk, "persons");
+  await clerk.goto(`${base}/staff/units/${UNIT}`);
+  await clerk.locator("h1", { hasText: "示例单位01" }).waitFor();
+  assert.ok((await clerk.locator("table.history tbody tr").count()) >= 1);
+  await check(clerk, "unit");
+
+  await clerk.getByRole("link", { name: "拨付台账" }).click();
+  await clerk.getByLabel("月份").fill("2026-03");
+  await clerk.getByRole("button", { name: "查看" }).click();
+  await clerk.locator("table.payments").waitFor();
+  if (cases.paid) assert.match(await clerk.locator("table.payments").innerText(), new RegExp(cases.paid.no));
+  await check(clerk, "payments");
+  const [download] = await Promise.all([clerk.waitForEvent("download"), clerk.getByRole("button", { name: "导出 XLSX" }).click()]);
+  const file = join(tmp, "payments.xlsx");
+  await download.saveAs(file);
+  assert.equal(readFileSync(file).subarray(0, 2).toString(), "PK");
+  assert.deepEqual(clerk.errors, []);
+});
+
+test("every workbench page at phone width: no horizontal scroll, axe clean, screenshot", async () => {
+  const page = await staffPage(`${R}_window`, PHONE);
+  for (const [name, path] of visited) {
+    await page.goto(base + path);
+    await page.locator("main h1").waitFor();
+    await page.waitForLoadState("networkidle");
+    await axe(page, `${name} (phone)`);
+    await noHorizontalScroll(page, `${name} (phone)`);
+    await page.screenshot({ path: join(shots, `phone-wb-${name}.png`), fullPage: true });
+  }
+  assert.deepEqual(page.errors, []);
+});
