@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 namespace jingban {
 
@@ -72,6 +73,16 @@ Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
       return fail(ErrorCode::kBadRequest, "calendar_invalid",
                   where(file, root["year"]) + ": year 须为整数");
     }
+    // The file's first line, when a comment, names the State Council notice it transcribes.
+    if (std::ifstream in(file); in) {
+      std::string first;
+      std::getline(in, first);
+      if (first.starts_with("#")) {
+        first.erase(0, first.find_first_not_of("# "));
+        while (!first.empty() && (first.back() == '\r' || first.back() == ' ')) first.pop_back();
+        cal.sources_[year] = first;
+      }
+    }
     std::vector<Date> hol, work;
     for (const auto& h : root["holidays"]) {
       auto from = dateAt(file, h["from"]);
@@ -94,6 +105,7 @@ Result<WorkCalendar> WorkCalendar::loadDir(const std::string& dir) {
         return fail(ErrorCode::kBadRequest, "calendar_invalid",
                     where(file, w) + ": 调休日期不在该年");
       work.push_back(*d);
+      if (w["for"]) cal.workday_for_[d->days()] = w["for"].as<std::string>();
     }
     cal.addYear(year, hol, work);
   }
@@ -248,6 +260,21 @@ Result<DueDate> WorkCalendar::dueDate(Date accepted, LimitKind kind, int days) c
     }
   }
   return DueDate{accepted, false};
+}
+
+std::optional<WorkCalendar::YearListing> WorkCalendar::listing(int year) const {
+  if (!years_.count(year)) return std::nullopt;
+  YearListing out;
+  out.year = year;
+  if (auto it = sources_.find(year); it != sources_.end()) out.source = it->second;
+  const int32_t first = Date::fromYmd(year, 1, 1).days(), last = Date::fromYmd(year, 12, 31).days();
+  for (auto it = holidays_.lower_bound(first); it != holidays_.end() && *it <= last; ++it)
+    out.holidays.emplace_back(Date(*it), holidayName(Date(*it)));
+  for (auto it = workdays_.lower_bound(first); it != workdays_.end() && *it <= last; ++it) {
+    auto name = workday_for_.find(*it);
+    out.adjusted_workdays.emplace_back(Date(*it), name == workday_for_.end() ? "" : name->second);
+  }
+  return out;
 }
 
 std::string WorkCalendar::holidayName(Date d) const {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "calendar/date.hpp"
@@ -81,6 +83,18 @@ class WorkCalendar {
   std::string holidayName(Date d) const;
   std::vector<int> years() const { return {years_.begin(), years_.end()}; }
 
+  // One loaded year as its file states it, for the public calendar listing (GET
+  // /api/v1/calendar): the holidays with their names, the 调休 working days with the holiday they
+  // make up for, and the notice the file was transcribed from (its first comment line, "" when it
+  // has none). Dates are in order.
+  struct YearListing {
+    int year = 0;
+    std::string source;
+    std::vector<std::pair<Date, std::string>> holidays;
+    std::vector<std::pair<Date, std::string>> adjusted_workdays;
+  };
+  std::optional<YearListing> listing(int year) const;
+
  private:
   Error outOfRange(Date d) const;
   // isWorkingDay over loaded years; Mon–Fri (setting `provisional`) in a missing later year.
@@ -89,6 +103,8 @@ class WorkCalendar {
   std::set<int32_t> holidays_;
   std::set<int32_t> workdays_;
   std::map<int32_t, std::string> names_;
+  std::map<int32_t, std::string> workday_for_;  // 调休上班 day → the holiday it makes up for
+  std::map<int, std::string> sources_;          // year → the notice's title (file comment)
 };
 
 }  // namespace jingban
