@@ -8,6 +8,8 @@
 #include "cases/case_service.hpp"
 #include "common/work_queue.hpp"
 #include "http/router.hpp"
+#include "store/file_store.hpp"
+#include "store/outbox_store.hpp"
 #include "store/stats.hpp"
 
 namespace jingban {
@@ -34,6 +36,10 @@ struct ApiDeps {
   // Where the browser UI is reached from outside (`serve --public-url`): the QR code on every
   // printed notice opens <public_url>/progress?case_no=….
   std::string public_url = "http://127.0.0.1:8080";
+  // The files uploaded for a case's materials (null: no upload routes).
+  FileStore* files = nullptr;
+  // The notifications outbox: the supervisors' list and retry (null: no notification routes).
+  OutboxStore* outbox = nullptr;
 };
 
 // The browser UI (routes_static.cpp): every file of the built directory, read once; an error when
@@ -69,6 +75,10 @@ void addAccountCreditRoutes(Router& r, ApiDeps& d);  // routes_account_credits.c
 void addRecordRoutes(Router& r, ApiDeps& d);  // routes_records.cpp (参保记录 pages; needs store)
 void addNoticeRoutes(Router& r, ApiDeps& d);     // routes_notices.cpp (PDF notices, 参保凭证)
 void addDashboardRoutes(Router& r, ApiDeps& d);  // routes_dashboard.cpp (needs stats)
+void addFileRoutes(Router& r,
+                   ApiDeps& d);  // routes_files.cpp (material uploads; needs files, store)
+void addNotificationRoutes(Router& r, ApiDeps& d);  // routes_notifications.cpp (needs outbox)
+void addCalendarRoutes(Router& r, ApiDeps& d);      // routes_calendar.cpp (the holiday calendar)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 
