@@ -75,8 +75,7 @@ void addAccountCreditRoutes(Router& r, ApiDeps& d);  // routes_account_credits.c
 void addRecordRoutes(Router& r, ApiDeps& d);  // routes_records.cpp (参保记录 pages; needs store)
 void addNoticeRoutes(Router& r, ApiDeps& d);     // routes_notices.cpp (PDF notices, 参保凭证)
 void addDashboardRoutes(Router& r, ApiDeps& d);  // routes_dashboard.cpp (needs stats)
-void addFileRoutes(Router& r,
-                   ApiDeps& d);  // routes_files.cpp (material uploads; needs files, store)
+void addFileRoutes(Router& r, ApiDeps& d);       // routes_files.cpp (uploads; needs files, store)
 void addNotificationRoutes(Router& r, ApiDeps& d);  // routes_notifications.cpp (needs outbox)
 void addCalendarRoutes(Router& r, ApiDeps& d);      // routes_calendar.cpp (the holiday calendar)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
