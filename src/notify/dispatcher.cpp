@@ -1,5 +1,7 @@
 #include "notify/dispatcher.hpp"
 
+#include <algorithm>
+
 #include "notify/message.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
@@ -55,43 +57,86 @@ void Dispatcher::run() {
   }
 }
 
+void Dispatcher::committed(std::vector<CommittedEvent> events) {
+  const auto& wanted = notifyActions();
+  std::lock_guard lk(queue_mu_);
+  for (auto& e : events)
+    if (std::find(wanted.begin(), wanted.end(), e.action) != wanted.end())
+      queue_.push_back(std::move(e));
+}
+
+Result<int> Dispatcher::scanFrom(int64_t since) {
+  int made = 0;
+  for (;;) {
+    auto events = store_.newEvents(since, notifyActions(), kCollectBatch);
+    if (!events) return std::unexpected(events.error());
+    std::vector<OutboxMessage> messages;
+    int64_t now = clock_().unix_seconds;
+    for (const auto& e : *events)
+      if (auto m = messageOf(e, now)) messages.push_back(std::move(*m));
+    auto inserted = store_.insertNew(messages);
+    if (!inserted) return std::unexpected(inserted.error());
+    made += *inserted;
+    // A full batch leaves more to read: the inserted ones are skipped by the next read.
+    if (events->size() < static_cast<size_t>(kCollectBatch) || *inserted == 0) return made;
+  }
+}
+
 Result<int> Dispatcher::collect() {
-  int64_t now = clock_().unix_seconds;
-  if (!last_scan_) {
+  int made = 0;
+  if (!recovered_) {
     // Resume where the messages end; a database without any starts from now (the cases closed
     // before notifications were switched on get no message months later).
+    int64_t now = clock_().unix_seconds;
     auto latest = store_.latestCreatedAt();
     if (!latest) return std::unexpected(latest.error());
-    last_scan_ = *latest > 0 ? *latest : now;
+    auto scanned = scanFrom((*latest > 0 ? *latest : now) - kOverlapSeconds);
+    if (!scanned) return std::unexpected(scanned.error());
+    made += *scanned;
+    recovered_ = true;
   }
-  auto events = store_.newEvents(*last_scan_ - kOverlapSeconds, notifyActions(), kCollectBatch);
-  if (!events) return std::unexpected(events.error());
+  std::vector<CommittedEvent> batch;
+  {
+    std::lock_guard lk(queue_mu_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return made;
+  auto events = store_.eventsFor(batch);
+  if (!events) {
+    // Put them back for the next round (nothing is lost on a busy database).
+    std::lock_guard lk(queue_mu_);
+    queue_.insert(queue_.begin(), batch.begin(), batch.end());
+    return std::unexpected(events.error());
+  }
   std::vector<OutboxMessage> messages;
+  int64_t now = clock_().unix_seconds;
   for (const auto& e : *events)
     if (auto m = messageOf(e, now)) messages.push_back(std::move(*m));
   auto inserted = store_.insertNew(messages);
-  if (!inserted) return std::unexpected(inserted.error());
-  // A full batch leaves more to read from the same point: the next round goes on from there.
-  if (events->size() < static_cast<size_t>(kCollectBatch)) last_scan_ = std::max(*last_scan_, now);
-  return *inserted;
+  if (!inserted) {
+    std::lock_guard lk(queue_mu_);
+    queue_.insert(queue_.begin(), batch.begin(), batch.end());
+    return std::unexpected(inserted.error());
+  }
+  return made + *inserted;
 }
 
 Result<int> Dispatcher::sendDue() {
   auto due = store_.due(clock_().unix_seconds, kSendBatch);
   if (!due) return std::unexpected(due.error());
-  int attempted = 0;
+  // The outcomes are saved together after the round (one transaction, never held open while a
+  // sender waits on the network).
+  std::vector<OutboxStore::Outcome> outcomes;
   for (const auto& m : *due) {
     if (stopping_) break;
     SendResult r = sender_.send(m);
-    ++attempted;
     int attempts = m.attempts + 1;
     int64_t now = clock_().unix_seconds;
-    Result<void> saved;
     if (r.outcome == SendResult::kOk) {
-      saved = store_.markSent(m.message_id, attempts, now);
+      outcomes.push_back({m.message_id, OutboxStore::Outcome::kSent, attempts, now, ""});
       if (sent_) sent_->inc();
     } else if (r.outcome == SendResult::kPermanent || attempts >= kMaxAttempts) {
-      saved = store_.markFailed(m.message_id, attempts, r.error);
+      outcomes.push_back({m.message_id, OutboxStore::Outcome::kFailed, attempts, 0, r.error});
       if (failed_) failed_->inc();
       obs::warn("notification_failed", {{"message_id", m.message_id},
                                         {"attempts", attempts},
@@ -99,16 +144,16 @@ Result<int> Dispatcher::sendDue() {
                                         {"error", r.error}});
     } else {
       int64_t next = now + backoffSeconds(attempts);
-      saved = store_.markRetry(m.message_id, attempts, next, r.error);
+      outcomes.push_back({m.message_id, OutboxStore::Outcome::kRetry, attempts, next, r.error});
       if (retried_) retried_->inc();
       obs::info("notification_retry", {{"message_id", m.message_id},
                                        {"attempts", attempts},
                                        {"next_attempt_at", Instant{next}.iso()},
                                        {"error", r.error}});
     }
-    if (!saved) return std::unexpected(saved.error());
   }
-  return attempted;
+  if (auto saved = store_.saveOutcomes(outcomes); !saved) return std::unexpected(saved.error());
+  return static_cast<int>(outcomes.size());
 }
 
 }  // namespace jingban::notify

@@ -3,10 +3,14 @@
 // the messages that are due, recording each outcome (sent; a retry after 1 s, 2 s, 4 s … capped
 // at 10 minutes; failed after kMaxAttempts attempts or a permanent refusal).
 //
-// The event log is the source of truth: nothing on the commit path writes the outbox. Collection
-// reads the events from the last scan's time minus an overlap window (an event's time is taken
-// before its commit, so a late commit is still seen) and skips the events that have a message
-// already; a message's id is "<case_no>:<event seq>", so an event never makes two.
+// The event log is the source of truth and nothing on the commit path writes the outbox: the
+// case store tells the dispatcher, after each durable commit, which events it made
+// (Store::setCommitListener → committed(), a queue in memory), and each round turns the queued
+// events of the four actions into messages. At start-up, the events committed while no
+// dispatcher listened (a crash after a commit, before its round) are read once from the event log,
+// from the last message's time minus an overlap window. A message's id is "<case_no>:<event
+// seq>", so an event never makes two, whichever way it arrives. The cost is one case-row lookup
+// per notifying event, not a rescan of the event table every second.
 #pragma once
 
 #include <atomic>
@@ -15,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "calendar/date.hpp"
 #include "notify/sender.hpp"
@@ -27,11 +32,11 @@ class Counter;
 
 namespace jingban::notify {
 
-// Seconds before the last scan from which events are read again.
+// Seconds before the last message from which the start-up scan reads the event log again.
 inline constexpr int64_t kOverlapSeconds = 120;
 // Events turned into messages, and messages sent, per round at most.
 inline constexpr int kCollectBatch = 1000;
-inline constexpr int kSendBatch = 100;
+inline constexpr int kSendBatch = 1000;
 
 class Dispatcher {
  public:
@@ -47,6 +52,10 @@ class Dispatcher {
   // every event committed before the stop has its message for the next start.
   void stop();
 
+  // The commit listener: the events of one durable commit (called on the committer's thread;
+  // keeps those of the four actions in memory for the next round).
+  void committed(std::vector<CommittedEvent> events);
+
   // One round of each half (the thread's work; tests call them directly). collect returns the
   // messages made, sendDue the messages attempted.
   Result<int> collect();
@@ -57,7 +66,10 @@ class Dispatcher {
   OutboxStore& store_;
   Sender& sender_;
   Clock clock_;
-  std::optional<int64_t> last_scan_;  // the clock when the last complete scan began
+  Result<int> scanFrom(int64_t since);
+  bool recovered_ = false;  // the start-up scan of the event log is done
+  std::mutex queue_mu_;
+  std::vector<CommittedEvent> queue_;  // committed events of the four actions, not yet collected
   obs::Counter *sent_ = nullptr, *retried_ = nullptr, *failed_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "store/store.hpp"
 
 namespace jingban {
 
@@ -47,18 +48,24 @@ class OutboxStore {
   virtual Result<std::vector<NotifyEvent>> newEvents(int64_t since,
                                                      const std::vector<std::string>& actions,
                                                      int limit) = 0;
+  // Of `events` (committed, told by the case store's commit listener), those that have no message
+  // yet and whose applicant has a phone number, with what the message needs of the case.
+  virtual Result<std::vector<NotifyEvent>> eventsFor(const std::vector<CommittedEvent>& events) = 0;
   // The newest created_at of any message (0 when there is none): where collection resumes.
   virtual Result<int64_t> latestCreatedAt() = 0;
   // Inserts the messages whose id is not there yet (in one transaction); returns how many were.
   virtual Result<int> insertNew(const std::vector<OutboxMessage>& messages) = 0;
   // Pending messages due at `now`, the longest due first.
   virtual Result<std::vector<OutboxMessage>> due(int64_t now, int limit) = 0;
-  // The outcome of one attempt; `attempts` is the count including it.
-  virtual Result<void> markSent(const std::string& id, int attempts, int64_t now) = 0;
-  virtual Result<void> markRetry(const std::string& id, int attempts, int64_t next_attempt_at,
-                                 const std::string& error) = 0;
-  virtual Result<void> markFailed(const std::string& id, int attempts,
-                                  const std::string& error) = 0;
+  // Several outcomes in one transaction (a round of sending: one fsync, not one per message).
+  struct Outcome {
+    std::string id;
+    enum Kind { kSent, kRetry, kFailed } kind = kSent;
+    int attempts = 0;
+    int64_t at = 0;  // sent_at (kSent) or next_attempt_at (kRetry)
+    std::string error;
+  };
+  virtual Result<void> saveOutcomes(const std::vector<Outcome>& outcomes) = 0;
   // A region's messages, newest first.
   virtual Result<std::vector<OutboxMessage>> list(const OutboxFilter& f) = 0;
   virtual Result<std::optional<OutboxMessage>> message(const std::string& id) = 0;

@@ -76,6 +76,17 @@ class Tx {
 
 using UnitOfWork = std::function<Result<void>(Tx&)>;
 
+// An event as committed, told to the commit listener (after the transaction is durable).
+struct CommittedEvent {
+  std::string case_no;
+  int seq = 0;
+  int64_t at = 0;  // unix seconds
+  std::string action;
+};
+// Called on the committer's thread after each durable commit with the events it made, in commit
+// order: it must be quick (hand them on, never block on I/O).
+using CommitListener = std::function<void(std::vector<CommittedEvent>)>;
+
 struct CaseFilter {
   std::string region, item_code, status, step;
   std::optional<Date> due_before;  // due_on < this (open cases only when set)
@@ -97,6 +108,9 @@ class Store {
   // Runs `units` in one durable transaction, each in its own savepoint; results[i] is unit i's
   // outcome. When the transaction itself cannot commit, every unit fails (nothing acknowledged).
   virtual void runBatch(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) = 0;
+  // One listener of the committed events (set before the first batch; the notifications outbox
+  // uses it instead of scanning the event table).
+  virtual void setCommitListener(CommitListener listener) = 0;
   virtual Result<std::optional<CaseState>> loadCase(const std::string& case_no) = 0;
   virtual Result<std::vector<CaseState>> listCases(const CaseFilter& f) = 0;  // without events
   virtual Result<std::optional<IdempotencyRecord>> idempotency(const std::string& scope) = 0;

@@ -1,6 +1,7 @@
 // The outbox dispatcher (src/notify/dispatcher) over the SQLite outbox (store/sqlite/
-// sqlite_outbox): events become one message each however often they are collected, late
-// commits inside the overlap window are still seen, a restart resumes, and delivery follows the
+// sqlite_outbox): events become one message each however often they arrive, the commit
+// listener brings them after start-up and the start-up scan before it, a restart resumes, and
+// delivery follows the
 // sender's outcome with the backoff, up to failed; a supervisor's retry puts it back.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -136,23 +137,32 @@ TEST_F(DispatcherTest, OneMessagePerEventOfTheFourActions) {
   EXPECT_EQ(all().size(), 4u);
 }
 
-TEST_F(DispatcherTest, LateCommitInsideTheOverlapIsCollectedOlderIsNot) {
+TEST_F(DispatcherTest, AfterStartTheCommitListenerBringsEachEventOnce) {
   ScriptedSender s;
   Dispatcher d(*outbox_, s, [this] { return Instant{now_.load()}; });
   addCase("C1", "13800001234");
   addEvent("C1", 1, kT0, "accept");
   now_ = kT0 + 1;
-  EXPECT_EQ(*d.collect(), 1);
-  now_ = kT0 + 300;
-  EXPECT_EQ(*d.collect(), 0);  // the last scan is now kT0 + 300
-  // An event timed before that scan but committed after it, within the window …
-  addEvent("C1", 2, kT0 + 300 - kOverlapSeconds + 5, "return");
-  // … and one timed far before (the window cannot reach it).
-  addEvent("C1", 3, kT0 + 300 - kOverlapSeconds - 5, "complete");
-  now_ = kT0 + 301;
+  EXPECT_EQ(*d.collect(), 1);  // the start-up scan
+  // Committed and told by the store: collected; an approval is no message.
+  addEvent("C1", 2, kT0 + 300, "return");
+  addEvent("C1", 3, kT0 + 301, "approve");
+  d.committed({{"C1", 2, kT0 + 300, "return"}, {"C1", 3, kT0 + 301, "approve"}});
+  now_ = kT0 + 302;
   EXPECT_EQ(*d.collect(), 1);
   EXPECT_NO_THROW(get("C1:2"));
   EXPECT_FALSE(*outbox_->message("C1:3"));
+  // Told twice (a replayed notification): still one message.
+  d.committed({{"C1", 2, kT0 + 300, "return"}});
+  EXPECT_EQ(*d.collect(), 0);
+  // Rounds do not rescan the event log: an event nobody told of waits for the next start-up …
+  addEvent("C1", 4, kT0 + 303, "complete");
+  now_ = kT0 + 304;
+  EXPECT_EQ(*d.collect(), 0);
+  // … whose scan, from the last message's time minus the overlap, finds it.
+  Dispatcher restarted(*outbox_, s, [this] { return Instant{now_.load()}; });
+  EXPECT_EQ(*restarted.collect(), 1);
+  EXPECT_NO_THROW(get("C1:4"));
 }
 
 TEST_F(DispatcherTest, RestartResumesFromTheLastMessage) {
@@ -268,10 +278,12 @@ TEST_F(DispatcherTest, ThreadDeliversAndStopsCollectingTheLastEvents) {
     Dispatcher d(*outbox_, s, [this] { return Instant{now_.load()}; });
     d.start();
     addEvent("C1", 1, kT0, "accept");
+    d.committed({{"C1", 1, kT0, "accept"}});
     for (int i = 0; i < 100 && statusOf("C1:1") != "sent"; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(statusOf("C1:1"), "sent");
     addEvent("C1", 2, kT0 + 1, "complete");
+    d.committed({{"C1", 2, kT0 + 1, "complete"}});
     d.stop();  // collects once more after the thread ends
   }
   EXPECT_NO_THROW(get("C1:2"));

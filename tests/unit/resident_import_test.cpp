@@ -290,6 +290,7 @@ class MemStore : public Store {
  public:
   Registers data;
   std::string fail_on;
+  void setCommitListener(CommitListener) override {}
   void runBatch(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) override {
     results.clear();
     for (auto& u : units) {

@@ -83,6 +83,75 @@ Result<std::vector<NotifyEvent>> SqliteOutbox::newEvents(int64_t since,
   return out;
 }
 
+Result<std::vector<NotifyEvent>> SqliteOutbox::eventsFor(
+    const std::vector<CommittedEvent>& events) {
+  std::vector<NotifyEvent> out;
+  if (events.empty()) return out;
+  std::lock_guard lk(mu_);
+  // One read transaction for the whole round; one lookup of the case row per event.
+  if (!conn_->run("BEGIN")) return std::unexpected(dbError(conn_->db, "读取待通知的办件事件"));
+  Stmt q = conn_->prepare(
+      "SELECT region,coalesce(json_extract(fixed,'$.item_name'),''),"
+      "coalesce(json_extract(fixed,'$.applicant.phone'),'') FROM cases WHERE case_no=? "
+      "AND NOT EXISTS(SELECT 1 FROM notifications WHERE message_id=?)");
+  for (const auto& e : events) {
+    q.reset();
+    q.bind(1, e.case_no).bind(2, e.case_no + ":" + std::to_string(e.seq));
+    int rc = q.step();
+    if (rc == SQLITE_ROW) {
+      std::string phone = q.text(2);
+      if (!phone.empty())
+        out.push_back({e.case_no, e.seq, e.at, e.action, q.text(0), q.text(1), std::move(phone)});
+    } else if (rc != SQLITE_DONE) {
+      auto err = dbError(conn_->db, "读取待通知的办件事件");
+      conn_->run("ROLLBACK");
+      return std::unexpected(err);
+    }
+  }
+  conn_->run("COMMIT");
+  return out;
+}
+
+Result<void> SqliteOutbox::saveOutcomes(const std::vector<Outcome>& outcomes) {
+  if (outcomes.empty()) return {};
+  std::lock_guard lk(mu_);
+  if (!conn_->run("BEGIN IMMEDIATE")) return std::unexpected(dbError(conn_->db, "记录通知结果"));
+  Stmt sent = conn_->prepare(
+      "UPDATE notifications SET status='sent',attempts=?,sent_at=?,last_error='' "
+      "WHERE message_id=?");
+  Stmt retry = conn_->prepare(
+      "UPDATE notifications SET attempts=?,next_attempt_at=?,last_error=? WHERE message_id=?");
+  Stmt failed = conn_->prepare(
+      "UPDATE notifications SET status='failed',attempts=?,last_error=? WHERE message_id=?");
+  for (const auto& o : outcomes) {
+    Stmt* q = nullptr;
+    if (o.kind == Outcome::kSent) {
+      q = &sent;
+      q->reset();
+      q->bind(1, int64_t{o.attempts}).bind(2, o.at).bind(3, o.id);
+    } else if (o.kind == Outcome::kRetry) {
+      q = &retry;
+      q->reset();
+      q->bind(1, int64_t{o.attempts}).bind(2, o.at).bind(3, o.error).bind(4, o.id);
+    } else {
+      q = &failed;
+      q->reset();
+      q->bind(1, int64_t{o.attempts}).bind(2, o.error).bind(3, o.id);
+    }
+    if (q->step() != SQLITE_DONE) {
+      auto e = dbError(conn_->db, "记录通知结果");
+      conn_->run("ROLLBACK");
+      return std::unexpected(e);
+    }
+  }
+  if (!conn_->run("COMMIT")) {
+    auto e = dbError(conn_->db, "记录通知结果");
+    conn_->run("ROLLBACK");
+    return std::unexpected(e);
+  }
+  return {};
+}
+
 Result<int64_t> SqliteOutbox::latestCreatedAt() {
   std::lock_guard lk(mu_);
   Stmt q = conn_->prepare("SELECT coalesce(max(created_at),0) FROM notifications");
@@ -124,36 +193,6 @@ Result<std::vector<OutboxMessage>> SqliteOutbox::due(int64_t now, int limit) {
                           "ORDER BY next_attempt_at,message_id LIMIT ?");
   q.bind(1, now).bind(2, int64_t{limit});
   return readAll(*conn_, q, "读取待发送的通知");
-}
-
-Result<void> SqliteOutbox::markSent(const std::string& id, int attempts, int64_t now) {
-  std::lock_guard lk(mu_);
-  Stmt q = conn_->prepare(
-      "UPDATE notifications SET status='sent',attempts=?,sent_at=?,last_error='' "
-      "WHERE message_id=?");
-  q.bind(1, int64_t{attempts}).bind(2, now).bind(3, id);
-  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(conn_->db, "记录通知已发送"));
-  return {};
-}
-
-Result<void> SqliteOutbox::markRetry(const std::string& id, int attempts, int64_t next_attempt_at,
-                                     const std::string& error) {
-  std::lock_guard lk(mu_);
-  Stmt q = conn_->prepare(
-      "UPDATE notifications SET attempts=?,next_attempt_at=?,last_error=? WHERE message_id=?");
-  q.bind(1, int64_t{attempts}).bind(2, next_attempt_at).bind(3, error).bind(4, id);
-  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(conn_->db, "记录通知重试"));
-  return {};
-}
-
-Result<void> SqliteOutbox::markFailed(const std::string& id, int attempts,
-                                      const std::string& error) {
-  std::lock_guard lk(mu_);
-  Stmt q = conn_->prepare(
-      "UPDATE notifications SET status='failed',attempts=?,last_error=? WHERE message_id=?");
-  q.bind(1, int64_t{attempts}).bind(2, error).bind(3, id);
-  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(conn_->db, "记录通知发送失败"));
-  return {};
 }
 
 Result<std::vector<OutboxMessage>> SqliteOutbox::list(const OutboxFilter& f) {

@@ -22,13 +22,11 @@ class SqliteOutbox : public OutboxStore {
 
   Result<std::vector<NotifyEvent>> newEvents(int64_t since, const std::vector<std::string>& actions,
                                              int limit) override;
+  Result<std::vector<NotifyEvent>> eventsFor(const std::vector<CommittedEvent>& events) override;
   Result<int64_t> latestCreatedAt() override;
+  Result<void> saveOutcomes(const std::vector<Outcome>& outcomes) override;
   Result<int> insertNew(const std::vector<OutboxMessage>& messages) override;
   Result<std::vector<OutboxMessage>> due(int64_t now, int limit) override;
-  Result<void> markSent(const std::string& id, int attempts, int64_t now) override;
-  Result<void> markRetry(const std::string& id, int attempts, int64_t next_attempt_at,
-                         const std::string& error) override;
-  Result<void> markFailed(const std::string& id, int attempts, const std::string& error) override;
   Result<std::vector<OutboxMessage>> list(const OutboxFilter& f) override;
   Result<std::optional<OutboxMessage>> message(const std::string& id) override;
   Result<bool> retry(const std::string& id) override;

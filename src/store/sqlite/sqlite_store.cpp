@@ -174,9 +174,17 @@ class SqliteStore::WriteTx : public Tx {
         ev.bind(8, eventDataText(e));
       ev.bind(9, e.hash);
       if (ev.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入办理记录"));
+      if (keep_committed_) committed_.push_back({case_no, e.seq, e.at.unix_seconds, e.action});
     }
     return {};
   }
+
+  // The events appended in this transaction, for the commit listener: a unit rolled back to its
+  // savepoint drops its own (truncate to the size before it).
+  void keepCommitted(bool on) { keep_committed_ = on; }
+  size_t committedMark() const { return committed_.size(); }
+  void dropCommittedFrom(size_t mark) { committed_.resize(mark); }
+  std::vector<CommittedEvent> takeCommitted() { return std::move(committed_); }
 
   Result<void> putIdempotency(const IdempotencyRecord& r) override {
     Stmt q = w_.prepare(
@@ -211,6 +219,8 @@ class SqliteStore::WriteTx : public Tx {
 
  private:
   Conn& w_;
+  bool keep_committed_ = false;
+  std::vector<CommittedEvent> committed_;
   sqlite::SqliteRegisterTx registers_;
 };
 
@@ -327,7 +337,9 @@ void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<vo
   };
   if (!w.run("BEGIN IMMEDIATE")) return failAll("开始事务");
   WriteTx tx(w);
+  tx.keepCommitted(static_cast<bool>(listener_));
   for (auto& unit : units) {
+    size_t mark = tx.committedMark();
     // Each unit in its own savepoint: a unit that fails rolls back alone, and its neighbours
     // still share the one fsync of this transaction.
     Stmt sp = w.prepare("SAVEPOINT unit");
@@ -337,6 +349,7 @@ void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<vo
       Stmt rel = w.prepare("RELEASE unit");
       if (!rel.ok() || rel.step() != SQLITE_DONE) return failAll("释放保存点");
     } else {
+      tx.dropCommittedFrom(mark);
       Stmt back = w.prepare("ROLLBACK TO unit");
       Stmt rel = w.prepare("RELEASE unit");
       if (!back.ok() || back.step() != SQLITE_DONE || !rel.ok() || rel.step() != SQLITE_DONE)
@@ -345,6 +358,10 @@ void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<vo
     results.push_back(std::move(r));
   }
   if (!w.run("COMMIT")) return failAll("提交事务");
+  if (listener_) {
+    auto events = tx.takeCommitted();
+    if (!events.empty()) listener_(std::move(events));
+  }
   // After a batch that filled the writer's cache (a resident import), hand the memory back: the
   // pages are clean now and the operating system's file cache still holds them.
   int used = 0, highwater = 0;

@@ -25,6 +25,10 @@ class SqliteStore : public Store {
   static int schemaVersion();  // latest version the code knows
 
   void runBatch(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) override;
+  void setCommitListener(CommitListener listener) override {
+    std::lock_guard lk(writer_mu_);  // the committer reads it under this lock
+    listener_ = std::move(listener);
+  }
   Result<std::optional<CaseState>> loadCase(const std::string& case_no) override;
   Result<std::vector<CaseState>> listCases(const CaseFilter& f) override;
   Result<std::optional<IdempotencyRecord>> idempotency(const std::string& scope) override;
@@ -46,6 +50,7 @@ class SqliteStore : public Store {
   std::string path_;
   std::unique_ptr<Conn> writer_;
   std::mutex writer_mu_;
+  CommitListener listener_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> readers_;
   std::unique_ptr<sqlite::SqliteRegisterReads> registers_;
