@@ -3,11 +3,17 @@
 import "./style.css";
 import { ApiError } from "./api/client";
 import { h, render } from "./dom";
+import { adminPage } from "./pages/admin";
 import { applyPage } from "./pages/apply";
+import { comparePage } from "./pages/compare";
+import { dashboardPage } from "./pages/dashboard";
 import { guidePage } from "./pages/guide";
 import { homePage } from "./pages/home";
 import { progressPage } from "./pages/progress";
-import { staffPage } from "./pages/staff";
+import { staffPage, staffSearchPage } from "./pages/staff";
+import { staffCasePage } from "./pages/staff_case";
+import { staffIntakePage } from "./pages/staff_intake";
+import * as registers from "./pages/staff_registers";
 
 type Page = (params: string[]) => Promise<void> | void;
 const routes: [RegExp, Page][] = [
@@ -16,7 +22,20 @@ const routes: [RegExp, Page][] = [
   [/^\/r\/([^/]+)\/items\/([^/]+)$/, ([r, c]) => guidePage(r!, c!)],
   [/^\/r\/([^/]+)\/items\/([^/]+)\/apply$/, ([r, c]) => applyPage(r!, c!)],
   [/^\/progress$/, () => progressPage()],
+  [/^\/compare$/, () => comparePage()],
   [/^\/staff$/, () => staffPage()],
+  [/^\/staff\/search$/, () => staffSearchPage()],
+  [/^\/staff\/cases\/([^/]+)$/, ([no]) => staffCasePage(no!)],
+  [/^\/staff\/intake$/, () => staffIntakePage()],
+  [/^\/staff\/persons$/, () => registers.staffPersonsPage()],
+  [/^\/staff\/persons\/([^/]+)$/, ([id]) => registers.staffPersonPage(id!)],
+  [/^\/staff\/units$/, () => registers.staffUnitsPage()],
+  [/^\/staff\/units\/([^/]+)$/, ([c]) => registers.staffUnitPage(c!)],
+  [/^\/staff\/accounts$/, () => registers.staffAccountsPage()],
+  [/^\/staff\/accounts\/([^/]+)$/, ([id]) => registers.staffAccountPage(id!)],
+  [/^\/staff\/payments$/, () => registers.staffPaymentsPage()],
+  [/^\/staff\/dashboard$/, () => dashboardPage()],
+  [/^\/staff\/admin$/, () => adminPage()],
 ];
 
 export function navigate(path: string, replace = false) {
