@@ -37,6 +37,7 @@ export async function guidePage(regionId: string, code: string) {
           ? link(`/r/${regionId}/items/${code}/apply`, "在线申办", { class: "button primary" })
           : h("p", { class: "note" }, "本事项不提供网上申办，请按下列办理方式办理。"),
       h("button", { type: "button", class: "button", onclick: () => window.print() }, "打印办事指南"),
+      link(`/compare?code=${encodeURIComponent(code)}&from=${encodeURIComponent(regionId)}`, "与其他地区比较", { class: "button" }),
     ),
     section("事项名称", h("p", null, item.name)),
     section(
