@@ -23,9 +23,14 @@
 #include "http/api.hpp"
 #include "http/case_views.hpp"
 #include "http/rate_limit.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/log_sender.hpp"
+#include "notify/webhook_sender.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "policy/policy.hpp"
+#include "store/sqlite/sqlite_file_store.hpp"
+#include "store/sqlite/sqlite_outbox.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 #include "store/sqlite/sqlite_stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -76,7 +81,7 @@ const CommandSpec kServeSpec{
     "jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--max-connections N] "
     "[--fake-now YYYY-MM-DDTHH:MM:SS] [--log-file FILE] [--log-level debug|info|warn|error] "
     "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR] [--policy DIR] "
-    "[--web DIR] [--public-url URL]",
+    "[--web DIR] [--public-url URL] [--notify log|webhook] [--notify-url URL]",
     {{"--port", OptKind::kInt, 0, 65535},
      {"--db", OptKind::kString},
      {"--demo", OptKind::kFlag},
@@ -91,7 +96,9 @@ const CommandSpec kServeSpec{
      kCalendarOpt,
      {"--policy", OptKind::kString},
      {"--web", OptKind::kString},
-     {"--public-url", OptKind::kString}},
+     {"--public-url", OptKind::kString},
+     {"--notify", OptKind::kString},
+     {"--notify-url", OptKind::kString}},
     0,
     0};
 const CommandSpec kCheckCatalogSpec{
@@ -174,6 +181,23 @@ int serve(const Args& a, const char* argv0) {
     return cli::usageError(kServeSpec, "选项 --public-url 须为 http:// 或 https:// 开头的地址");
   auto limits = RateLimitConfig::parse(a.getAll("--rate-limit"));
   if (!limits) return cli::usageError(kServeSpec, limits.error().message);
+  // Messages to applicants (受理, 补正, 办结, follow-ups): written to the log by default, or
+  // posted to an SMS gateway's webhook.
+  const std::string notify_kind = a.get("--notify", "log");
+  const std::string notify_url = a.get("--notify-url");
+  std::unique_ptr<notify::Sender> sender;
+  if (notify_kind == "log") {
+    if (!notify_url.empty())
+      return cli::usageError(kServeSpec, "选项 --notify-url 只用于 --notify webhook");
+    sender = std::make_unique<notify::LogSender>();
+  } else if (notify_kind == "webhook") {
+    if (!notify::WebhookSender::validUrl(notify_url))
+      return cli::usageError(
+          kServeSpec, "--notify webhook 须用 --notify-url 给出 http:// 或 https:// 开头的地址");
+    sender = std::make_unique<notify::WebhookSender>(notify_url);
+  } else {
+    return cli::usageError(kServeSpec, "选项 --notify 须为 log 或 webhook");
+  }
   obs::initLog({a.get("--log-file"), level});
   if (!Auth::init()) {
     std::cerr << "libsodium 初始化失败\n";
@@ -191,6 +215,12 @@ int serve(const Args& a, const char* argv0) {
   // The supervisor dashboard's counts, on reader connections of their own.
   auto caseStats = SqliteCaseStats::open(a.get("--db"));
   if (!caseStats) return std::cerr << caseStats.error().message << "\n", 1;
+  // The files uploaded for the cases' materials, on a connection of their own.
+  auto fileStore = SqliteFileStore::open(a.get("--db"));
+  if (!fileStore) return std::cerr << fileStore.error().message << "\n", 1;
+  // The notifications outbox, on a connection of its own.
+  auto outbox = SqliteOutbox::open(a.get("--db"));
+  if (!outbox) return std::cerr << outbox.error().message << "\n", 1;
   Clock clock = systemClock();
   if (a.has("--fake-now")) {
     // For demonstrations and tests: the clock starts at the given instant and runs on from there.
@@ -267,10 +297,18 @@ int serve(const Args& a, const char* argv0) {
   ApiDeps deps{cases, auth, &limiter, &metrics, store->get(), &committer, site};
   deps.public_url = public_url;
   deps.stats = caseStats->get();
+  deps.files = fileStore->get();
+  deps.outbox = outbox->get();
   api = std::make_unique<Api>(std::move(deps));
   // Replies to committed actions are sent from the I/O threads, not the commit thread.
   committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
   cases.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
+  // The notifications: told of every committed event by the store (before the first request).
+  notify::Dispatcher dispatcher(**outbox, *sender, clock, &metrics);
+  (*store)->setCommitListener([&dispatcher](std::vector<CommittedEvent> events) {
+    dispatcher.committed(std::move(events));
+  });
+  dispatcher.start();
   unsigned short port = server.start();
   obs::info("listening", {{"address", opt.address},
                           {"port", port},
@@ -281,6 +319,12 @@ int serve(const Args& a, const char* argv0) {
   std::cout << "jingban listening on http://" << opt.address << ":" << port << " (db "
             << a.get("--db") << ")" << std::endl;
   if (site) std::cout << "网上办事大厅: http://" << opt.address << ":" << port << "/" << std::endl;
+  // The gateway's address without its query (which may carry a key).
+  std::string shown_url = notify_url.substr(0, notify_url.find('?'));
+  obs::info("notifications", {{"sender", sender->name()}, {"url", shown_url}});
+  std::cout << "通知发送方式: "
+            << (sender->name() == "webhook" ? "webhook " + shown_url : std::string("日志"))
+            << std::endl;
   // SIGTERM/SIGINT: stop accepting and answer what is in flight (at most 10 s), then return.
   // SIGHUP: load the calendar directory again (a year's holiday notice added) and recount every
   // provisional due date, without a restart.
@@ -296,6 +340,8 @@ int serve(const Args& a, const char* argv0) {
   server.stop();
   api.reset();
   committer.stop();  // everything acknowledged is already durable; this only drains the queue
+  (*store)->setCommitListener(nullptr);
+  dispatcher.stop();  // after the last commit: every event has its message for the next start
   obs::info("stopped", {{"port", port}});
   obs::flushLog();
   std::cout << "jingban stopped: requests in flight answered, commit queue drained" << std::endl;

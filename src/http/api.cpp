@@ -13,6 +13,9 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addRegisterRoutes(router_, deps_);
   addAccountCreditRoutes(router_, deps_);
   addDashboardRoutes(router_, deps_);
+  addFileRoutes(router_, deps_);
+  addNotificationRoutes(router_, deps_);
+  addCalendarRoutes(router_, deps_);
 }
 
 }  // namespace jingban

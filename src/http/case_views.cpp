@@ -130,10 +130,15 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
   // One line per step reached, with the date it was last acted on.
   static const std::set<std::string> kStepActions{"submit",   "accept",     "approve", "pay",
                                                   "complete", "not_accept", "reject",  "withdraw"};
+  // A line that ended the case otherwise than by 办结 says so: its step is where it happened.
+  static const std::map<std::string, std::string> kOutcomes{
+      {"not_accept", "不予受理"}, {"reject", "审核不通过"}, {"withdraw", "已撤回"}};
   json steps = json::array();
   for (const auto& e : c.events) {
     if (!kStepActions.count(e.action)) continue;
-    steps.push_back({{"step", e.step}, {"date", e.at.date().str()}});
+    json line = {{"step", e.step}, {"date", e.at.date().str()}};
+    if (auto o = kOutcomes.find(e.action); o != kOutcomes.end()) line["outcome"] = o->second;
+    steps.push_back(std::move(line));
   }
   json j = {{"case_no", c.case_no}, {"item_name", item.name}, {"stage", stage}, {"steps", steps}};
   if (!result.empty()) j["result"] = result;
@@ -147,6 +152,7 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
       }
   }
   if (c.status == CaseStatus::kSupplement) j["notice"] = noticeJson(c.notice);
+  if (!c.rating.empty()) j["rating"] = c.rating;  // 好差评 given: not offered again
   if (c.status == CaseStatus::kInProgress || c.status == CaseStatus::kSupplement)
     if (const FlowStep* s = currentStep(c, item)) j["current_step"] = s->step;
   if (d.due) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/api.hpp"
+#include "workflow/workflow.hpp"
 
 namespace jingban {
 
@@ -121,7 +122,12 @@ const std::vector<std::string>& errorCodes() {
       // the printable records (routes_records.cpp)
       "no_record", "record_not_ready",
       // the printable notices (routes_notices.cpp)
-      "unknown_notice", "notice_not_applicable", "font_missing"};
+      "unknown_notice", "notice_not_applicable", "font_missing",
+      // material uploads (routes_files.cpp)
+      "file_too_large", "unsupported_file_type", "file_content_mismatch", "too_many_files",
+      "file_not_found",
+      // the notifications outbox (routes_notifications.cpp)
+      "bad_status", "notification_not_found", "not_failed"};
   return codes;
 }
 
@@ -141,6 +147,8 @@ const char* reasonOf(int status) {
       return "与当前状态冲突";
     case 413:
       return "请求体过大";
+    case 415:
+      return "不支持的文件类型";
     case 422:
       return "被业务规则拒绝";
     case 429:
@@ -842,6 +850,28 @@ json schemas() {
        {"due", tDate()},
        {"provisional", tBool("暂定: counted over a year whose holiday notice is not loaded")}},
       {"from", "due", "provisional"});
+  // routes_calendar.cpp: GET /api/v1/calendar.
+  s["CalendarYear"] = tObject(
+      {{"year", tInt()},
+       {"provisional",
+        tBool("true: the year's notice is not loaded; its deadlines are counted Monday–Friday "
+              "and marked 暂定 (holidays and adjusted_workdays are then empty)")},
+       {"source", tString("the notice the year was transcribed from (absent when unnamed)")},
+       {"holidays", tArray(tDate(), "法定节假日 (days off), in order")},
+       {"adjusted_workdays", tArray(tDate(), "调休上班: weekend days worked, in order")},
+       {"names",
+        {{"type", "object"},
+         {"additionalProperties", tString()},
+         {"description",
+          "date → the holiday's name, or for an adjusted working day the holiday it makes up "
+          "for"}}}},
+      {"year", "provisional", "holidays", "adjusted_workdays", "names"});
+  s["Calendar"] = tObject(
+      {{"today", tDate("the server's today")},
+       {"years", tArray(ref("CalendarYear"),
+                        "from the first loaded year to the year after the later of today's and "
+                        "the last loaded one, each loaded or provisional")}},
+      {"today", "years"});
   s["Session"] = tObject(
       {{"token", tString("bearer token for the Authorization header")},
        {"staff",
@@ -931,19 +961,44 @@ json schemas() {
                      "submitted_at", "pause_period"})})}};
   s["CaseDetail"] = {
       {"allOf",
-       json::array({ref("CaseSummary"),
-                    tObject({{"events", tArray(ref("Event"))},
-                             {"form", anyObject("the submitted form")},
-                             {"query_code", tString("to tell the applicant at the window")},
-                             {"register_effect", ref("RegisterEffect")},
-                             {"settlement", ref("Settlement")}},
-                            {"events", "form", "query_code", "register_effect"})})}};
+       json::array(
+           {ref("CaseSummary"),
+            tObject({{"events", tArray(ref("Event"))},
+                     {"form", anyObject("the submitted form")},
+                     {"query_code", tString("to tell the applicant at the window")},
+                     {"register_effect", ref("RegisterEffect")},
+                     {"settlement", ref("Settlement")},
+                     {"actions", tArray(tEnum(std::vector<std::string>(actionNames().begin(),
+                                                                       actionNames().end())),
+                                        "what the signed-in viewer may do now (a dry run of the "
+                                        "workflow; the item's register checks may still refuse)")}},
+                    {"events", "form", "query_code", "register_effect", "actions"})})}};
+  // routes_files.cpp: a file uploaded for a material of a case.
+  s["CaseFile"] = tObject(
+      {{"id", tInt()},
+       {"material_id", tString("the item's material it was uploaded for")},
+       {"name", tString("the file name given at upload (X-File-Name)")},
+       {"content_type", tEnum({"application/pdf", "image/jpeg", "image/png"})},
+       {"size", tInt("bytes")},
+       {"sha256", tString("hex SHA-256 of the bytes")},
+       {"uploaded_at", {{"type", "string"}, {"format", "date-time"}}},
+       {"uploaded_by",
+        tString("\"applicant\", or the staff username (\"staff\" when the applicant asks)")}},
+      {"id", "material_id", "name", "content_type", "size", "sha256", "uploaded_at",
+       "uploaded_by"});
+  s["CaseFiles"] = tObject({{"files", tArray(ref("CaseFile"), "oldest first")}}, {"files"});
   s["Progress"] = tObject(
       {{"case_no", tString()},
        {"item_name", tString()},
        {"stage", tEnum({"待受理", "已受理", "办理中", "已办结"})},
        {"result", tEnum({"待补正", "办结", "不予受理", "审核不通过", "已撤回"})},
-       {"steps", tArray(tObject({{"step", tString()}, {"date", tDate()}}, {"step", "date"}))},
+       {"steps", tArray(tObject({{"step", tString()},
+                                 {"date", tDate()},
+                                 {"outcome", tEnum({"不予受理", "审核不通过", "已撤回"},
+                                                   "present on the line that ended the case "
+                                                   "otherwise than by 办结")}},
+                                {"step", "date"}))},
+       {"rating", tString("好差评, once the applicant has rated")},
        {"notice", tArray(ref("Missing"), "while waiting for supplement: what to bring")},
        {"current_step", tString()},
        {"due_on", tDate()},
@@ -1004,6 +1059,31 @@ json schemas() {
        {"updated_at", nullable(tString("ISO 8601 instant"))}},
       {"username", "name", "region", "roles", "disabled", "locked", "locked_until", "updated_at"});
   registerSchemas(s);
+  // routes_notifications.cpp: the outbox of messages to applicants.
+  s["Notification"] = tObject(
+      {{"message_id", tString("<case_no>:<event seq>: one message per event")},
+       {"case_no", tString()},
+       {"region", tString()},
+       {"kind", tEnum({"accepted", "supplement", "completed", "follow_up"},
+                      "受理, 补正 (one-time notice), 办结, follow-up of a poor rating")},
+       {"phone", tString("the applicant's phone, masked (138****1234)")},
+       {"text", tString("the message as sent (case number and item name, no ID number)")},
+       {"status", tEnum({"pending", "sent", "failed"})},
+       {"attempts", tInt("delivery attempts (since the last manual retry)")},
+       {"next_attempt_at",
+        nullable(tString("when pending: the next attempt (ISO 8601, +08:00); else null"))},
+       {"last_error", tString("the last failed attempt's error (HTTP status or network); empty "
+                              "when none")},
+       {"created_at", tString("the event's time (ISO 8601, +08:00)")},
+       {"sent_at", nullable(tString("when delivered (ISO 8601, +08:00)"))}},
+      {"message_id", "case_no", "region", "kind", "phone", "text", "status", "attempts",
+       "next_attempt_at", "last_error", "created_at", "sent_at"});
+  s["NotificationList"] = tObject({{"region", tString()},
+                                   {"status", nullable(tEnum({"pending", "sent", "failed"}))},
+                                   {"limit", tInt()},
+                                   {"offset", tInt()},
+                                   {"notifications", tArray(ref("Notification"), "newest first")}},
+                                  {"region", "status", "limit", "offset", "notifications"});
   return s;
 }
 
@@ -1103,6 +1183,14 @@ json paths() {
           .err(400, {"bad_request", "bad_number"})
           .err(422, {"date_outside_calendar"}));
 
+  add("get", "/api/v1/calendar",
+      Operation("getCalendar", "The holiday calendar (节假日安排) the deadlines are counted by",
+                "catalog")
+          .describe("Every loaded year's 法定节假日 and 调休上班 days as calendar/<year>.yaml "
+                    "states them, and the later years without a loaded notice, marked provisional "
+                    "(暂定: counted Monday–Friday).")
+          .anonymous()
+          .ok(ref("Calendar")));
   add("post", "/api/v1/session",
       Operation("signIn", "Staff sign-in → bearer token", "session")
           .describe("Rate-limited per address and per account (429 with Retry-After); repeated "
@@ -1156,12 +1244,22 @@ json paths() {
               .param(queryParam("step", "step name"))
               .param(queryParam("deadline", "deadline status", false, tEnum(kDeadlineStatuses)))
               .param(queryParam("follow_up", "`open`: only cases with an open follow-up"))
+              .param(queryParam("q",
+                                "search: a case number or an applicant's ID number / credit code "
+                                "(exact), or part of the applicant's name; at most 64 characters"))
+              .param(queryParam("from", "submitted on or after this day (YYYY-MM-DD, Shanghai)",
+                                false, {{"type", "string"}, {"format", "date"}}))
+              .param(queryParam("to", "submitted on or before this day (YYYY-MM-DD, Shanghai)",
+                                false, {{"type", "string"}, {"format", "date"}}))
               .param(queryParam("limit", "1–500 (default 100)", false,
                                 {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}))
               .param(queryParam("offset", "≥ 0", false,
                                 {{"type", "integer"}, {"minimum", 0}, {"maximum", 10000000}}))
               .ok(tArray(ref("CaseSummary")))
-              .err(400, {"bad_request", "bad_number", "bad_limit"})
+              .header("X-Total-Count",
+                      {{"description", "how many cases the filters select in all (for paging)"},
+                       {"schema", {{"type", "integer"}, {"minimum", 0}}}})
+              .err(400, {"bad_request", "bad_number", "bad_limit", "too_long"})
               .err(401, {"unauthorized"})
               .err(403, {"wrong_region"})
               .err(503, {"storage_unavailable"}),
@@ -1190,6 +1288,88 @@ json paths() {
           .err(403, {"wrong_region"})
           .err(404, {"not_found", "no_record"})
           .err(409, {"flow_changed", "record_not_ready"})
+          .err(503, {"storage_unavailable"}));
+  // Material uploads (routes_files.cpp): staff of the case's region, or the applicant with the
+  // X-Id-No and X-Query-Code headers.
+  const json applicant_id = {
+      {"name", "X-Id-No"},
+      {"in", "header"},
+      {"required", false},
+      {"description", "the applicant's ID number or credit code (applicant only)"},
+      {"schema", tString()}};
+  const json applicant_code = {{"name", "X-Query-Code"},
+                               {"in", "header"},
+                               {"required", false},
+                               {"description", "查询码 from the receipt (applicant only)"},
+                               {"schema", tString()}};
+  const char* kFilesPath = "/api/v1/cases/{case_no}/materials/{material_id}/files";
+  add("post", kFilesPath,
+      Operation("uploadMaterialFile", "Upload a file for a material of the case", "cases")
+          .describe(
+              "The body is the file itself: PDF, JPEG or PNG, at most 5 MiB (the server reads up "
+              "to 5 MiB on this path only; more is 413). The Content-Type must name one of the "
+              "three and the first bytes must agree with it (%PDF-, FF D8 FF, 89 50 4E 47 0D 0A 1A "
+              "0A), else 415. The applicant (X-Id-No + X-Query-Code; a wrong pair answers 404 "
+              "not_found without saying which; rate-limited as the applicant's actions) uploads "
+              "while the case waits for 受理 or for 补正; staff of the case's region while it is "
+              "open (409 wrong_state otherwise). At most 10 files per material and 20 per case "
+              "(409 too_many_files). Files are never replaced or deleted.")
+          .either()
+          .param(case_no)
+          .param(pathParam("material_id", "the item's material id"))
+          .param({{"name", "X-File-Name"},
+                  {"in", "header"},
+                  {"required", true},
+                  {"description",
+                   "the file's name, percent-encoded UTF-8: 1 to 100 characters, no path, no "
+                   "control characters"},
+                  {"schema", tString()}})
+          .param(applicant_id)
+          .param(applicant_code)
+          .takes({{"type", "string"}, {"format", "binary"}}, true, "application/pdf")
+          .ok(ref("CaseFile"), 201)
+          .err(400, {"bad_request"})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found", "unknown_material"})
+          .err(409, {"wrong_state", "too_many_files"})
+          .err(413, {"file_too_large"})
+          .err(415, {"unsupported_file_type", "file_content_mismatch"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable"}));
+  for (const char* type : {"image/jpeg", "image/png"})
+    out[kFilesPath]["post"]["requestBody"]["content"][type] = {
+        {"schema", {{"type", "string"}, {"format", "binary"}}}};
+  add("get", "/api/v1/cases/{case_no}/files",
+      Operation("listCaseFiles", "The files uploaded for the case's materials", "cases")
+          .describe("Staff of the case's region, or the applicant with X-Id-No and X-Query-Code "
+                    "(rate-limited as progress). Without the bytes.")
+          .either()
+          .param(case_no)
+          .param(applicant_id)
+          .param(applicant_code)
+          .ok(ref("CaseFiles"))
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable"}));
+  add("get", "/api/v1/cases/{case_no}/files/{id}",
+      Operation("getCaseFile", "One uploaded file's bytes", "cases")
+          .describe("As stored, with its checked content type, Content-Disposition: inline and "
+                    "X-Content-Type-Options: nosniff. Who: as the list.")
+          .either()
+          .param(case_no)
+          .param(pathParam("id", "the file's id", tInt()))
+          .param(applicant_id)
+          .param(applicant_code)
+          .ok({{"type", "string"}, {"format", "binary"}}, 200, "application/pdf")
+          .alsoAs("image/jpeg", {{"type", "string"}, {"format", "binary"}})
+          .alsoAs("image/png", {{"type", "string"}, {"format", "binary"}})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"not_found", "file_not_found"})
+          .err(429, {"rate_limited"})
           .err(503, {"storage_unavailable"}));
   add("get", "/api/v1/cases/{case_no}/notices/{kind}.pdf",
       Operation("getCaseNotice", "A printable notice of the case (PDF, A4)", "cases")
@@ -1551,6 +1731,42 @@ json paths() {
               .err(422, {"date_outside_calendar"})
               .err(503, {"storage_unavailable"}),
           "统计分析-<地区>-<from>至<to>"));
+  {
+    Operation o =
+        Operation("listNotifications", "The outbox of messages to applicants, with delivery state",
+                  "notifications")
+            .describe(
+                "Only the region's supervisors (role `supervisor`). A message is made for every "
+                "受理 (accept), 补正 (return), 办结 (complete) and follow-up of a poor rating "
+                "(resolve_follow_up) of a case whose applicant gave a phone number, within about "
+                "a second of the commit, and sent by the server's sender (`serve --notify log` "
+                "writes it to the log; `--notify webhook` POSTs it to the gateway). Retryable "
+                "failures are tried again after 1, 2, 4 … seconds (at most 10 minutes apart); "
+                "after 10 attempts, or at once when the gateway refuses it (4xx other than 408 "
+                "and 429), the message is `failed` until a supervisor retries it.")
+            .param(region)
+            .param(queryParam("status", "pending / sent / failed (default: every status)", false,
+                              tEnum({"pending", "sent", "failed"})))
+            .ok(ref("NotificationList"))
+            .err(400, {"bad_status", "bad_number"})
+            .err(401, {"unauthorized"})
+            .err(403, {"wrong_region", "role_required"})
+            .err(503, {"storage_unavailable"});
+    pageParams(o, 500);
+    add("get", "/api/v1/regions/{region}/notifications", withXlsx(o, "通知发送记录-<地区>"));
+  }
+  add("post", "/api/v1/notifications/{message_id}/retry",
+      Operation("retryNotification", "Put a failed message back in the queue", "notifications")
+          .describe("A supervisor of the message's region: the message is pending again, due "
+                    "at once, its attempts counted afresh. Only a `failed` message (409 "
+                    "not_failed otherwise).")
+          .param(pathParam("message_id", "<case_no>:<event seq>"))
+          .ok(ref("Notification"))
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region", "role_required"})
+          .err(404, {"notification_not_found"})
+          .err(409, {"not_failed"})
+          .err(503, {"storage_unavailable"}));
   add("post", "/api/v1/regions/{region}/imports/residents",
       registerOp("importResidents", "城乡居民批量参保登记 from a CSV body (窗口受理人员)")
           .describe(
@@ -1621,7 +1837,9 @@ json document() {
                     {{"name", "staff"}, {"description", "staff accounts"}},
                     {{"name", "registers"},
                      {"description", "参保单位, 参保人员, 个人账户, 拨付台账, 批量参保登记"}},
-                    {{"name", "dashboard"}, {"description", "统计分析 (supervisors)"}}})},
+                    {{"name", "dashboard"}, {"description", "统计分析 (supervisors)"}},
+                    {{"name", "notifications"},
+                     {"description", "messages to applicants: the outbox (supervisors)"}}})},
       {"paths", paths()},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},

@@ -351,6 +351,12 @@ class ApiTest(unittest.TestCase):
         err = self.act(case["case_no"], "not_accept", "qinghai_window", expect=422)
         out = self.act(case["case_no"], "not_accept", "qinghai_window", comment="不属于本机构受理范围")
         self.assertEqual(out["status"], "not_accepted")
+        # The applicant's timeline names the decision on the line of the step where it was taken.
+        st, p = self.srv.request("GET", "/api/v1/progress?case_no=%s&id_no=%s&query_code=%s" % (
+            case["case_no"], body["applicant"]["id_no"], case["query_code"]))
+        self.assertEqual(st, 200, p)
+        self.assertEqual(p["steps"][-1].get("outcome"), "不予受理")
+        self.assertTrue(all("outcome" not in line for line in p["steps"][:-1]))
 
         case, body = self.submit("qinghai", it)
         err = self.act(case["case_no"], "withdraw", None, expect=404, query_code=case["query_code"], id_no=citizen_id(999, "19800101"))
@@ -405,8 +411,12 @@ class ApiTest(unittest.TestCase):
             self.assertEqual(err["error"]["code"], "bad_rating")
             err = self.act(no, "rate", None, expect=422, query_code=case["query_code"], id_no=id_no, rating=low)
             self.assertEqual(err["error"]["code"], "reason_required")
+            st, p = self.srv.request("GET", "/api/v1/progress?case_no=%s&id_no=%s&query_code=%s" % (no, id_no, case["query_code"]))
+            self.assertNotIn("rating", p)
             out = self.act(no, "rate", None, query_code=case["query_code"], id_no=id_no, rating=low, comment="等候时间太长")
             self.assertEqual(out["follow_up"], "open")
+            st, p = self.srv.request("GET", "/api/v1/progress?case_no=%s&id_no=%s&query_code=%s" % (no, id_no, case["query_code"]))
+            self.assertEqual(p["rating"], low)
             self.act(no, "rate", None, expect=409, query_code=case["query_code"], id_no=id_no, rating="满意")
             st, listed = self.srv.request("GET", "/api/v1/cases?follow_up=open",
                                           token=self.srv.token(region + "_supervisor"))

@@ -21,17 +21,21 @@ NO_METHOD = {"code": "method_not_allowed", "message": "该地址不支持此请�
 PLACEHOLDERS = {"region": "qinghai", "code": "000000000000", "case_no": "NO-SUCH-CASE",
                 "action": "accept", "username": "nobody_here",
                 "credit_code": "91630100MA0000001X", "id_no": "630102199001010013",
-                "kind": "acceptance"}
+                "kind": "acceptance", "material_id": "no_such_material", "id": "1",
+                "message_id": "NO-SUCH-CASE:1"}
 ANONYMOUS = {("get", "/healthz"), ("get", "/metrics"), ("get", "/api/v1/openapi.json"),
              ("get", "/api/v1/regions"), ("get", "/api/v1/regions/{region}/items"),
              ("get", "/api/v1/regions/{region}/items/{code}"),
              ("get", "/api/v1/regions/{region}/items/{code}/guide"),
              ("get", "/api/v1/regions/{region}/items/{code}/due-date"),
-             ("get", "/api/v1/calendar/deadline"), ("get", "/api/v1/progress"),
+             ("get", "/api/v1/calendar/deadline"), ("get", "/api/v1/calendar"),
+             ("get", "/api/v1/progress"),
              ("post", "/api/v1/session")}
 # Anonymous or signed in: online submission / window submission; applicant / staff actions.
 EITHER = {("post", "/api/v1/cases"), ("post", "/api/v1/cases/{case_no}/{action}"),
-          ("get", "/api/v1/cases/{case_no}/notices/{kind}.pdf")}
+          ("get", "/api/v1/cases/{case_no}/notices/{kind}.pdf"),
+          ("post", "/api/v1/cases/{case_no}/materials/{material_id}/files"),
+          ("get", "/api/v1/cases/{case_no}/files"), ("get", "/api/v1/cases/{case_no}/files/{id}")}
 RATE_LIMITED = {("post", "/api/v1/session"), ("get", "/api/v1/progress"), ("post", "/api/v1/cases"),
                 ("post", "/api/v1/cases/{case_no}/{action}")}
 

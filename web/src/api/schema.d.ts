@@ -2,6 +2,26 @@
 // Do not edit: run `npm run gen:api` in web/ after changing src/http/openapi.cpp.
 
 export interface paths {
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The holiday calendar (节假日安排) the deadlines are counted by
+         * @description Every loaded year's 法定节假日 and 调休上班 days as calendar/<year>.yaml states them, and the later years without a loaded notice, marked provisional (暂定: counted Monday–Friday).
+         */
+        get: operations["getCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/deadline": {
         parameters: {
             query?: never;
@@ -80,6 +100,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_no}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The files uploaded for the case's materials
+         * @description Staff of the case's region, or the applicant with X-Id-No and X-Query-Code (rate-limited as progress). Without the bytes.
+         */
+        get: operations["listCaseFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_no}/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One uploaded file's bytes
+         * @description As stored, with its checked content type, Content-Disposition: inline and X-Content-Type-Options: nosniff. Who: as the list.
+         */
+        get: operations["getCaseFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_no}/materials/{material_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file for a material of the case
+         * @description The body is the file itself: PDF, JPEG or PNG, at most 5 MiB (the server reads up to 5 MiB on this path only; more is 413). The Content-Type must name one of the three and the first bytes must agree with it (%PDF-, FF D8 FF, 89 50 4E 47 0D 0A 1A 0A), else 415. The applicant (X-Id-No + X-Query-Code; a wrong pair answers 404 not_found without saying which; rate-limited as the applicant's actions) uploads while the case waits for 受理 or for 补正; staff of the case's region while it is open (409 wrong_state otherwise). At most 10 files per material and 20 per case (409 too_many_files). Files are never replaced or deleted.
+         */
+        post: operations["uploadMaterialFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_no}/notices/{kind}.pdf": {
         parameters: {
             query?: never;
@@ -114,6 +194,26 @@ export interface paths {
         get: operations["getCaseRecordPage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{message_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a failed message back in the queue
+         * @description A supervisor of the message's region: the message is pending again, due at once, its attempts counted afresh. Only a `failed` message (409 not_failed otherwise).
+         */
+        post: operations["retryNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -314,6 +414,26 @@ export interface paths {
         };
         /** 办事指南 (HTML) */
         get: operations["getGuide"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The outbox of messages to applicants, with delivery state
+         * @description Only the region's supervisors (role `supervisor`). A message is made for every 受理 (accept), 补正 (return), 办结 (complete) and follow-up of a poor rating (resolve_follow_up) of a case whose applicant gave a phone number, within about a second of the commit, and sent by the server's sender (`serve --notify log` writes it to the log; `--notify webhook` POSTs it to the gateway). Retryable failures are tried again after 1, 2, 4 … seconds (at most 10 minutes apart); after 10 attempts, or at once when the gateway refuses it (4xx other than 408 and 429), the message is `failed` until a supervisor retries it.
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -720,7 +840,34 @@ export interface components {
             /** @description send_back: the step to send back to */
             target_step?: string;
         };
+        Calendar: {
+            /**
+             * Format: date
+             * @description the server's today
+             */
+            today: string;
+            /** @description from the first loaded year to the year after the later of today's and the last loaded one, each loaded or provisional */
+            years: components["schemas"]["CalendarYear"][];
+        };
+        CalendarYear: {
+            /** @description 调休上班: weekend days worked, in order */
+            adjusted_workdays: string[];
+            /** @description 法定节假日 (days off), in order */
+            holidays: string[];
+            /** @description date → the holiday's name, or for an adjusted working day the holiday it makes up for */
+            names: {
+                [key: string]: string;
+            };
+            /** @description true: the year's notice is not loaded; its deadlines are counted Monday–Friday and marked 暂定 (holidays and adjusted_workdays are then empty) */
+            provisional: boolean;
+            /** @description the notice the year was transcribed from (absent when unnamed) */
+            source?: string;
+            /** Format: int64 */
+            year: number;
+        };
         CaseDetail: components["schemas"]["CaseSummary"] & {
+            /** @description what the signed-in viewer may do now (a dry run of the workflow; the item's register checks may still refuse) */
+            actions: ("accept" | "approve" | "complete" | "extend" | "not_accept" | "pause" | "pay" | "rate" | "reject" | "resolve_follow_up" | "resume" | "return" | "send_back" | "supplement" | "withdraw")[];
             events: components["schemas"]["Event"][];
             /** @description the submitted form */
             form: {
@@ -730,6 +877,31 @@ export interface components {
             query_code: string;
             register_effect: components["schemas"]["RegisterEffect"];
             settlement?: components["schemas"]["Settlement"];
+        };
+        CaseFile: {
+            /** @enum {string} */
+            content_type: "application/pdf" | "image/jpeg" | "image/png";
+            /** Format: int64 */
+            id: number;
+            /** @description the item's material it was uploaded for */
+            material_id: string;
+            /** @description the file name given at upload (X-File-Name) */
+            name: string;
+            /** @description hex SHA-256 of the bytes */
+            sha256: string;
+            /**
+             * Format: int64
+             * @description bytes
+             */
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+            /** @description "applicant", or the staff username ("staff" when the applicant asks) */
+            uploaded_by: string;
+        };
+        CaseFiles: {
+            /** @description oldest first */
+            files: components["schemas"]["CaseFile"][];
         };
         /** @description where the case stands after an action, and the event just added; an action's answer also carries register_effect (and settlement), the receipt does not */
         CaseOutcome: {
@@ -999,7 +1171,7 @@ export interface components {
                  * @description machine-readable slug
                  * @enum {string}
                  */
-                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing";
+                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed";
                 /** @description 中文说明，给经办人员或申请人看，不回显原始输入 */
                 message: string;
                 /** @description only on 500 `internal`: the request id to quote */
@@ -1255,6 +1427,47 @@ export interface components {
             id: string;
             name: string;
         };
+        Notification: {
+            /**
+             * Format: int64
+             * @description delivery attempts (since the last manual retry)
+             */
+            attempts: number;
+            case_no: string;
+            /** @description the event's time (ISO 8601, +08:00) */
+            created_at: string;
+            /**
+             * @description 受理, 补正 (one-time notice), 办结, follow-up of a poor rating
+             * @enum {string}
+             */
+            kind: "accepted" | "supplement" | "completed" | "follow_up";
+            /** @description the last failed attempt's error (HTTP status or network); empty when none */
+            last_error: string;
+            /** @description <case_no>:<event seq>: one message per event */
+            message_id: string;
+            /** @description when pending: the next attempt (ISO 8601, +08:00); else null */
+            next_attempt_at: string | null;
+            /** @description the applicant's phone, masked (138****1234) */
+            phone: string;
+            region: string;
+            /** @description when delivered (ISO 8601, +08:00) */
+            sent_at: string | null;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed";
+            /** @description the message as sent (case number and item name, no ID number) */
+            text: string;
+        };
+        NotificationList: {
+            /** Format: int64 */
+            limit: number;
+            /** @description newest first */
+            notifications: components["schemas"]["Notification"][];
+            /** Format: int64 */
+            offset: number;
+            region: string;
+            /** @enum {string|null} */
+            status: "pending" | "sent" | "failed" | null;
+        };
         /** @description 拨付台账 */
         PaymentList: {
             /**
@@ -1322,6 +1535,8 @@ export interface components {
             item_name: string;
             /** @description while waiting for supplement: what to bring */
             notice?: components["schemas"]["Missing"][];
+            /** @description 好差评, once the applicant has rated */
+            rating?: string;
             /** @description 不予受理 / 审核不通过 only: the reason recorded with that decision */
             reason?: string;
             /** @enum {string} */
@@ -1331,6 +1546,11 @@ export interface components {
             steps: {
                 /** Format: date */
                 date: string;
+                /**
+                 * @description present on the line that ended the case otherwise than by 办结
+                 * @enum {string}
+                 */
+                outcome?: "不予受理" | "审核不通过" | "已撤回";
                 step: string;
             }[];
         };
@@ -1710,6 +1930,78 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     deadline: {
         parameters: {
             query: {
@@ -1808,18 +2100,24 @@ export interface operations {
                 follow_up?: string;
                 /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
                 format?: "json" | "xlsx";
+                /** @description submitted on or after this day (YYYY-MM-DD, Shanghai) */
+                from?: string;
                 /** @description item code */
                 item?: string;
                 /** @description 1–500 (default 100) */
                 limit?: number;
                 /** @description ≥ 0 */
                 offset?: number;
+                /** @description search: a case number or an applicant's ID number / credit code (exact), or part of the applicant's name; at most 64 characters */
+                q?: string;
                 /** @description region id (default: the clerk's own) */
                 region?: string;
                 /** @description case status */
                 status?: "submitted" | "supplement" | "in_progress" | "completed" | "not_accepted" | "rejected" | "withdrawn";
                 /** @description step name */
                 step?: string;
+                /** @description submitted on or before this day (YYYY-MM-DD, Shanghai) */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -1833,6 +2131,8 @@ export interface operations {
                     /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''办件列表.xlsx (percent-encoded) */
                     "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description how many cases the filters select in all (for paging) */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1840,7 +2140,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`bad_request`, `bad_number`, `bad_limit`, `bad_format`, `invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`bad_request`, `bad_number`, `bad_limit`, `too_long`, `bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2325,6 +2625,406 @@ export interface operations {
             };
         };
     };
+    listCaseFiles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the applicant's ID number or credit code (applicant only) */
+                "X-Id-No"?: string;
+                /** @description 查询码 from the receipt (applicant only) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 办件编号 */
+                case_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFiles"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCaseFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the applicant's ID number or credit code (applicant only) */
+                "X-Id-No"?: string;
+                /** @description 查询码 from the receipt (applicant only) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 办件编号 */
+                case_no: string;
+                /** @description the file's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found`, `file_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadMaterialFile: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the file's name, percent-encoded UTF-8: 1 to 100 characters, no path, no control characters */
+                "X-File-Name": string;
+                /** @description the applicant's ID number or credit code (applicant only) */
+                "X-Id-No"?: string;
+                /** @description 查询码 from the receipt (applicant only) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 办件编号 */
+                case_no: string;
+                /** @description the item's material id */
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "image/jpeg": string;
+                "image/png": string;
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFile"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found`, `unknown_material` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突。error.code：`wrong_state`, `too_many_files` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`file_too_large`, `bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的文件类型。error.code：`unsupported_file_type`, `file_content_mismatch` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCaseNotice: {
         parameters: {
             query?: {
@@ -2522,6 +3222,121 @@ export interface operations {
                 };
             };
             /** @description 与当前状态冲突。error.code：`flow_changed`, `record_not_ready` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <case_no>:<event seq> */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region`, `role_required` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`notification_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突。error.code：`not_failed` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3648,6 +4463,123 @@ export interface operations {
                 };
             };
             /** @description 暂不可用，本次操作未生效。error.code：`overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
+                /** @description 1–500 (default 100) */
+                limit?: number;
+                /** @description ≥ 0 */
+                offset?: number;
+                /** @description pending / sent / failed (default: every status) */
+                status?: "pending" | "sent" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''通知发送记录-<地区>.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求有误。error.code：`bad_status`, `bad_number`, `bad_format`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region`, `role_required` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

@@ -3,8 +3,8 @@
 // binary downloads (PDF notices, XLSX) fetched with the token since a plain link cannot carry it.
 import { ApiError, type CaseSummary, type Item, type Schemas, type SubmitReceipt, type Submission } from "./client";
 
-// `actions`: what the signed-in viewer may do now (the server's answer; absent from older servers).
-export type CaseDetail = Schemas["CaseDetail"] & { actions?: string[] };
+// `actions` in it: what the signed-in viewer may do now (the server's dry run of its workflow).
+export type CaseDetail = Schemas["CaseDetail"];
 export type CaseOutcome = Schemas["CaseOutcome"];
 export type ActionBody = Schemas["Action"];
 export type RegisterPerson = Schemas["RegisterPerson"];

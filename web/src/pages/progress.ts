@@ -95,9 +95,9 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
   const refused = !!p.result && REFUSALS.has(p.result);
   // The server's rule: a closed case may be rated once (办结, and also 不予受理 / 审核不通过).
   const rateable = p.stage === "已办结" && p.result !== "已撤回";
-  // `rating` is read when the progress answer carries it (the server's progress view does not
-  // yet); otherwise the page knows what was rated in this visit, or that the server said so.
-  const rating = (p as Progress & { rating?: string }).rating || ratedHere.get(p.case_no);
+  // The server's progress carries the rating once given; a rating given in this visit is known
+  // before the page is reloaded.
+  const rating = p.rating || ratedHere.get(p.case_no);
   return [
     h("h2", null, p.item_name),
     h(
@@ -127,16 +127,14 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
 }
 
 // The progress lists one line per step reached, named after the step; a refusal or a withdrawal
-// is recorded at the step where it happened (受理), so its line says what was decided there.
+// is recorded at the step where it happened (受理), and the server names it (`outcome`).
 function timeline(p: Progress) {
-  const closing = p.result && p.result !== "办结" && p.result !== "待补正" ? p.result : null;
   return h(
     "ol",
     { class: "timeline" },
-    p.steps.map((s, i) => {
-      const last = i === p.steps.length - 1;
-      const what = last && closing ? (s.step === closing ? closing : `${s.step}：${closing}`) : s.step;
-      return h("li", { class: last && closing ? "closing" : null }, h("time", { datetime: s.date }, s.date), " ", what);
+    p.steps.map((s) => {
+      const what = s.outcome ? (s.step === s.outcome ? s.outcome : `${s.step}：${s.outcome}`) : s.step;
+      return h("li", { class: s.outcome ? "closing" : null }, h("time", { datetime: s.date }, s.date), " ", what);
     }),
   );
 }

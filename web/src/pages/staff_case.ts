@@ -43,26 +43,6 @@ export function uuid() {
   return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-// Without the server's `actions` (an older server): what the step's kind allows to a holder of its
-// role; the server still decides (four eyes, state) and says why it refuses.
-function guessedActions(c: CaseDetail, roles: Set<string>): string[] {
-  if (!c.step.role || !roles.has(c.step.role)) return [];
-  if (c.status === "submitted") return ["accept", "return", "not_accept"];
-  if (c.status === "supplement") return c.accepted_on ? ["supplement"] : ["supplement", "not_accept"];
-  if (c.status !== "in_progress") return [];
-  if (c.paused) return ["resume"];
-  switch (c.step.kind) {
-    case "review":
-      return ["approve", "return", "send_back", "reject"];
-    case "pay":
-      return ["pay", "send_back"];
-    case "complete":
-      return ["complete"];
-    default:
-      return [];
-  }
-}
-
 function applicable(item: Item, c: CaseDetail) {
   return item.materials.filter((m) => (!m.when || c.conditions.includes(m.when)) && !(m.waived_channels ?? []).includes(c.channel));
 }
@@ -70,8 +50,8 @@ function applicable(item: Item, c: CaseDetail) {
 async function casePage(session: Session, caseNo: string) {
   const c = await wb.case(session.token, caseNo);
   const item = await api.item(c.region, c.item_code);
-  const serverActions = Array.isArray(c.actions);
-  const actions = serverActions ? c.actions! : guessedActions(c, new Set(session.staff.roles));
+  // What this user may do now, as the server's workflow says (a dry run of the same rules).
+  const actions: string[] = c.actions;
   const message = flash;
   flash = null;
   render(
@@ -85,7 +65,7 @@ async function casePage(session: Session, caseNo: string) {
       ["当前环节", c.step.name ?? "—"],
       ["时限", [...light(c.deadline_status), " ", c.due_on ? `办结期限 ${c.due_on}${c.due_provisional ? "（暂定）" : ""}` : "无办结期限"]],
     ]),
-    actionSection(session, c, item, actions, serverActions),
+    actionSection(session, c, item, actions),
     applicantSection(session, c),
     formSection(c, item),
     materialSection(c, item),
@@ -307,13 +287,12 @@ function timelineSection(c: CaseDetail) {
 
 // ---- actions -------------------------------------------------------------------------------
 
-function actionSection(session: Session, c: CaseDetail, item: Item, actions: string[], fromServer: boolean) {
+function actionSection(session: Session, c: CaseDetail, item: Item, actions: string[]) {
   const forms = actions.filter((a) => a in ACTION_NAMES && a !== "rate").map((a, i) => actionForm(session, c, item, a, i === 0));
   return h(
     "section",
     { "aria-labelledby": "act-h", class: "wb-actions no-print" },
     h("h2", { id: "act-h" }, "可办理操作"),
-    fromServer ? null : h("p", { class: "note" }, "服务器未给出可办理操作，以下按您的角色和办件环节列出，是否可办由服务器判断。"),
     forms.length ? forms : h("p", null, "您目前不能对本办件进行操作。"),
   );
 }
