@@ -20,11 +20,13 @@ export const staffAccountsPage = () => staffOnly(accounts);
 export const staffAccountPage = (idNo: string) => staffOnly((s) => account(s, idNo));
 export const staffPaymentsPage = () => staffOnly(payments);
 
-// A lookup by the full key (ID number or credit code): opens that register page.
+// A lookup by the full key (ID number or credit code): opens that register page. The landmark is
+// named for what it does, not after its field: a screen reader's landmark list and the field's
+// own label then name two different things.
 function lookup(id: string, label: string, hint: string, to: (v: string) => string) {
   const form = h(
     "form",
-    { class: "wb-search", role: "search", "aria-label": label },
+    { class: "wb-search", role: "search", "aria-label": "按号码查看" },
     h("div", { class: "filters" }, h("div", { class: "field grow" }, h("label", { for: id }, label), h("input", { id, name: "key", maxlength: 18, autocomplete: "off", required: true, "aria-describedby": `${id}-hint` }), h("p", { class: "hint", id: `${id}-hint` }, hint))),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "查看")),
   ) as HTMLFormElement;
@@ -40,7 +42,7 @@ function nameSearch(path: string, label: string, name: string) {
   const id = `${path.replace(/\W/g, "")}-name`;
   const form = h(
     "form",
-    { class: "wb-search", role: "search", "aria-label": label },
+    { class: "wb-search", role: "search", "aria-label": "按名称查找" },
     h("div", { class: "filters" }, h("div", { class: "field grow" }, h("label", { for: id }, label), h("input", { id, name: "name", value: name, maxlength: 50, autocomplete: "off" }))),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button" }, "按名称查找")),
   ) as HTMLFormElement;
@@ -225,7 +227,7 @@ async function payments(session: Session) {
   const list = await wb.payments(session.token, region, month, offset, PAGE);
   const form = h(
     "form",
-    { class: "wb-search", "aria-label": "选择月份" },
+    { class: "wb-search", "aria-label": "按月查看" },
     h("div", { class: "filters" }, h("div", { class: "field" }, h("label", { for: "pay-month" }, "月份"), h("input", { id: "pay-month", name: "month", type: "month", value: month, required: true }))),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "查看")),
   ) as HTMLFormElement;
