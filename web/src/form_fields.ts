@@ -62,6 +62,12 @@ export function textControl(label: string, opts: { required: boolean; type?: str
   return { el, read, show, focus: () => input.focus() };
 }
 
+// A field's label as a person reads it. The catalog names amounts by their stored unit
+// (金额（分）) since the API carries fen, but the UI shows and takes them in 元: that unit goes.
+export function fieldLabel(f: FormField): string {
+  return f.type === "money_fen" ? f.label.replace(/\s*[（(]分[)）]\s*$/, "") : f.label;
+}
+
 export function fieldControl(f: FormField, prefix: string): Control {
   const required = !!f.required;
   const common = { required, name: `${prefix}${f.id}` };
@@ -78,7 +84,7 @@ export function fieldControl(f: FormField, prefix: string): Control {
       return textControl(f.label, { ...common, type: "month", check: (v) => (/^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? null : "请填写有效月份（年-月）") });
     case "money_fen": {
       const min = f.min ?? 0, max = f.max ?? 1e14;
-      return textControl(`${f.label}（元）`, {
+      return textControl(`${fieldLabel(f)}（元）`, {
         ...common,
         inputmode: "decimal",
         hint: "以元为单位，最多两位小数",

@@ -7,6 +7,7 @@
 import { api, ApiError, type FormField, type Item, type Session } from "../api/client";
 import { wb, type ActionBody, type CaseDetail, type Settlement } from "../api/workbench";
 import { h, link, render } from "../dom";
+import { fieldLabel } from "../form_fields";
 import { facts, fen, instant, keepSession, KINDS, light, openFile, reload, signInForm, staffBar, staffOnly, STATUS, table } from "../workbench";
 
 export function staffCasePage(caseNo: string) {
@@ -125,12 +126,12 @@ function formSection(c: CaseDetail, item: Item) {
         "div",
         { class: "form-list" },
         h("h3", null, f.label),
-        list.length ? table("form-rows", subs.map((s) => s.label), list.map((r) => subs.map((s) => valueText(s, r[s.id])))) : h("p", null, "—"),
+        list.length ? table("form-rows", subs.map(fieldLabel), list.map((r) => subs.map((s) => valueText(s, r[s.id])))) : h("p", null, "—"),
       );
     }
     return null;
   });
-  const plain = fields.filter((f) => f.type !== "list").map((f) => [f.label, valueText(f, form[f.id])] as [string, string]);
+  const plain = fields.filter((f) => f.type !== "list").map((f) => [fieldLabel(f), valueText(f, form[f.id])] as [string, string]);
   // Values the current form definition no longer names are still shown, under their key.
   const extra = Object.keys(form).filter((k) => !known.has(k)).map((k) => [k, valueText(undefined, form[k])] as [string, string]);
   return h(
@@ -167,6 +168,10 @@ function materialSection(c: CaseDetail, item: Item) {
   );
 }
 
+// Who did it: a staff member's username; the applicant's own steps (申请, online 补正, 撤回,
+// 评价) carry the server's reserved actor "applicant".
+const actorName = (actor: string) => (!actor || actor === "applicant" ? "申请人" : actor);
+
 function deadlineSection(c: CaseDetail) {
   const pauses = c.events.filter((e) => e.action === "pause" || e.action === "resume" || e.action === "return" || e.action === "supplement");
   return h(
@@ -182,19 +187,58 @@ function deadlineSection(c: CaseDetail) {
       ["暂停计时", c.paused ? `暂停中（${c.pause_period || "—"}）` : "否"],
       ["已延长", c.extended_working_days ? `${c.extended_working_days} 个工作日` : null],
     ]),
-    c.extensions?.length ? table("extensions", ["批准时间", "批准人", "延长工作日", "理由"], c.extensions.map((x) => [instant(x.at), x.by, String(x.working_days), x.reason])) : null,
-    pauses.length ? table("pauses", ["时间", "经办人", "事件"], pauses.map((e) => [instant(e.at), e.actor, ACTION_NAMES[e.action] ?? e.action])) : null,
+    c.extensions?.length ? table("extensions", ["批准时间", "批准人", "延长工作日", "理由"], c.extensions.map((x) => [instant(x.at), x.by, String(x.working_days), x.reason]), "延长办理时限") : null,
+    pauses.length ? table("pauses", ["时间", "经办人", "事件"], pauses.map((e) => [instant(e.at), actorName(e.actor), ACTION_NAMES[e.action] ?? e.action]), "暂停与恢复计时（含补正期间）") : null,
   );
 }
 
 const REGISTERS: Record<string, string> = { units: "参保单位登记", persons: "参保人员登记", accounts: "个人账户", claims: "待遇支付", premiums: "缴费" };
 const EFFECT_KEYS: Record<string, string> = { change: "变更内容", reason: "理由", arrears: "补缴测算", arrears_notice: "补缴通知单", record: "参保记录", subsidy: "资助", policy: "计算参数" };
 
+// The names of the keys the effect handlers put inside their values, for the clerk; a key not
+// named here still shows, as the handler spells it.
+const NESTED_KEYS: Record<string, string> = {
+  id_no: "证件号码",
+  name: "姓名/名称",
+  year: "年度",
+  region: "地区",
+  status: "状态",
+  insurance_type: "险种",
+  example: "示例参数",
+  source: "参数来源",
+  unit: "单位",
+  unit_type: "单位类型",
+  credit_code: "统一社会信用代码",
+  address: "地址",
+  phone: "联系电话",
+  legal_representative: "法定代表人",
+  bank_account: "银行账号",
+  reason: "理由",
+  from: "起",
+  to: "止",
+  as_of: "截至",
+  amount_fen: "金额",
+  premium_fen: "缴费金额",
+  fund_fen: "统筹基金支付",
+  personal_fen: "个人负担",
+  assistance_fen: "医疗救助支付",
+  serious_illness_fen: "大病保险支付",
+  deductible_fen: "起付线",
+  personal_eligible_fen: "个人负担的政策范围内费用",
+  contribution_months: "缴费月数",
+  required_months: "应缴月数",
+  missing_months: "欠缴月数",
+  missing_years: "欠缴年度",
+  retirement_month: "退休月份",
+  admission: "入院（就诊）日期",
+  case_no: "办件编号",
+};
+
 // A nested value of the effect as nested lists (keys the handler adds later still show).
 function nested(v: unknown): Node | string {
   if (v === null || v === undefined) return "—";
   if (Array.isArray(v)) return h("ul", { class: "nested" }, v.map((x) => h("li", null, nested(x))));
-  if (typeof v === "object") return h("dl", { class: "facts nested" }, Object.entries(v as Record<string, unknown>).map(([k, x]) => [h("dt", null, k), h("dd", null, /_fen$/.test(k) && typeof x === "number" ? fen(x) : nested(x))]));
+  if (typeof v === "object") return h("dl", { class: "facts nested" }, Object.entries(v as Record<string, unknown>).map(([k, x]) => [h("dt", null, NESTED_KEYS[k] ?? k), h("dd", null, /_fen$/.test(k) && typeof x === "number" ? fen(x) : nested(x))]));
   return typeof v === "boolean" ? (v ? "是" : "否") : String(v);
 }
 
@@ -280,15 +324,23 @@ function timelineSection(c: CaseDetail) {
     table(
       "timeline-table",
       ["时间", "经办人", "环节", "动作", "说明"],
-      c.events.map((e) => [instant(e.at), e.actor || "申请人", e.step, ACTION_NAMES[e.action] ?? e.action, e.comment || "—"]),
+      c.events.map((e) => [instant(e.at), actorName(e.actor), e.step, ACTION_NAMES[e.action] ?? e.action, e.comment || "—"]),
     ),
   );
 }
 
 // ---- actions -------------------------------------------------------------------------------
 
+// The order the forms are shown in: the step's ordinary way forward first, then the ways back,
+// the clock, and last the ones that end the case otherwise. Only a way forward opens by itself, so
+// that 不予受理 or 审核不通过 is never the form that is already open and primary.
+const ACTION_ORDER = ["accept", "supplement", "approve", "pay", "complete", "resolve_follow_up", "resume", "return", "send_back", "pause", "extend", "not_accept", "reject", "withdraw"];
+const FORWARD = new Set(["accept", "supplement", "approve", "pay", "complete", "resolve_follow_up", "resume"]);
+const rank = (a: string) => (ACTION_ORDER.includes(a) ? ACTION_ORDER.indexOf(a) : ACTION_ORDER.length);
+
 function actionSection(session: Session, c: CaseDetail, item: Item, actions: string[]) {
-  const forms = actions.filter((a) => a in ACTION_NAMES && a !== "rate").map((a, i) => actionForm(session, c, item, a, i === 0));
+  const shown = actions.filter((a) => a in ACTION_NAMES && a !== "rate").sort((a, b) => rank(a) - rank(b));
+  const forms = shown.map((a, i) => actionForm(session, c, item, a, i === 0 && FORWARD.has(a)));
   return h(
     "section",
     { "aria-labelledby": "act-h", class: "wb-actions no-print" },
