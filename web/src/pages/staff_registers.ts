@@ -70,9 +70,47 @@ function pager(path: string, query: URLSearchParams, offset: number, shown: numb
   );
 }
 
+// The registers' field names for the clerk; a field not named here shows as the register spells it.
+const FIELD_NAMES: Record<string, string> = {
+  name: "姓名/名称",
+  sex: "性别",
+  birth_date: "出生日期",
+  insurance_type: "险种",
+  status: "状态",
+  employment: "就业状态",
+  unit: "参保单位",
+  contribution_base_fen: "缴费基数",
+  enrolments: "参保缴费记录",
+  type: "单位类型",
+  address: "地址",
+  phone: "联系电话",
+  legal_representative: "法定代表人",
+  bank_account: "银行账号",
+  from: "起始月",
+  to: "终止月",
+  id_no: "证件号码",
+  credit_code: "统一社会信用代码",
+  retirement_month: "退休月份",
+};
+const fieldName = (k: string) => FIELD_NAMES[k] ?? k;
+
+// A changed value as the clerk reads it: amounts in 元, a record list (参保缴费记录) one line a
+// record with its fields named, nothing as （空）.
+function shown(key: string, v: unknown): string {
+  if (v === null || v === undefined || v === "") return "（空）";
+  if (/_fen$/.test(key) && typeof v === "number") return fen(v);
+  if (Array.isArray(v)) return v.length ? v.map((x) => shown("", x)).join("；") : "（空）";
+  if (typeof v === "object")
+    return Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== null && x !== undefined && x !== "")
+      .map(([k, x]) => `${fieldName(k)} ${shown(k, x)}`)
+      .join("，");
+  if (typeof v === "boolean") return v ? "是" : "否";
+  return String(v);
+}
+
 function historyTable(history: HistoryEntry[]) {
   if (!history.length) return h("p", null, "没有变更记录。");
-  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "（空）" : typeof v === "object" ? JSON.stringify(v) : String(v));
   return table(
     "history",
     ["时间", "办件", "批量导入", "变更内容"],
@@ -80,7 +118,7 @@ function historyTable(history: HistoryEntry[]) {
       instant(x.at),
       caseLink(x.case_no),
       x.import_batch ?? "—",
-      h("ul", { class: "changes" }, Object.entries(x.changes).map(([k, c]) => h("li", null, `${k}：${show(c.before)} → ${show(c.after)}`))),
+      h("ul", { class: "changes" }, Object.entries(x.changes).map(([k, c]) => h("li", null, `${fieldName(k)}：${shown(k, c.before)} → ${shown(k, c.after)}`))),
     ]),
   );
 }
