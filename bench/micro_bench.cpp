@@ -219,7 +219,8 @@ void BM_SqliteCommitBatch(benchmark::State& st) {
           if (auto r = tx.nextSequence("case:630000-20260302"); !r)
             return std::unexpected(r.error());
           if (auto r = tx.insertCase(row); !r) return r;
-          return tx.appendEvents(row.state->case_no, row.state->events);
+          const auto events = row.state->events.copy();
+          return tx.appendEvents(row.state->case_no, events);
         });
       }
       std::vector<Result<void>> results;

@@ -153,12 +153,15 @@ Result<CaseState> CaseService::withEffect(const WorkflowContext& ctx, const Case
     auto sent = applyAction(ctx, cur, actor, back);
     if (!sent) return std::unexpected(sent.error());
     next = std::move(*sent);
-    next.events.back().data["automatic"] = true;
+    next.events.mutableBack().data["automatic"] = true;
   }
-  for (auto& [k, v] : verdict->record.items()) next.events.back().data[k] = v;
+  if (!verdict->record.empty()) {
+    auto& data = next.events.mutableBack().data;
+    for (auto& [k, v] : verdict->record.items()) data[k] = v;
+  }
   if (action.name == "pay") {
     if (auto due = h->payable(next)) {
-      auto& data = next.events.back().data;
+      auto& data = next.events.mutableBack().data;
       data["payable_fen"] = *due;
       if (action.amount_fen && *action.amount_fen != *due) {
         if (action.comment.empty()) {
@@ -452,7 +455,9 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     out->body = receipt.dump();
     CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, c->due_provisional};
     if (auto r = tx.insertCase(row); !r) return r;
-    if (auto r = tx.appendEvents(c->case_no, c->events, data_texts); !r) return r;
+    // A new case holds one event, 申请.
+    if (auto r = tx.appendEvents(c->case_no, std::span(&c->events.back(), 1), data_texts); !r)
+      return r;
     if (!scope.empty())
       if (auto r =
               tx.putIdempotency({scope, hash, c->case_no, out->body, c->submitted_at.unix_seconds});

@@ -1,6 +1,8 @@
 // A case (办件): the projection of its event log. Pure data plus its storage form.
 #pragma once
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -36,6 +38,85 @@ struct Event {
   std::string comment;
   nlohmann::json data = nlohmann::json::object();
   std::string hash;  // chained over the previous event (workflow/event_chain.hpp); set on commit
+};
+
+// A case's events, oldest first. An event is immutable once appended and shared between the
+// successive states of its case: copying a CaseState (every action starts from a copy) copies
+// pointers, not events — the 初审 event of a reimbursement carries its whole 结算单. Read like a
+// const vector; the one event being made is changed through mutableBack() (copied first if
+// another state shares it).
+class EventLog {
+  using Ptr = std::shared_ptr<Event>;  // never changed once shared (mutableAt copies first)
+  using Base = std::vector<Ptr>::const_iterator;
+
+ public:
+  using value_type = Event;
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = Event;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Event*;
+    using reference = const Event&;
+    const_iterator() = default;
+    explicit const_iterator(Base it) : it_(it) {}
+    reference operator*() const { return **it_; }
+    pointer operator->() const { return it_->get(); }
+    reference operator[](difference_type n) const { return *it_[n]; }
+    const_iterator& operator++() { return ++it_, *this; }
+    const_iterator operator++(int) { return const_iterator(it_++); }
+    const_iterator& operator--() { return --it_, *this; }
+    const_iterator operator--(int) { return const_iterator(it_--); }
+    const_iterator& operator+=(difference_type n) { return it_ += n, *this; }
+    const_iterator& operator-=(difference_type n) { return it_ -= n, *this; }
+    friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
+    friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
+    friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
+    friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
+      return a.it_ - b.it_;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) = default;
+    friend auto operator<=>(const const_iterator& a, const const_iterator& b) {
+      return a.it_ <=> b.it_;
+    }
+
+   private:
+    Base it_;
+  };
+  using iterator = const_iterator;
+  using const_reverse_iterator = std::reverse_iterator<const_iterator>;
+
+  EventLog() = default;
+  EventLog(std::vector<Event> events) {  // NOLINT: a vector of events is an event log
+    for (auto& e : events) push_back(std::move(e));
+  }
+
+  size_t size() const { return v_.size(); }
+  bool empty() const { return v_.empty(); }
+  const Event& operator[](size_t i) const { return *v_[i]; }
+  const Event& front() const { return *v_.front(); }
+  const Event& back() const { return *v_.back(); }
+  const_iterator begin() const { return const_iterator(v_.begin()); }
+  const_iterator end() const { return const_iterator(v_.end()); }
+  const_reverse_iterator rbegin() const { return const_reverse_iterator(end()); }
+  const_reverse_iterator rend() const { return const_reverse_iterator(begin()); }
+
+  void push_back(Event e) { v_.push_back(std::make_shared<Event>(std::move(e))); }
+  void reserve(size_t n) { v_.reserve(n); }
+  void clear() { v_.clear(); }
+  void pop_back() { v_.pop_back(); }
+  void resize(size_t n) { v_.resize(std::min(n, v_.size())); }  // shrinks only
+  // The event at `i`, to change while it is being made (its hash, the effect's record): a copy of
+  // its own first when another state shares it.
+  Event& mutableAt(size_t i) {
+    if (v_[i].use_count() > 1) v_[i] = std::make_shared<Event>(*v_[i]);
+    return *v_[i];  // owned by this log alone now
+  }
+  Event& mutableBack() { return mutableAt(v_.size() - 1); }
+  std::vector<Event> copy() const { return {begin(), end()}; }
+
+ private:
+  std::vector<Ptr> v_;
 };
 
 struct Applicant {
@@ -87,7 +168,7 @@ struct CaseState {
   std::vector<MissingMaterial> notice;   // the latest 一次性告知
   int64_t paid_fen = 0;
   std::string rating, rating_reason, follow_up;  // follow_up: "" | open | resolved
-  std::vector<Event> events;
+  EventLog events;
 
   int version() const { return static_cast<int>(events.size()); }
   // The working days all approved extensions add to the limit.

@@ -51,4 +51,15 @@ std::vector<std::string> chainEvents(const std::string& case_no, std::vector<Eve
   return texts;
 }
 
+std::vector<std::string> chainEvents(const std::string& case_no, EventLog& events, size_t from) {
+  std::vector<std::string> texts;
+  texts.reserve(events.size() > from ? events.size() - from : 0);
+  for (size_t i = from; i < events.size(); ++i) {
+    Event& e = events.mutableAt(i);
+    texts.push_back(eventDataText(e));
+    e.hash = hashOf(i == 0 ? std::string() : events[i - 1].hash, case_no, e, texts.back());
+  }
+  return texts;
+}
+
 }  // namespace jingban

@@ -18,5 +18,6 @@ std::string eventDataText(const Event& e);
 // those events' data as serialised for the hash (what the store writes, so it is done once).
 std::vector<std::string> chainEvents(const std::string& case_no, std::vector<Event>& events,
                                      size_t from = 0);
+std::vector<std::string> chainEvents(const std::string& case_no, EventLog& events, size_t from = 0);
 
 }  // namespace jingban

@@ -27,7 +27,7 @@ Actor replayActor(const Region& region, const Event& e) {
 }  // namespace
 
 Result<CaseState> replayCase(const Region& region, const Item& item, const WorkCalendar& calendar,
-                             const CaseState& stored, const std::vector<Event>& events) {
+                             const CaseState& stored, const EventLog& events) {
   if (events.empty() || events.front().action != "submit")
     return fail(ErrorCode::kUnprocessable, "no_submission", "办理记录不以“申请”开始");
   const Event& first = events.front();
@@ -47,7 +47,7 @@ Result<CaseState> replayCase(const Region& region, const Item& item, const WorkC
   auto c = openCase(ctx, s, stored.case_no);
   if (!c) return std::unexpected(c.error());
   c->submitted_at = stored.submitted_at;
-  c->events.front() = first;
+  c->events.mutableAt(0) = first;
   for (size_t i = 1; i < events.size(); ++i) {
     const Event& e = events[i];
     Action a;
@@ -69,7 +69,7 @@ Result<CaseState> replayCase(const Region& region, const Item& item, const WorkC
                   "第 " + std::to_string(e.seq) + " 条记录（" + e.action + "）重放时被拒绝：" +
                       next.error().message);
     // Keep the recorded event itself (its data and hash), not the re-derived one.
-    next->events.back() = e;
+    next->events.mutableBack() = e;
     c = std::move(next);
   }
   return c;

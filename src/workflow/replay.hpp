@@ -12,6 +12,6 @@ namespace jingban {
 // `stored` supplies what 申请 fixed (applicant, form, conditions, channel, query code); the rest
 // comes from `events` (seq 1 … n, the first being the submission).
 Result<CaseState> replayCase(const Region& region, const Item& item, const WorkCalendar& calendar,
-                             const CaseState& stored, const std::vector<Event>& events);
+                             const CaseState& stored, const EventLog& events);
 
 }  // namespace jingban

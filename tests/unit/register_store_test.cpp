@@ -92,7 +92,8 @@ CaseRow caseRow(const std::string& no) {
 UnitOfWork insertCase(CaseRow row) {
   return [row](Tx& tx) -> Result<void> {
     if (auto r = tx.insertCase(row); !r) return r;
-    return tx.appendEvents(row.state->case_no, row.state->events);
+    const auto events = row.state->events.copy();
+    return tx.appendEvents(row.state->case_no, events);
   };
 }
 

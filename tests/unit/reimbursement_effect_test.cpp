@@ -169,7 +169,7 @@ class EffectTest : public ::testing::Test {
     c_.events.push_back(e);
     auto v = h.validate(EffectInput{region_, item_, c_}, regs_);
     if (v)
-      for (auto& [k, val] : v->record.items()) c_.events.back().data[k] = val;
+      for (auto& [k, val] : v->record.items()) c_.events.mutableBack().data[k] = val;
     else
       c_.events.pop_back();  // a refused action leaves no event
     return v;
@@ -401,10 +401,10 @@ TEST(AssistanceReimbursement, PaysTheAssistancePartOnlyAndNeedsARecipient) {
   c.events.push_back(event(2, at(2026, 3, 11), "approve", "初审"));
   auto v = h->validate(EffectInput{region, item, c}, regs);
   ASSERT_TRUE(v);
-  c.events.back().data = v->record;
+  c.events.mutableBack().data = v->record;
   EXPECT_EQ(h->payable(c), 110000);
   c.events.push_back(event(3, at(2026, 3, 12), "pay", "拨付"));
-  c.events.back().data["amount_fen"] = 110000;
+  c.events.mutableBack().data["amount_fen"] = 110000;
   ASSERT_TRUE(h->apply(EffectInput{region, item, c}, c.events.back(), regs));
   EXPECT_EQ(regs.payments.at(0).purpose, "医疗救助报销");
   EXPECT_EQ(regs.claims.at(0).assistance_fen, 110000);

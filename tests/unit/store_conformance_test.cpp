@@ -85,7 +85,8 @@ class StoreConformance : public ::testing::TestWithParam<Engine> {
     CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), "受理", false};
     return [row](Tx& tx) -> Result<void> {
       if (auto r = tx.insertCase(row); !r) return r;
-      return tx.appendEvents(row.state->case_no, row.state->events);
+      const auto events = row.state->events.copy();
+      return tx.appendEvents(row.state->case_no, events);
     };
   }
   std::vector<Result<void>> run(std::vector<UnitOfWork> units) {

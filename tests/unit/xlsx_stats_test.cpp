@@ -191,7 +191,8 @@ class DashboardStatsTest : public ::testing::Test {
     CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, false};
     std::vector<UnitOfWork> units{[row](Tx& tx) -> Result<void> {
       if (auto r = tx.insertCase(row); !r) return r;
-      return tx.appendEvents(row.state->case_no, row.state->events);
+      const auto events = row.state->events.copy();
+      return tx.appendEvents(row.state->case_no, events);
     }};
     std::vector<Result<void>> results;
     store_->runBatch(units, results);

@@ -286,7 +286,7 @@ bool checkEventChain(const std::string& case_no, const std::vector<Event>& event
 Result<std::vector<std::string>> replayDifferences(const Region& region, const Item& item,
                                                    const WorkCalendar& calendar,
                                                    const CaseState& stored,
-                                                   const std::vector<Event>& events) {
+                                                   const EventLog& events) {
   auto replayed = replayCase(region, item, calendar, stored, events);
   if (!replayed) return std::unexpected(replayed.error());
   const nlohmann::json want = storageState(*replayed);

@@ -78,8 +78,7 @@ Result<VerifySummary> verifyDatabase(const std::string& path, const VerifyOption
 // An error when the events cannot be replayed at all.
 Result<std::vector<std::string>> replayDifferences(const Region& region, const Item& item,
                                                    const WorkCalendar& calendar,
-                                                   const CaseState& stored,
-                                                   const std::vector<Event>& events);
+                                                   const CaseState& stored, const EventLog& events);
 
 // The chain checks of one case's events (sorted by seq), as verifyDatabase runs them: a gap in
 // seq, and every event whose hash does not chain from the stored hash of the one before it.

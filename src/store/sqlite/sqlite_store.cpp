@@ -29,7 +29,8 @@ constexpr const char* kEventsSql =
     "ORDER BY seq";
 
 // Reads the rows of kEventsSql; the last step's result code (SQLITE_DONE when all went well).
-int readEvents(Stmt& e, std::vector<Event>& out) {
+template <class Events>  // std::vector<Event> or EventLog
+int readEvents(Stmt& e, Events& out) {
   int rc;
   while ((rc = e.step()) == SQLITE_ROW) {
     Event ev;
