@@ -12,7 +12,7 @@
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -162,7 +162,7 @@ async function pdfFrom(page, button) {
   let got = null;
   const through = async (route) => {
     const r = await route.fetch();
-    got = { status: r.status(), type: r.headers()["content-type"] ?? "", bytes: await r.body(), auth: !!route.request().headers().authorization };
+    got = { status: r.status(), type: r.headers()["content-type"] ?? "", bytes: await r.body(), auth: !!route.request().headers().authorization, url: route.request().url() };
     await route.fulfill({ response: r });
   };
   const match = (u) => NOTICE.test(u.pathname);
@@ -178,6 +178,10 @@ async function pdfFrom(page, button) {
   assert.ok(got.auth, "the notice is fetched with the token");
   assert.equal(got.status, 200);
   assert.match(got.type, /^application\/pdf/);
+  // The notice names its case: the text poppler reads from the PDF holds the case number.
+  const caseNo = decodeURIComponent(/\/cases\/([^/]+)\/notices\//.exec(new URL(got.url).pathname)[1]);
+  const text = execFileSync("pdftotext", ["-", "-"], { input: got.bytes, encoding: "utf8" });
+  assert.ok(text.includes(caseNo), `the notice PDF names ${caseNo}`);
   return got.bytes.subarray(0, 5).toString("latin1");
 }
 
