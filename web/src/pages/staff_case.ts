@@ -8,6 +8,7 @@ import { api, ApiError, type FormField, type Item, type Session } from "../api/c
 import { wb, type ActionBody, type CaseDetail, type Settlement } from "../api/workbench";
 import { h, link, render } from "../dom";
 import { fieldLabel } from "../form_fields";
+import { uploadWidget } from "../uploads";
 import { facts, fen, instant, keepSession, KINDS, light, openFile, reload, signInForm, staffBar, staffOnly, STATUS, table } from "../workbench";
 
 export function staffCasePage(caseNo: string) {
@@ -70,6 +71,7 @@ async function casePage(session: Session, caseNo: string) {
     applicantSection(session, c),
     formSection(c, item),
     materialSection(c, item),
+    filesSection(session, c, item),
     deadlineSection(c),
     effectSection(c),
     noticeSection(session, c),
@@ -166,6 +168,15 @@ function materialSection(c: CaseDetail, item: Item) {
       : h("p", null, "本办件无需提交材料。"),
     c.notice.length ? h("div", { class: "notice" }, h("h3", null, "一次性告知：仍缺以下材料"), h("ul", null, c.notice.map((m) => h("li", null, m.name)))) : null,
   );
+}
+
+// The files uploaded for the materials (by the applicant online or at the window), viewable;
+// staff may add one while the case is open.
+function filesSection(session: Session, c: CaseDetail, item: Item) {
+  const open = c.status === "submitted" || c.status === "supplement" || c.status === "in_progress";
+  const materials = applicable(item, c).map((m) => ({ id: m.id, name: m.name }));
+  if (!materials.length) return null;
+  return uploadWidget({ caseNo: c.case_no, token: session.token }, materials, { readOnly: !open, title: "材料文件" });
 }
 
 // Who did it: a staff member's username; the applicant's own steps (申请, online 补正, 撤回,

@@ -200,6 +200,14 @@ test("lifecycle: apply online → 受理 → 初审 → 复审 (four eyes) → �
   const no = (await portal.locator(".case-no").innerText()).trim();
   const query_code = (await portal.locator(".query-code").innerText()).trim();
   cases.life = { no, id_no, query_code };
+  // The applicant uploads a material's file (as the receipt page offers): the clerk sees it.
+  const item = await (await fetch(`${base}/api/v1/regions/${R}/items/${SETTLEMENT}`)).json();
+  const up = await fetch(`${base}/api/v1/cases/${encodeURIComponent(no)}/materials/${item.materials[0].id}/files`, {
+    method: "POST",
+    headers: { "Content-Type": "application/pdf", "X-Id-No": id_no, "X-Query-Code": query_code, "X-File-Name": encodeURIComponent("发票.pdf") },
+    body: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+  });
+  assert.equal(up.status, 201, await up.text());
 
   // The window clerk: the case is in the 受理 queue and opens from it.
   const clerk = await staffPage(`${R}_window`);
@@ -209,6 +217,7 @@ test("lifecycle: apply online → 受理 → 初审 → 复审 (four eyes) → �
   assert.match(await clerk.locator("main").innerText(), /示例医院一/);
   assert.ok(!(await clerk.locator("main").innerText()).includes(id_no), "the ID is masked on the case page");
   await check(clerk, "case-submitted");
+  await clerk.locator(".upload-name", { hasText: "发票.pdf" }).waitFor();
   // Only the window's actions at 受理.
   const offered = await clerk.locator("form.action-form").evaluateAll((fs) => fs.map((f) => f.dataset.action));
   assert.ok(offered.includes("accept") && !offered.includes("approve") && !offered.includes("pay"), offered.join());
