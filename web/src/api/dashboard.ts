@@ -5,6 +5,7 @@ import { ApiError, call, type CaseSummary, type Schemas } from "./client";
 
 export type Dashboard = Schemas["Dashboard"];
 export type Staff = Schemas["Staff"];
+export type NotificationList = Schemas["NotificationList"];
 // GET /api/v1/calendar, as the OpenAPI description's Calendar / CalendarYear state it. Written out
 // here so that this module type-checks on a tree whose committed schema.d.ts predates that entry;
 // once both are committed, `Schemas["Calendar"]` and `Schemas["CalendarYear"]` can replace them.
@@ -39,7 +40,11 @@ export const supervision = {
   dashboard: (token: string, region: string, from?: string, to?: string) => call<Dashboard>("GET", dashboardPath(region, from, to), undefined, undefined, token),
   // The region's open cases of one deadline status (the user's region by default), up to 500.
   cases: (token: string, q: Record<string, string | number | undefined>) => call<CaseSummary[]>("GET", casesPath({ limit: 500, ...q }), undefined, undefined, token),
+  // The messages to applicants that could not be delivered (the outbox), and putting one back.
+  failedNotifications: (token: string, region: string) => call<NotificationList>("GET", notificationsPath(region, "failed"), undefined, undefined, token),
+  retryNotification: (token: string, id: string) => call<unknown>("POST", `/api/v1/notifications/${enc(id)}/retry`, undefined, undefined, token),
 };
+export const notificationsPath = (region: string, status: string) => `/api/v1/regions/${enc(region)}/notifications${qs({ status, limit: 500 })}`;
 
 export const admin = {
   staff: (token: string) => call<Staff[]>("GET", staffPath, undefined, undefined, token),

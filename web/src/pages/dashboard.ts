@@ -4,7 +4,7 @@
 // follow-ups of poor ratings with their own deadline light, and an XLSX export of every list.
 import "../dashboard.css";
 import { ApiError, type Session } from "../api/client";
-import { downloadXlsx, supervision, dashboardPath, casesPath, type CaseSummary, type Dashboard } from "../api/dashboard";
+import { downloadXlsx, supervision, dashboardPath, casesPath, notificationsPath, type CaseSummary, type Dashboard, type NotificationList } from "../api/dashboard";
 import { lineChart } from "../chart";
 import { h, link, render } from "../dom";
 import { go, light, staffBar, staffOnly } from "../workbench";
@@ -105,17 +105,20 @@ const TITLE = "统计分析";
 export const dashboardPage = () =>
   withRole(TITLE, "/staff/dashboard", "supervisor", "统计分析仅限本地区监督人员（supervisor 角色）查看。如需查看，请联系系统管理员分配角色。", dashboard);
 
+const NOTICE_KINDS: Record<string, string> = { accepted: "受理", supplement: "补正告知", completed: "办结", follow_up: "差评回访" };
+
 async function dashboard(session: Session) {
   const title = TITLE;
   const params = new URLSearchParams(location.search);
   const from = params.get("from") ?? undefined;
   const to = params.get("to") ?? undefined;
-  let d: Dashboard, overdue: CaseSummary[], dueSoon: CaseSummary[];
+  let d: Dashboard, overdue: CaseSummary[], dueSoon: CaseSummary[], failed: NotificationList;
   try {
-    [d, overdue, dueSoon] = await Promise.all([
+    [d, overdue, dueSoon, failed] = await Promise.all([
       supervision.dashboard(session.token, session.staff.region, from, to),
       supervision.cases(session.token, { deadline: "overdue" }),
       supervision.cases(session.token, { deadline: "due_soon" }),
+      supervision.failedNotifications(session.token, session.staff.region),
     ]);
   } catch (e) {
     if (e instanceof ApiError && e.status === 400) {
@@ -242,6 +245,43 @@ async function dashboard(session: Session) {
     ),
   );
 
+  // Messages to applicants that the gateway refused or that ran out of attempts: each can be put
+  // back (the server sends it again at once).
+  const notifications = h(
+    "section",
+    { class: "dash-list", "aria-labelledby": "failed-notices", id: "failed-notices-section" },
+    h("div", { class: "list-head" }, h("h2", { id: "failed-notices" }, `发送失败的通知（${failed.notifications.length} 条）`), exportButton("导出 XLSX", notificationsPath(d.region, "failed"), token, "notifications-failed.xlsx")),
+    table(
+      "发送失败的通知",
+      [["办件编号", false], ["通知", false], ["手机号", false], ["尝试次数", true], ["错误", false], ["操作", false]],
+      failed.notifications.map((n) => {
+        const status = h("span", { role: "status" });
+        const b = h("button", { type: "button", class: "button small" }, "重新发送") as HTMLButtonElement;
+        b.addEventListener("click", async () => {
+          b.disabled = true;
+          try {
+            await supervision.retryNotification(token, n.message_id);
+            status.textContent = "已重新排队发送";
+          } catch (e) {
+            status.textContent = e instanceof ApiError ? e.message : "操作失败，请稍后重试";
+            b.disabled = false;
+          }
+        });
+        return h(
+          "tr",
+          { "data-message": n.message_id },
+          td("办件编号", link(`/staff/cases/${encodeURIComponent(n.case_no)}`, n.case_no), "mono"),
+          td("通知", NOTICE_KINDS[n.kind] ?? n.kind),
+          td("手机号", n.phone, "mono"),
+          num("尝试次数", n.attempts),
+          td("错误", n.last_error || "—"),
+          h("td", null, b, " ", status),
+        );
+      }),
+      "没有发送失败的通知。",
+    ),
+  );
+
   const section = (id: string, heading: string, ...body: (Node | null)[]) => h("section", { "aria-labelledby": id }, h("h2", { id }, heading), ...body);
   render(
     title,
@@ -255,6 +295,7 @@ async function dashboard(session: Session) {
     caseList("已超期办件", "overdue", overdue, token, casesPath({ deadline: "overdue" })),
     caseList("即将到期办件", "due-soon", dueSoon, token, casesPath({ deadline: "due_soon" })),
     followUps,
+    notifications,
     section("by-item", "按事项", byItem),
     section("by-step", "按环节（在办）", byStep),
     section("by-status", "按状态", byStatus),

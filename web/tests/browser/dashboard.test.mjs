@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:http";
 import { inflateRawSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
@@ -29,7 +30,8 @@ const FIVE_DAYS = "002036001002"; // 职工参保登记: 5 working days
 const REMOTE = "002036004004"; // 异地就医备案: 即时办结 at the window; 受理 → 审核 → 办结
 const VIEWPORTS = [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]];
 
-let server, base, browser, tmp;
+let server, base, browser, tmp, gateway;
+const posts = new Map(); // message id → posts the SMS gateway received
 const cases = {};
 
 function citizenId(seq, birth = "19900101", area = "630102") {
@@ -39,12 +41,12 @@ function citizenId(seq, birth = "19900101", area = "630102") {
   return body + "10X98765432"[sum % 11];
 }
 
-async function start(fakeNow) {
+async function start(fakeNow, extra = []) {
   const proc = spawn(
     binary,
     ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", fakeNow,
      "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", join(web, "dist")],
+     "--policy", join(root, "policy"), "--web", join(web, "dist"), ...extra],
     { stdio: ["ignore", "pipe", "ignore"] },
   );
   base = await new Promise((resolve, reject) => {
@@ -113,7 +115,18 @@ before(async () => {
   cases.overdue = await applyFor(FIVE_DAYS, 31, true);
   await stop(proc);
   tokens.clear(); // the January sessions have expired by March
-  server = await start("2026-03-10T10:00:00");
+  // March: the SMS gateway refuses every message (400), so each one fails at once and the
+  // supervisor sees it; the gateway counts the posts per message id.
+  gateway = createServer((req, res) => {
+    const id = req.headers["idempotency-key"] ?? "";
+    posts.set(id, (posts.get(id) ?? 0) + 1);
+    req.resume();
+    res.statusCode = 400;
+    res.end("bad number");
+  });
+  await new Promise((r) => gateway.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${gateway.address().port}/sms`;
+  server = await start("2026-03-10T10:00:00", ["--notify", "webhook", "--notify-url", url]);
   // March: one due today (即时办结), one on time, one closed and rated 不满意 (a follow-up).
   cases.dueToday = await applyFor(REMOTE, 32, true);
   cases.onTime = await applyFor(FIVE_DAYS, 33, true);
@@ -123,12 +136,20 @@ before(async () => {
   await act(cases.rated.case_no, "rate", null, { id_no: citizenId(34), query_code: cases.rated.query_code, rating: "不满意", comment: "等候时间太长" });
   assert.equal(cases.overdue.due_on, "2026-01-12");
   assert.equal(cases.dueToday.due_on, "2026-03-10");
+  // The 受理 message of the case due today has failed (the dispatcher runs every second).
+  const supervisor = await signIn(`${REGION}_supervisor`);
+  for (let i = 0; i < 100; i++) {
+    const l = (await call("GET", `/api/v1/regions/${REGION}/notifications?status=failed&limit=500`, undefined, supervisor)).body;
+    if (l.notifications.some((n) => n.message_id === `${cases.dueToday.case_no}:2`)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
 });
 
 after(async () => {
   await browser?.close();
   await stop(server);
+  gateway?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -257,6 +278,23 @@ for (const [label, viewport] of VIEWPORTS) {
     const text = [...files].filter(([n]) => n === "xl/sharedStrings.xml" || n.startsWith("xl/worksheets/")).map(([, b]) => b.toString("utf8")).join("");
     assert.ok(text.includes(cases.overdue.case_no), "the overdue case number is in the sheet");
     assert.ok(!text.includes(cases.onTime.case_no), "only the overdue cases");
+
+    // Messages the SMS gateway refused: listed with the error; put back, the message is sent again.
+    const failedId = `${cases.dueToday.case_no}:2`;
+    const failed = (await call("GET", `/api/v1/regions/${REGION}/notifications?status=failed&limit=500`, undefined, token)).body.notifications;
+    assert.ok(failed.some((n) => n.message_id === failedId), "the 受理 message failed");
+    const noteRow = page.locator(`#failed-notices-section tr[data-message="${failedId}"]`);
+    assert.match(await noteRow.innerText(), /受理/);
+    assert.match(await noteRow.innerText(), /HTTP 400/);
+    assert.ok(!(await noteRow.innerText()).includes("13800000000"), "the phone is masked");
+    if (label === "desktop") {
+      const before = posts.get(failedId) ?? 0;
+      assert.ok(before >= 1);
+      await noteRow.getByRole("button", { name: "重新发送" }).click();
+      await noteRow.getByText("已重新排队发送").waitFor();
+      for (let i = 0; i < 100 && (posts.get(failedId) ?? 0) <= before; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(posts.get(failedId), before + 1, "retried once");
+    }
 
     // Another period: the figures follow it.
     await page.getByLabel("开始日期").fill("2026-01-01");
