@@ -1141,11 +1141,12 @@ json paths() {
           .anonymous()
           .ok(tArray(ref("Region"))));
   add("get", "/api/v1/regions/{region}/items",
-      Operation("listItems", "Items of a region (each with its form_schema)", "catalog")
-          .anonymous()
-          .param(region)
-          .ok(tArray(ref("Item")))
-          .err(404, {"unknown_region"}));
+      withXlsx(Operation("listItems", "Items of a region (each with its form_schema)", "catalog")
+                   .anonymous()
+                   .param(region)
+                   .ok(tArray(ref("Item")))
+                   .err(404, {"unknown_region"}),
+               "事项清单"));
   add("get", "/api/v1/regions/{region}/items/{code}",
       Operation("getItem", "One item", "catalog")
           .anonymous()

@@ -3,11 +3,61 @@
 #include "http/api.hpp"
 #include "http/case_views.hpp"
 #include "http/json_io.hpp"
+#include "http/xlsx.hpp"
 #include "workflow/deadline.hpp"
 
 namespace jingban {
 
 using nlohmann::json;
+
+namespace {
+
+// The region's item list (事项清单) as an agency reviews it: one row per item with its steps, the
+// count of materials and the limit as the catalog states it.
+HttpResponse itemListXlsx(const Region& region, const json& items) {
+  json rows = json::array();
+  for (const auto& it : items) {
+    json steps = json::array();
+    for (const auto& s : it.value("flow", json::array())) steps.push_back(s.value("step", ""));
+    int required = 0;
+    for (const auto& m : it.value("materials", json::array()))
+      if (!m.value("optional", false) && m.value("when", json()).is_null()) ++required;
+    const json& limit = it.value("time_limit", json::object());
+    rows.push_back({{"code", it.value("code", "")},
+                    {"name", it.value("name", "")},
+                    {"main", it.value("main_name", json(""))},
+                    {"applicant", it.value("applicant", json::array())},
+                    {"channels", it.value("channels", json::array())},
+                    {"limit", limit.value("display", limit.value("text", json("")))},
+                    {"materials", it.value("materials", json::array()).size()},
+                    {"required", required},
+                    {"steps", steps},
+                    {"basis", it.value("legal_basis", json(""))},
+                    {"phone", it.value("supervision_phone", json(""))}});
+  }
+  using xlsx::Kind;
+  auto bytes =
+      xlsx::workbook({{"事项清单",
+                       {{"事项编码", "code"},
+                        {"事项名称", "name"},
+                        {"主项", "main"},
+                        {"服务对象",
+                         "applicant",
+                         Kind::kText,
+                         {{"person", "个人"}, {"unit", "单位"}, {"institution", "医药机构"}}},
+                        {"办理渠道", "channels"},
+                        {"办理时限", "limit"},
+                        {"材料数", "materials", Kind::kInteger},
+                        {"必交材料数", "required", Kind::kInteger},
+                        {"办理环节", "steps"},
+                        {"设定依据", "basis"},
+                        {"监督电话", "phone"}},
+                       rows}});
+  if (!bytes) return errorResponse(bytes.error());
+  return xlsx::download(std::move(*bytes), "事项清单-" + region.name, "items-" + region.id);
+}
+
+}  // namespace
 
 void addCatalogRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/healthz", [](HttpRequest&&, const Params&, Responder res) {
@@ -41,12 +91,15 @@ void addCatalogRoutes(Router& R, ApiDeps& d) {
   };
 
   R.add("GET", "/api/v1/regions/{region}/items",
-        [findItem](HttpRequest&&, const Params& p, Responder res) {
+        [findItem](HttpRequest&& req, const Params& p, Responder res) {
           auto f = findItem(p);
           if (!f) return res(errorResponse(f.error()));
+          auto as_xlsx = xlsx::wantsXlsx(req);
+          if (!as_xlsx) return res(errorResponse(as_xlsx.error()));
           json out = json::array();
           for (const auto& it : f->first->items) out.push_back(itemJson(it, *f->first));
-          res(ok(out));
+          if (!*as_xlsx) return res(ok(out));
+          res(itemListXlsx(*f->first, out));
         });
 
   R.add("GET", "/api/v1/regions/{region}/items/{code}",

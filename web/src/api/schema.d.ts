@@ -4121,7 +4121,10 @@ export interface operations {
     };
     listItems: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description json (default) or xlsx: the same rows as the JSON (same filters, same masking of ID numbers, same authorisation) as a spreadsheet (Chinese column headers; amounts in 元 with two decimals, dates as dates). Without limit/offset the download holds every row the filters select, at most 10,000: beyond that it is refused with 422 too_many_rows (narrow the filter), never cut short; with limit/offset it holds that page. */
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path: {
                 /** @description region id (qinghai, xining, yunnan, qingdao …) */
@@ -4134,14 +4137,17 @@ export interface operations {
             /** @description 成功 */
             200: {
                 headers: {
+                    /** @description with format=xlsx: attachment; filename="<ascii>.xlsx"; filename*=UTF-8''事项清单.xlsx (percent-encoded) */
+                    "Content-Disposition"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Item"][];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            /** @description 请求有误。error.code：`bad_format`, `invalid_encoding`, `bad_http` */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4171,6 +4177,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求头过大。error.code：`bad_http` */
             431: {
                 headers: {
@@ -4191,7 +4207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 暂不可用，本次操作未生效。error.code：`overloaded` */
+            /** @description 暂不可用，本次操作未生效。error.code：`xlsx_failed`, `overloaded` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
