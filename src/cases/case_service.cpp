@@ -425,6 +425,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
   auto cal = calendar();
   WorkflowContext ctx{*region, *item, *cal, now};
   s.query_code = randomString(kQueryCodeLength, kQueryCodeAlphabet);
+  s.entered_by = staff ? staff->username : "";
   auto opened = openCase(ctx, s, "");
   if (!opened) return done(std::unexpected(opened.error()));
   auto draft = std::make_shared<const CaseState>(std::move(*opened));

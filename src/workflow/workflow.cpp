@@ -592,10 +592,14 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
   c.form = std::make_shared<const nlohmann::json>(s.form);
   c.materials = s.materials;
   c.submitted_at = ctx.now;
+  // 申请 is the applicant's event even when a clerk enters it at the window (the staff statistics
+  // count the clerk's decisions, not the applicant's application); the clerk is kept in its data
+  // for the audit trail.
   Actor applicant{"applicant", {}, ctx.region.id, true};
   Action a{.name = "submit"};
-  return withEvent(ctx, std::move(c), applicant, a, "申请",
-                   {{"channel", s.channel}, {"materials", s.materials}});
+  nlohmann::json data = {{"channel", s.channel}, {"materials", s.materials}};
+  if (!s.entered_by.empty()) data["entered_by"] = s.entered_by;
+  return withEvent(ctx, std::move(c), applicant, a, "申请", std::move(data));
 }
 
 Result<CaseState> applyAction(const WorkflowContext& ctx, const CaseState& c, const Actor& actor,

@@ -46,6 +46,9 @@ struct Submission {
   std::set<std::string> conditions;
   nlohmann::json form = nlohmann::json::object();
   MaterialStatus materials;
+  // The clerk who entered it at the window (recorded in the 申请 event's data as entered_by; the
+  // event's actor stays "applicant"); "" when the applicant applied online.
+  std::string entered_by;
   // Set only when replaying a recorded 申请 (workflow/replay): the flow the case was opened with.
   std::shared_ptr<const std::vector<FlowStep>> pinned_flow;
   std::string pinned_flow_id, pinned_revision;

@@ -39,6 +39,10 @@ class CaseActionsTest(unittest.TestCase):
             "conditions": conds, "form": form}, token=self.srv.token("qinghai_window"))
         self.assertEqual(st, 201, body)
         no = body["case_no"]
+        # 申请 stays the applicant's event; the clerk who entered it is kept in its data.
+        st, full = self.srv.request("GET", "/api/v1/cases/" + no, token=self.srv.token("qinghai_window"))
+        self.assertEqual(full["events"][0]["actor"], "applicant")
+        self.assertEqual(full["events"][0]["data"]["entered_by"], "qinghai_window")
         window = self.actions(no, "qinghai_window")
         for a in ("accept", "return", "not_accept", "withdraw"):
             self.assertIn(a, window)

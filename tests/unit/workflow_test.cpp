@@ -141,6 +141,18 @@ TEST_F(WorkflowTest, OpenCaseRecordsTheSubmission) {
   EXPECT_EQ(c.events[0].step, "申请");
 }
 
+TEST_F(WorkflowTest, OpenCaseAtTheWindowRecordsTheClerk) {
+  Submission s;
+  s.channel = "窗口";
+  s.applicant = {"person", "11010519491231002X", "张三", "13800000000"};
+  s.entered_by = "win1";
+  auto c = openCase(ctx(D(2026, 3, 2)), s, "C-3");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->events[0].actor, "applicant");
+  EXPECT_EQ(c->events[0].data.value("entered_by", ""), "win1");
+  EXPECT_FALSE(open(D(2026, 3, 2)).events[0].data.contains("entered_by"));
+}
+
 TEST_F(WorkflowTest, OpenCaseRefusesWrongApplicantKindAndUnknownCondition) {
   Submission s;
   s.applicant = {"unit", "91350100M000100Y43", "某公司", ""};

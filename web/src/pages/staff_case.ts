@@ -335,7 +335,11 @@ function timelineSection(c: CaseDetail) {
     table(
       "timeline-table",
       ["时间", "经办人", "环节", "动作", "说明"],
-      c.events.map((e) => [instant(e.at), actorName(e.actor), e.step, ACTION_NAMES[e.action] ?? e.action, e.comment || "—"]),
+      c.events.map((e) => {
+        // An application entered at the window names the clerk who entered it.
+        const entered = typeof e.data?.entered_by === "string" ? `（${e.data.entered_by} 窗口录入）` : "";
+        return [instant(e.at), actorName(e.actor) + entered, e.step, ACTION_NAMES[e.action] ?? e.action, e.comment || "—"];
+      }),
     ),
   );
 }
