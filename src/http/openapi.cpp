@@ -533,6 +533,13 @@ void registerSchemas(json& s) {
     for (const char* k : {"ratings", "satisfied", "follow_ups_open", "follow_ups_overdue"})
       summary["properties"][k] = count;
     summary["properties"]["satisfaction_rate"] = share;
+    json by_region = period_counts;
+    by_region["properties"]["region"] = tString();
+    by_region["properties"]["region_name"] = tString();
+    by_region["required"].push_back("region");
+    by_region["required"].push_back("region_name");
+    by_region["description"] =
+        "this region and each region whose catalog extends it (青海省 → 西宁市), totals only";
     json by_item = period_counts;
     by_item["properties"]["item_code"] = tString();
     by_item["properties"]["item_name"] = tString();
@@ -558,6 +565,7 @@ void registerSchemas(json& s) {
          {"rating_satisfied", tString()},
          {"follow_up_working_days", tInt()},
          {"summary", summary},
+         {"by_region", tArray(by_region)},
          {"by_item", tArray(by_item)},
          {"by_step", tArray(tObject({{"step", tString()}, {"open", count}}, {"step", "open"}))},
          {"by_status",
@@ -594,8 +602,8 @@ void registerSchemas(json& s) {
                                    {"closed", count},
                                    {"closed_on_time", count}},
                                   {"date", "applications", "closed", "closed_on_time"}))}},
-        {"region", "from", "to", "today", "summary", "by_item", "by_step", "by_status", "by_staff",
-         "satisfaction_by_item", "satisfaction_by_channel", "follow_ups", "daily"},
+        {"region", "from", "to", "today", "summary", "by_region", "by_item", "by_step", "by_status",
+         "by_staff", "satisfaction_by_item", "satisfaction_by_channel", "follow_ups", "daily"},
         "统计分析");
   }
   s["ImportReport"] = tObject(

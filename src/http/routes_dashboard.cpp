@@ -115,11 +115,16 @@ Result<std::map<std::string, std::pair<int64_t, int64_t>>> deadlineCounts(ApiDep
   return out;
 }
 
-Result<json> dashboard(ApiDeps& d, const Region& region, const Query& q) {
-  auto counts = d.stats->counts({region.id, q.from, q.to});
-  if (!counts) return std::unexpected(counts.error());
-  auto cal = d.cases.calendar();
-  auto deadlines = deadlineCounts(d, region, *cal, q.today);
+// A region's figures by item (the period's counts, its open cases now and their deadlines) and
+// their sum: the dashboard's by_item and summary, and one row of by_region.
+struct ItemFigures {
+  json by_item = json::array();
+  json summary;
+};
+
+Result<ItemFigures> itemFigures(ApiDeps& d, const Region& region, const Query& q,
+                                const StatsCounts& counts, const WorkCalendar& cal) {
+  auto deadlines = deadlineCounts(d, region, cal, q.today);
   if (!deadlines) return std::unexpected(deadlines.error());
 
   // By item: the period's figures, the open cases now and their deadlines.
@@ -128,16 +133,18 @@ Result<json> dashboard(ApiDeps& d, const Region& region, const Query& q) {
     int64_t open = 0, overdue = 0, due_soon = 0;
   };
   std::map<std::string, ItemRow> items;
-  for (const auto& p : counts->by_item) items[p.key].p = p;
-  for (const auto& o : counts->open_by_item) items[o.key].open = o.count;
+  for (const auto& p : counts.by_item) items[p.key].p = p;
+  for (const auto& o : counts.open_by_item) items[o.key].open = o.count;
   for (const auto& [code, n] : *deadlines) {
     items[code].overdue = n.first;
     items[code].due_soon = n.second;
   }
-  json summary = {
+  ItemFigures out;
+  json& summary = out.summary;
+  summary = {
       {"applications", 0}, {"closed", 0},  {"closed_on_time", 0}, {"closed_without_limit", 0},
       {"open", 0},         {"overdue", 0}, {"due_soon", 0}};
-  json by_item = json::array();
+  json& by_item = out.by_item;
   for (const auto& [code, r] : items) {
     by_item.push_back({{"item_code", code},
                        {"item_name", itemName(region, code)},
@@ -155,6 +162,36 @@ Result<json> dashboard(ApiDeps& d, const Region& region, const Query& q) {
   }
   summary["on_time_rate"] =
       rate(summary["closed_on_time"].get<int64_t>(), summary["closed"].get<int64_t>());
+
+  return out;
+}
+
+Result<json> dashboard(ApiDeps& d, const Region& region, const Query& q) {
+  auto counts = d.stats->counts({region.id, q.from, q.to});
+  if (!counts) return std::unexpected(counts.error());
+  auto cal = d.cases.calendar();
+  auto figures = itemFigures(d, region, q, *counts, *cal);
+  if (!figures) return std::unexpected(figures.error());
+  json by_item = std::move(figures->by_item);
+  json summary = std::move(figures->summary);
+
+  // By region: this region and those whose catalog extends it (青海省 → 西宁市), as totals only,
+  // so that a provincial supervisor sees the cities under it side by side.
+  json by_region = json::array();
+  for (const auto& r : d.cases.catalog().regions()) {
+    if (r.id != region.id && r.extends != region.id) continue;
+    json row = {{"region", r.id}, {"region_name", r.name}};
+    if (r.id == region.id) {
+      row.update(summary);
+    } else {
+      auto c = d.stats->counts({r.id, q.from, q.to});
+      if (!c) return std::unexpected(c.error());
+      auto f = itemFigures(d, r, q, *c, *cal);
+      if (!f) return std::unexpected(f.error());
+      row.update(f->summary);
+    }
+    by_region.push_back(std::move(row));
+  }
 
   json by_step = json::array();
   for (const auto& s : counts->open_by_step)
@@ -274,6 +311,7 @@ Result<json> dashboard(ApiDeps& d, const Region& region, const Query& q) {
               {"rating_satisfied", region.rating_satisfied},
               {"follow_up_working_days", kFollowUpWorkingDays},
               {"summary", summary},
+              {"by_region", by_region},
               {"by_item", by_item},
               {"by_step", by_step},
               {"by_status", by_status},
@@ -317,6 +355,16 @@ std::vector<xlsx::Sheet> sheets(const json& j, const Region& region) {
                   {"待回访差评", "follow_ups_open", Kind::kInteger},
                   {"回访已超期", "follow_ups_overdue", Kind::kInteger}},
                  json::array({summary})});
+  out.push_back({"按地区",
+                 {{"地区", "region_name"},
+                  {"申请件数", "applications", Kind::kInteger},
+                  {"办结件数", "closed", Kind::kInteger},
+                  {"按期办结件数", "closed_on_time", Kind::kInteger},
+                  {"按期办结率", "on_time_rate", Kind::kRate},
+                  {"在办件数", "open", Kind::kInteger},
+                  {"已超期", "overdue", Kind::kInteger},
+                  {"即将到期", "due_soon", Kind::kInteger}},
+                 j["by_region"]});
   out.push_back({"按事项",
                  {{"事项编码", "item_code"},
                   {"事项名称", "item_name"},

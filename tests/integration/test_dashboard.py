@@ -178,6 +178,31 @@ class DashboardTest(unittest.TestCase):
         return r.status, {k.lower(): v for k, v in r.getheaders()}, data
 
     # -- the figures ---------------------------------------------------------------------------
+    def test_by_region_is_the_region_and_those_extending_it(self):
+        # A case open in 西宁市 (whose catalog extends 青海省's): the provincial supervisor sees
+        # it in Xining's row, with the same figures Xining's own supervisor sees.
+        st, item = self.srv.request("GET", "/api/v1/regions/xining/items/002036001002")
+        st, body = self.srv.request("POST", "/api/v1/cases", {
+            "region": "xining", "item_code": "002036001002", "channel": "窗口",
+            "applicant": {"kind": "person", "id_no": citizen_id(950), "name": "西宁申请人", "phone": "13800000000"},
+            "form": minimal_form(item, 950)}, token=self.srv.token("xining_window"))
+        self.assertEqual(st, 201, body)
+        st, d = self.get("/api/v1/regions/qinghai/dashboard?" + PERIOD)
+        self.assertEqual(st, 200, d)
+        rows = {r["region"]: r for r in d["by_region"]}
+        self.assertEqual(set(rows), {"qinghai", "xining"})
+        keys = ("applications", "closed", "closed_on_time", "on_time_rate", "open", "overdue", "due_soon")
+        self.assertEqual({k: rows["qinghai"][k] for k in keys}, {k: d["summary"][k] for k in keys})
+        st, x = self.get("/api/v1/regions/xining/dashboard?" + PERIOD, "xining_supervisor")
+        self.assertEqual(st, 200, x)
+        self.assertEqual({k: rows["xining"][k] for k in keys}, {k: x["summary"][k] for k in keys})
+        self.assertGreaterEqual(rows["xining"]["open"], 1)
+        self.assertEqual(rows["xining"]["region_name"], "西宁市")
+        # A city's supervisor sees its own row only; so does a province nobody extends.
+        self.assertEqual([r["region"] for r in x["by_region"]], ["xining"])
+        st, y = self.get("/api/v1/regions/yunnan/dashboard?" + PERIOD, "yunnan_supervisor")
+        self.assertEqual([r["region"] for r in y["by_region"]], ["yunnan"])
+
     def test_every_figure(self):
         st, d = self.get("/api/v1/regions/qinghai/dashboard?" + PERIOD)
         self.assertEqual(st, 200, d)
@@ -263,8 +288,10 @@ class DashboardTest(unittest.TestCase):
                          'attachment; filename="dashboard-qinghai-2026-03-10-2026-03-11.xlsx"; '
                          "filename*=UTF-8''" + urllib.parse.quote(name, safe=""))
         book = read_xlsx(data)
-        self.assertEqual(list(book), ["概况", "按事项", "按环节", "按状态", "按经办人", "满意度（按事项）",
-                                      "满意度（按渠道）", "差评回访", "每日趋势"])
+        self.assertEqual(list(book), ["概况", "按地区", "按事项", "按环节", "按状态", "按经办人",
+                                      "满意度（按事项）", "满意度（按渠道）", "差评回访", "每日趋势"])
+        self.assertEqual([(r["地区"], r["申请件数"], r["在办件数"]) for r in as_dicts(book["按地区"])],
+                         [(r["region_name"], r["applications"], r["open"]) for r in d["by_region"]])
         summary = as_dicts(book["概况"])
         self.assertEqual(len(summary), 1)
         row = summary[0]

@@ -1028,6 +1028,25 @@ export interface components {
                 /** Format: int64 */
                 overdue: number;
             }[];
+            by_region: {
+                /** Format: int64 */
+                applications: number;
+                /** Format: int64 */
+                closed: number;
+                /** Format: int64 */
+                closed_on_time: number;
+                /** Format: int64 */
+                closed_without_limit?: number;
+                /** Format: int64 */
+                due_soon: number;
+                on_time_rate: number | null;
+                /** Format: int64 */
+                open: number;
+                /** Format: int64 */
+                overdue: number;
+                region: string;
+                region_name: string;
+            }[];
             by_staff: {
                 /** Format: int64 */
                 actions: number;

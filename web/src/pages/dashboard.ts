@@ -187,6 +187,24 @@ async function dashboard(session: Session) {
       ),
     ),
   );
+  const byRegion = table(
+    "按地区统计",
+    [["地区", false], ["申请", true], ["办结", true], ["按期办结", true], ["按期办结率", true], ["在办", true], ["已超期", true], ["即将到期", true]],
+    d.by_region.map((r) =>
+      h(
+        "tr",
+        { "data-region": r.region },
+        td("地区", r.region_name),
+        num("申请", r.applications),
+        num("办结", r.closed),
+        num("按期办结", r.closed_on_time),
+        td("按期办结率", percent(r.on_time_rate), "num"),
+        num("在办", r.open),
+        num("已超期", r.overdue),
+        num("即将到期", r.due_soon),
+      ),
+    ),
+  );
   const byStep = table("按环节统计（在办）", [["环节", false], ["在办件数", true]], d.by_step.map((r) => h("tr", null, td("环节", r.step), num("在办件数", r.open))), "目前没有在办件。");
   const byStatus = table("按状态统计", [["状态", false], ["件数", true]], d.by_status.map((r) => h("tr", null, td("状态", r.label), num("件数", r.count))));
   const byStaff = table(
@@ -296,6 +314,7 @@ async function dashboard(session: Session) {
     caseList("即将到期办件", "due-soon", dueSoon, token, casesPath({ deadline: "due_soon" })),
     followUps,
     notifications,
+    section("by-region", "按地区（本地区及下辖统筹区）", byRegion),
     section("by-item", "按事项", byItem),
     section("by-step", "按环节（在办）", byStep),
     section("by-status", "按状态", byStatus),

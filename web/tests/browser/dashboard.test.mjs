@@ -235,6 +235,12 @@ for (const [label, viewport] of VIEWPORTS) {
     assert.equal(api.summary.overdue, 1);
     assert.equal(api.summary.satisfaction_rate, 0);
     assert.equal(api.summary.on_time_rate, 1);
+    // The counts by region (青海省 and 西宁市, whose catalog extends it), row by row.
+    assert.deepEqual(api.by_region.map((r) => r.region), ["qinghai", "xining"]);
+    for (const r of api.by_region) {
+      const cells = await page.locator(`#by-region ~ * tr[data-region="${r.region}"] td.num`).allInnerTexts();
+      assert.deepEqual(cells, [r.applications, r.closed, r.closed_on_time, percent(r.on_time_rate), r.open, r.overdue, r.due_soon].map(String), r.region);
+    }
     // The counts by item, row by row.
     for (const r of api.by_item) {
       const cells = await page.locator(`#by-item ~ * tr[data-item="${r.item_code}"] td.num`).allInnerTexts();
