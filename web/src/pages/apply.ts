@@ -7,6 +7,7 @@ import { checkCreditCode, checkIdNo, checkPhone, validDate, yuanToFen } from "..
 import { APPLICANT_KINDS, loadRegions, rememberReceipt } from "../state";
 import { onlineChannel } from "./guide";
 import { uploadWidget, type MaterialRef } from "../uploads";
+import { fieldLabel } from "../form_fields";
 
 // One input and how to read and check it.
 interface Control {
@@ -85,7 +86,7 @@ function fieldControl(f: FormField, prefix: string): Control {
       return textControl(f.label, { ...common, type: "month", check: (v) => (/^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? null : "请填写有效月份（年-月）") });
     case "money_fen": {
       const min = f.min ?? 0, max = f.max ?? 1e14;
-      return textControl(`${f.label}（元）`, {
+      return textControl(`${fieldLabel(f)}（元）`, {
         ...common,
         inputmode: "decimal",
         hint: "以元为单位，最多两位小数",
