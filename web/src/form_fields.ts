@@ -2,7 +2,6 @@
 // online application and the workbench's window intake render an item's form the same way: a
 // labelled input per field of the item's form_schema, checked as it is typed (ID number and credit
 // code check characters, dates, months, amounts in 元 read as fen, integers, lists of rows).
-// pages/apply.ts still has its own copy until its owner switches it to this module.
 import type { FormField } from "./api/client";
 import { h } from "./dom";
 import { checkCreditCode, checkIdNo, checkPhone, validDate, yuanToFen } from "./validate";
