@@ -14,6 +14,36 @@ export interface Control {
   focus(): void;
 }
 
+// The applicant's controls and the item's form fields read at submission: each shows its own
+// error; null when any has one (the alert says so and the first such control takes the focus).
+export function readApplication(
+  applicant: { name: Control; id: Control; phone: Control },
+  fields: [string, Control][],
+  alert: HTMLElement,
+): { name: string; idNo: string; phone: string; form: Record<string, unknown> } | null {
+  let firstBad: Control | null = null;
+  const check = (c: Control) => {
+    const r = c.read();
+    c.show(r.error);
+    if (r.error) firstBad ??= c;
+    return r.value;
+  };
+  const name = check(applicant.name) as string;
+  const idNo = check(applicant.id) as string;
+  const phone = check(applicant.phone) as string;
+  const form: Record<string, unknown> = {};
+  for (const [id, c] of fields) {
+    const v = check(c);
+    if (v !== undefined) form[id] = v;
+  }
+  if (firstBad) {
+    alert.textContent = "请按提示修改标红的内容。";
+    (firstBad as Control).focus();
+    return null;
+  }
+  return { name, idNo, phone, form };
+}
+
 let uid = 0;
 export const nextId = (p: string) => `${p}-${++uid}`;
 

@@ -7,7 +7,7 @@ import { checkCreditCode, checkIdNo, checkPhone } from "../validate";
 import { APPLICANT_KINDS, loadRegions, rememberReceipt } from "../state";
 import { onlineChannel } from "./guide";
 import { uploadWidget, type MaterialRef } from "../uploads";
-import { type Control, fieldControl, nextId, textControl } from "../form_fields";
+import { type Control, fieldControl, nextId, readApplication, textControl } from "../form_fields";
 
 function randomKey() {
   const b = new Uint8Array(16);
@@ -109,26 +109,9 @@ export async function applyPage(regionId: string, code: string) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     alert.textContent = "";
-    let firstBad: Control | null = null;
-    const check = (c: Control) => {
-      const r = c.read();
-      c.show(r.error);
-      if (r.error) firstBad ??= c;
-      return r.value;
-    };
-    const name = check(nameCtl) as string | undefined;
-    const idNo = check(idControl) as string | undefined;
-    const phone = check(phoneCtl) as string | undefined;
-    const formValue: Record<string, unknown> = {};
-    for (const [id, c] of formFields) {
-      const v = check(c);
-      if (v !== undefined) formValue[id] = v;
-    }
-    if (firstBad) {
-      alert.textContent = "请按提示修改标红的内容。";
-      (firstBad as Control).focus();
-      return;
-    }
+    const read = readApplication({ name: nameCtl, id: idControl, phone: phoneCtl }, formFields, alert);
+    if (!read) return;
+    const { name, idNo, phone, form: formValue } = read;
     const materials: Record<string, "provided" | "commitment" | "shared" | "missing"> = {};
     for (const [id, v] of choice) materials[id] = v as "provided";
     submitBtn.disabled = true;

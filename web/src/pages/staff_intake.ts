@@ -6,7 +6,7 @@
 import { api, ApiError, type Item, type Session, type Submission } from "../api/client";
 import { wb } from "../api/workbench";
 import { h, link, render } from "../dom";
-import { fieldControl, nextId, textControl, type Control } from "../form_fields";
+import { fieldControl, nextId, readApplication, textControl, type Control } from "../form_fields";
 import { loadItems } from "../state";
 import { checkCreditCode, checkIdNo, checkPhone } from "../validate";
 import { facts, go, KINDS, openFile, staffBar, staffOnly, STATUS } from "../workbench";
@@ -144,26 +144,9 @@ function intakeForm(session: Session, item: Item) {
     ev.preventDefault();
     const action = ((ev as SubmitEvent).submitter as HTMLButtonElement | null)?.value === "return" ? "return" : "accept";
     alert.textContent = "";
-    let firstBad: Control | null = null;
-    const check = (c: Control) => {
-      const r = c.read();
-      c.show(r.error);
-      if (r.error) firstBad ??= c;
-      return r.value;
-    };
-    const name = check(nameCtl) as string | undefined;
-    const idNo = check(idControl) as string | undefined;
-    const phone = check(phoneCtl) as string | undefined;
-    const formValue: Record<string, unknown> = {};
-    for (const [id, c] of formFields) {
-      const v = check(c);
-      if (v !== undefined) formValue[id] = v;
-    }
-    if (firstBad) {
-      alert.textContent = "请按提示修改标红的内容。";
-      (firstBad as Control).focus();
-      return;
-    }
+    const read = readApplication({ name: nameCtl, id: idControl, phone: phoneCtl }, formFields, alert);
+    if (!read) return;
+    const { name, idNo, phone, form: formValue } = read;
     const shown = new Set(shownMaterials().map((m) => m.id));
     const materials: Record<string, "provided"> = {};
     for (const [id, v] of status) if (shown.has(id)) materials[id] = v as "provided";
