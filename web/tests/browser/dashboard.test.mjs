@@ -9,21 +9,15 @@
 // calendar. 1366×768 and 390×844; screenshots in web/test-output/.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createServer } from "node:http";
 import { inflateRawSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { startServer, stopServer, web, browserPath, shots, citizenId } from "./harness.mjs";
 
-const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const root = join(web, "..");
-const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const shots = join(web, "test-output");
 const axePath = join(web, "node_modules", "axe-core", "axe.min.js");
 const REGION = "qinghai";
 const FIVE_DAYS = "002036001002"; // 职工参保登记: 5 working days
@@ -34,41 +28,12 @@ let server, base, browser, tmp, gateway;
 const posts = new Map(); // message id → posts the SMS gateway received
 const cases = {};
 
-function citizenId(seq, birth = "19900101", area = "630102") {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `${area}${birth}${String(seq % 1000).padStart(3, "0")}`;
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + "10X98765432"[sum % 11];
-}
-
 async function start(fakeNow, extra = []) {
-  const proc = spawn(
-    binary,
-    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", fakeNow,
-     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", join(web, "dist"), ...extra],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start")), 90000);
-    proc.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) clearTimeout(timer), resolve(m[1]);
-    });
-  });
-  proc.stdout.resume();
-  return proc;
+  const s = await startServer(join(tmp, "jingban.db"), fakeNow, extra);
+  base = s.base;
+  return s.proc;
 }
-async function stop(proc) {
-  if (proc && proc.exitCode === null) {
-    const exited = new Promise((r) => proc.on("exit", r));
-    proc.kill("SIGTERM");
-    await exited;
-  }
-}
+const stop = stopServer;
 
 async function call(method, path, body, token) {
   const headers = { "Content-Type": "application/json" };

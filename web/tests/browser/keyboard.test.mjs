@@ -5,50 +5,24 @@
 // with the keyboard alone (type, Tab, type, Enter).
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-
-const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const root = join(web, "..");
-const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
+import { startServer, stopServer, browserPath } from "./harness.mjs";
 
 let server, base, browser, tmp;
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), "jingban-keyboard-"));
-  server = spawn(
-    binary,
-    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", "2026-03-10T10:00:00",
-     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", join(web, "dist")],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    setTimeout(() => reject(new Error("server did not start")), 60000).unref();
-  });
-  server.stdout.resume();
+  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.on("exit", r));
-  }
+  await stopServer(server);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -9,20 +9,13 @@
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { browserPath, citizenId as idNumber, shots, startServer, stopServer, web } from "./harness.mjs";
 
-const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const root = join(web, "..");
-const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const dist = process.env.JINGBAN_WEB_DIST || join(web, "dist");
-const shots = join(web, "test-output");
 const axePath = join(web, "node_modules", "axe-core", "axe.min.js");
 const FAKE_NOW = "2026-03-10T10:00:00"; // a Tuesday, a working day
 // 青海省 异地转诊人员备案: online, for persons, no required form field, 受理 → 审核 → 办结.
@@ -32,44 +25,18 @@ const PHONE = { width: 390, height: 844 };
 
 let server, base, browser, tmp;
 
-function citizenId(seq, birth = "19850101", area = "630102") {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `${area}${birth}${String(seq % 1000).padStart(3, "0")}`;
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + "10X98765432"[sum % 11];
-}
+const citizenId = (seq, birth = "19850101", area = "630102") => idNumber(seq, birth, area);
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), "jingban-applicant-"));
   mkdirSync(shots, { recursive: true });
-  server = spawn(
-    binary,
-    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", FAKE_NOW,
-     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", dist],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start")), 120000);
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) clearTimeout(timer), resolve(m[1]);
-    });
-  });
-  server.stdout.resume();
+  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.on("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await stopServer(server);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -4,19 +4,13 @@
 // server, each with its message — at phone width and at 1366×768. Screenshots in web/test-output/.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startServer, stopServer, web, browserPath, shots, citizenId as idNumber } from "./harness.mjs";
 
-const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const root = join(web, "..");
-const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const shots = join(web, "test-output");
 const FAKE_NOW = "2026-03-10T10:00:00"; // a Tuesday, a working day
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
@@ -27,43 +21,18 @@ const PNG = Buffer.from(
 
 let server, base, browser, tmp;
 
-function citizenId(seq, birth = "19850101", area = "630102") {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `${area}${birth}${String(seq % 1000).padStart(3, "0")}`;
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + "10X98765432"[sum % 11];
-}
+const citizenId = (seq, birth = "19850101", area = "630102") => idNumber(seq, birth, area);
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), "jingban-uploads-"));
   mkdirSync(shots, { recursive: true });
-  server = spawn(
-    binary,
-    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", FAKE_NOW,
-     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", join(web, "dist")],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    setTimeout(() => reject(new Error("server did not start")), 60000).unref();
-  });
-  server.stdout.resume();
+  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.on("exit", r));
-  }
+  await stopServer(server);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -7,19 +7,13 @@
 // width and at 1366×768. Screenshots go to web/test-output/.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startServer, stopServer, web, browserPath, shots, citizenId } from "./harness.mjs";
 
-const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const root = join(web, "..");
-const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const shots = join(web, "test-output");
 const REGION = "qinghai";
 const FIVE_DAYS = "002036001002"; // 职工参保登记: 5 working days; 受理 → 初审 → 复审 → 办结
 const INSTANT = "002036001003"; // 城乡居民参保登记: 即时办结 (due the day it is accepted); 受理 → 审核
@@ -27,41 +21,12 @@ const INSTANT = "002036001003"; // 城乡居民参保登记: 即时办结 (due t
 let server, base, browser, tmp;
 const cases = {};
 
-function citizenId(seq, birth = "19900101", area = "630102") {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `${area}${birth}${String(seq % 1000).padStart(3, "0")}`;
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + "10X98765432"[sum % 11];
-}
-
 async function start(fakeNow) {
-  const proc = spawn(
-    binary,
-    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", fakeNow,
-     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", join(web, "dist")],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start")), 90000);
-    proc.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) clearTimeout(timer), resolve(m[1]);
-    });
-  });
-  proc.stdout.resume();
-  return proc;
+  const s = await startServer(join(tmp, "jingban.db"), fakeNow);
+  base = s.base;
+  return s.proc;
 }
-async function stop(proc) {
-  if (proc && proc.exitCode === null) {
-    const exited = new Promise((r) => proc.on("exit", r));
-    proc.kill("SIGTERM");
-    await exited;
-  }
-}
+const stop = stopServer;
 
 async function call(method, path, body, token) {
   const headers = { "Content-Type": "application/json" };

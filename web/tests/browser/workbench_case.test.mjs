@@ -12,20 +12,14 @@
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { browserPath, creditCode, shots, startServer, stopServer, web } from "./harness.mjs";
 
-const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const root = join(web, "..");
-const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const dist = process.env.JINGBAN_WEB_DIST || join(web, "dist");
-const shots = join(web, "test-output");
 const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
 const R = "qinghai";
 const SETTLEMENT = "002036010001"; // 定点医疗机构费用结算: online; 受理 → 初审 → 复审 → 拨付 → 办结
@@ -39,14 +33,6 @@ const PHONE = { width: 390, height: 844 };
 let server, base, browser, tmp;
 const visited = new Map(); // screenshot name → path, for the phone-width pass
 const notes = [];
-
-function creditCode(seq) {
-  const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const body = `91630100MA${String(seq % 10000000).padStart(7, "0")}`;
-  const sum = [...body].reduce((s, c, i) => s + alphabet.indexOf(c) * w[i], 0);
-  return body + alphabet[(31 - (sum % 31)) % 31];
-}
 
 async function call(method, path, body, token) {
   const headers = { "Content-Type": "application/json" };
@@ -70,34 +56,13 @@ async function applyOnline(seq, name) {
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), "jingban-workbench-case-"));
   mkdirSync(shots, { recursive: true });
-  server = spawn(
-    binary,
-    ["serve", "--port", "0", "--db", join(tmp, "jingban.db"), "--demo", "--fake-now", "2026-03-10T10:00:00",
-     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
-     "--policy", join(root, "policy"), "--web", dist],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start")), 90000);
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) clearTimeout(timer), resolve(m[1]);
-    });
-  });
-  server.stdout.resume();
+  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.on("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await stopServer(server);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   for (const n of notes) console.log(`# note: ${n}`);
 });

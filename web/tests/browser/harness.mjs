@@ -1,0 +1,65 @@
+// What the browser tests share: where things are, the real server started on a database file of
+// the test's own (demo data, a fixed clock, the built UI) and stopped, and valid generated ID
+// numbers and credit codes.
+// Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
+// JINGBAN_WEB_DIST (default web/dist).
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const root = join(web, "..");
+export const binary = process.env.JINGBAN_BIN || join(root, "build", "jingban");
+export const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
+export const shots = join(web, "test-output");
+// The built UI the server serves (JINGBAN_WEB_DIST, default web/dist).
+export const dist = process.env.JINGBAN_WEB_DIST || join(web, "dist");
+
+// `jingban serve --demo` on `db` with the clock at `fakeNow` (+ `extra` options); resolves with
+// the process and its base URL once it says it listens.
+export async function startServer(db, fakeNow, extra = []) {
+  const proc = spawn(
+    binary,
+    ["serve", "--port", "0", "--db", db, "--demo", "--fake-now", fakeNow,
+     "--rate-limit", "off", "--catalog", join(root, "catalog"), "--calendar", join(root, "calendar"),
+     "--policy", join(root, "policy"), "--web", dist, ...extra],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const base = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("server did not start")), 90000);
+    proc.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /jingban listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) clearTimeout(timer), resolve(m[1]);
+    });
+  });
+  proc.stdout.resume();
+  return { proc, base };
+}
+
+export async function stopServer(proc) {
+  if (proc && proc.exitCode === null) {
+    const exited = new Promise((r) => proc.on("exit", r));
+    proc.kill("SIGTERM");
+    await exited;
+  }
+}
+
+// A GB 11643 citizen ID number with a valid check character.
+export function citizenId(seq, birth = "19900101", area = "630102") {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = `${area}${birth}${String(seq % 1000).padStart(3, "0")}`;
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return body + "10X98765432"[sum % 11];
+}
+
+// A GB 32100 unified social credit code with a valid check character.
+export function creditCode(seq) {
+  const a = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const body = `91630100MA${String(seq % 10000000).padStart(7, "0")}`;
+  const sum = [...body].reduce((s, c, i) => s + a.indexOf(c) * w[i], 0);
+  return body + a[(31 - (sum % 31)) % 31];
+}
