@@ -12,6 +12,7 @@
 #include "effects/support.hpp"
 #include "policy/policy.hpp"
 #include "policy/settlement.hpp"
+#include "registers/filing.hpp"
 
 namespace jingban {
 namespace {
@@ -120,6 +121,10 @@ class Reimbursement : public EffectHandler {
     const InsurancePolicy* policy = nullptr;
     ClaimInput input;
     int year = 0;
+    // 门诊慢特病: the policy with the chronic-disease deductible and ratios, and the qualification.
+    std::optional<InsurancePolicy> chronic;
+    json qualification;
+    const InsurancePolicy& settling() const { return chronic ? *chronic : *policy; }
   };
 
   bool assistanceOnly() const { return name_ == "assistance_reimbursement"; }
@@ -178,6 +183,7 @@ class Reimbursement : public EffectHandler {
                                                       " 年" + type +
                                                       "医保的待遇政策参数，不能结算"));
     ctx.input.identities = ctx.person.identities;
+    if (auto r = chronicDisease(c, view, ctx, visit); !r) return std::unexpected(r.error());
     if (assistanceOnly() && !ctx.policy->assistanceFor(ctx.input.identities) &&
         !c.conditions.count("not_yet_recognised"))
       return std::unexpected(
@@ -191,7 +197,7 @@ class Reimbursement : public EffectHandler {
     auto ytd = view.claimsInYear(c.region, ctx.id_no, ctx.year);
     if (!ytd) return std::unexpected(ytd.error());
     if (used) *used = *ytd;
-    return settle(*ctx.policy, ctx.input, *ytd);
+    return settle(ctx.settling(), ctx.input, *ytd);
   }
 
   // The year-to-date figures a 结算单 was computed on (recorded with it, compared at 拨付).
@@ -229,6 +235,7 @@ class Reimbursement : public EffectHandler {
                           {"year", ctx.policy->year},
                           {"example", ctx.policy->example},
                           {"source", ctx.policy->source}};
+    if (ctx.chronic) v.record["policy"]["chronic_disease"] = ctx.qualification;
     return v;
   }
 
@@ -270,6 +277,47 @@ class Reimbursement : public EffectHandler {
       }
     }
     return Verdict{};
+  }
+
+  // form.chronic_disease_code: an outpatient claim for a disease the claimant is qualified for on
+  // the visit date (effects/disease_qualification.cpp) is settled with the policy's chronic-disease
+  // parameters (门诊慢特病待遇).
+  Result<void> chronicDisease(const CaseState& c, RegisterView& view, Context& ctx,
+                              const std::string& visit) const {
+    std::string code = effects::text(*c.form, "chronic_disease_code");
+    if (code.empty()) return {};
+    if (name_ != "outpatient_reimbursement")
+      return std::unexpected(refusal("chronic_disease_outpatient_only",
+                                     "门诊慢特病病种仅适用于门诊费用报销，本事项请勿填写病种编码"));
+    EntryFilter f;
+    f.kind = kQualificationKind;
+    f.region = c.region;
+    f.owner = ctx.id_no;
+    f.status = kEntryValid;
+    f.limit = 1000;
+    auto list = view.entries(f);
+    if (!list) return std::unexpected(list.error());
+    std::optional<Qualification> found;
+    for (const auto& e : *list)
+      if (auto q = qualificationFromEntry(e);
+          q && q->disease_code == code && dateWithin(visit, q->from, q->to))
+        found = q;
+    if (!found)
+      return std::unexpected(
+          refusal("not_qualified",
+                  "参保人在就诊日期没有该门诊慢特病病种的有效认定，不能按门诊慢特病待遇报销"));
+    if (!ctx.policy->chronic_outpatient)
+      return std::unexpected(
+          refusal("no_policy", "本统筹区没有门诊慢特病的待遇政策参数，不能结算"));
+    InsurancePolicy p = *ctx.policy;
+    p.deductible_basis = DeductibleBasis::kPerYear;
+    p.deductible_fen = p.chronic_outpatient->deductible_fen;
+    p.ratio_permille = p.chronic_outpatient->ratio_permille;
+    ctx.chronic = std::move(p);
+    ctx.qualification = {{"number", found->number},
+                         {"disease_code", found->disease_code},
+                         {"disease_name", found->disease_name}};
+    return {};
   }
 
   std::string name_;

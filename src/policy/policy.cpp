@@ -225,9 +225,10 @@ class PolicyLoader {
 
   void entry(const std::string& region, const YAML::Node& n) {
     if (!n.IsMap()) return error(n, "policies 的每一项应为映射");
-    keys(n, {"insurance_type", "years", "example", "source", "deductible_basis", "deductible_fen",
-             "ratio_permille", "annual_fund_cap_fen", "class_b_first_paid_permille",
-             "serious_illness", "assistance", "premium", "retirement", "note"});
+    keys(n,
+         {"insurance_type", "years", "example", "source", "deductible_basis", "deductible_fen",
+          "ratio_permille", "annual_fund_cap_fen", "class_b_first_paid_permille", "serious_illness",
+          "assistance", "premium", "retirement", "chronic_outpatient", "note"});
     InsurancePolicy p;
     p.region = region;
     p.file = file_;
@@ -261,6 +262,13 @@ class PolicyLoader {
     assistance(n, p);
     premium(n, p);
     retirement(n, p);
+    if (YAML::Node c = n["chronic_outpatient"]) {  // optional: 门诊慢特病 (care_rules.hpp)
+      keys(c, {"deductible_fen", "ratio_permille"});
+      ChronicOutpatientPolicy co;
+      byLevel(c, "deductible_fen", co.deductible_fen, false);
+      byLevel(c, "ratio_permille", co.ratio_permille, true);
+      p.chronic_outpatient = co;
+    }
 
     YAML::Node years = n["years"];
     if (!years || !years.IsSequence() || years.size() == 0)
@@ -410,6 +418,7 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::loadDir(const std::string& d
     regions.insert(f.stem().string());
   }
   loader.finish(regions);
+  CareRulesLoader::load(dir, *set, loader.errors_);  // policy/filings/, policy/diseases/
   if (!loader.errors_.empty()) {
     std::string msg;
     for (const auto& e : loader.errors_) msg += (msg.empty() ? "" : "\n") + e;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "policy/care_rules.hpp"
 
 namespace jingban {
 
@@ -57,6 +58,13 @@ struct PremiumPolicy {
   std::map<std::string, PremiumSubsidy> subsidy;
 };
 
+// 门诊慢特病: the outpatient claim for a qualified disease (policy/care_rules.hpp) is settled with
+// these instead of the general deductible and ratios; the annual fund cap stays the policy's.
+struct ChronicOutpatientPolicy {
+  std::array<int64_t, 3> deductible_fen{};  // by hospital level 1 … 3, once per year
+  std::array<int, 3> ratio_permille{};
+};
+
 struct InsurancePolicy {
   std::string region, insurance_type;
   int year = 0;
@@ -75,6 +83,7 @@ struct InsurancePolicy {
   std::optional<PremiumPolicy> premium;  // 城乡居民 (required there)
   // 退休时医保最低缴费年限 by sex (男 / 女); empty when the type has none (城乡居民).
   std::map<std::string, int> required_contribution_years;
+  std::optional<ChronicOutpatientPolicy> chronic_outpatient;
 
   // The deductible / ratio of a hospital level 1 … 3 (levels outside are clamped: the caller
   // validates them first).
@@ -113,9 +122,16 @@ class PolicySet {
   const std::vector<InsurancePolicy>& policies() const { return policies_; }
   // The region a region's file extends, or "".
   std::string extends(const std::string& region) const;
+  // Remote-care filing rules and the disease catalogue of a region (or the region it extends);
+  // nullptr when none is loaded (policy/filings/, policy/diseases/: care_rules.cpp).
+  const FilingRules* filingRules(const std::string& region) const;
+  const DiseaseCatalog* diseases(const std::string& region) const;
 
  private:
   friend class PolicyLoader;
+  friend class CareRulesLoader;
+  std::map<std::string, FilingRules> filing_rules_;
+  std::map<std::string, DiseaseCatalog> diseases_;
   const InsurancePolicy* exact(const std::string& region, const std::string& type, int year) const;
   std::vector<InsurancePolicy> policies_;
   std::map<std::string, std::string> extends_;
