@@ -8,6 +8,7 @@ import { api, ApiError, call, type Progress, type Region } from "../api/client";
 import { h, render } from "../dom";
 import { lastReceipt, loadRegions } from "../state";
 import { uploadWidget, type UploadedFile } from "../uploads";
+import { myCareRecords } from "./filings";
 
 // What the applicant typed: it opens the progress and signs the applicant's actions.
 interface Who {
@@ -122,6 +123,7 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
     rateable ? (rating ? rated(rating) : ratingForm(who, region, reload)) : null,
     h("h3", null, "办理过程"),
     timeline(p),
+    region ? myCareRecords(who, region.id) : null,
     p.stage !== "已办结" ? withdrawBox(who, reload) : null,
   ];
 }
