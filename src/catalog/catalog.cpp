@@ -264,6 +264,14 @@ std::string Region::supervisionPhone(const Item& item) const {
   return item.supervision_phone.empty() ? supervision_phone : item.supervision_phone;
 }
 
+std::shared_ptr<const Catalog> Catalog::only(const std::vector<std::string>& ids) const {
+  auto c = std::make_shared<Catalog>();
+  c->form_schemas_ = form_schemas_;
+  for (const auto& r : regions_)
+    if (std::find(ids.begin(), ids.end(), r.id) != ids.end()) c->regions_.push_back(r);
+  return c;
+}
+
 const Region* Catalog::region(const std::string& id) const {
   for (const auto& r : regions_)
     if (r.id == id) return &r;

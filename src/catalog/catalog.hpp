@@ -235,6 +235,9 @@ class Catalog {
     return form_schemas_;
   }
   const FormSchema* formSchema(const std::string& id) const;
+  // The same catalog with only the regions `ids` (serve --regions: a server that serves some
+  // regions; a region that extends another keeps what it inherited). Unknown ids are skipped.
+  std::shared_ptr<const Catalog> only(const std::vector<std::string>& ids) const;
 
  private:
   friend class CatalogLoader;

@@ -313,4 +313,23 @@ class Registers:
             return fresh_unit, form, []
         if eff == "assistance_contribution_subsidy":
             return self.resident(region, "低保"), form, []
+        if eff == "relation_transfer":
+            # 转移接续 between two regions of this server (effects/relation_transfer.cpp): a 转入
+            # names the 转出地 where the person is an employee with an account; a 转出 (Qingdao's
+            # 转出 item) needs the 转入地's 联系函 first, so a transfer away from here is run before.
+            names = {"qinghai": "青海省", "xining": "西宁市", "yunnan": "云南省", "qingdao": "青岛市"}
+            other = "yunnan" if region in ("qinghai", "xining") else "qinghai"
+            if other not in self.items:
+                st, its = self.srv.request("GET", "/api/v1/regions/%s/items" % other)
+                assert st == 200, its
+                self.items[other] = its
+            if "转出" in item["name"]:
+                _, app = self.employee(region)
+                dest = next(i for i in self.items[other] if i["effect"] == "relation_transfer" and "转出" not in i["name"])
+                case = self.submit(other, dest, app, {"from_region": names[region]})
+                self.drive(other, dest, case["case_no"])
+                return app, form, []
+            _, app = self.employee(other)
+            form["from_region"] = names[other]
+            return app, form, []
         return (fresh_person if kinds[0] == "person" else dict(fresh_unit, kind=kinds[0])), form, []
