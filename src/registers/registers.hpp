@@ -120,6 +120,28 @@ struct PremiumEntry {
   std::string source;
 };
 
+// An entry of the registers of Registers II: remote-care filings (备案), disease qualifications
+// (认定), designated institutions and their agreements, maternity filings, transfers between
+// regions, monthly settlements, wage declarations … Each area has its typed record and its rules in
+// its own files (registers/<area>.hpp, effects/<area>.cpp) and stores it here: the columns every
+// area searches by, and the rest as a JSON object. Every change is kept like a unit's or a
+// person's (field → before / after, with its cause), and the rebuild replays entries like the rest.
+struct RegisterEntry {
+  std::string kind;    // the area: filing | qualification | institution | maternity | transfer …
+  std::string region;  // 统筹区 whose register holds it
+  std::string key;     // unique within (kind, region): filing number, institution code …
+  std::string owner;   // whose it is: an ID number, a credit code, an institution code; "" none
+  std::string status;  // the area's own words (有效 / 已撤销 / 已终止 …)
+  std::string from, to;  // validity, "YYYY-MM-DD" (to "" = open-ended); "" when it has none
+  nlohmann::json data = nlohmann::json::object();  // the area's other fields
+};
+
+struct EntryFilter {
+  std::string kind, region;   // required
+  std::string owner, status;  // "" = any
+  int limit = 100, offset = 0;
+};
+
 class RegisterView {
  public:
   virtual ~RegisterView() = default;
@@ -134,6 +156,11 @@ class RegisterView {
                                           int year) = 0;
   virtual Result<std::vector<PremiumEntry>> premiums(const std::string& region,
                                                      const std::string& id_no, int year) = 0;
+  virtual Result<std::optional<RegisterEntry>> entry(const std::string& kind,
+                                                     const std::string& region,
+                                                     const std::string& key) = 0;
+  // In order of `from`, then key.
+  virtual Result<std::vector<RegisterEntry>> entries(const EntryFilter& f) = 0;
 };
 
 class RegisterTx : public RegisterView {
@@ -155,6 +182,11 @@ class RegisterTx : public RegisterView {
   virtual Result<void> addPayment(const Payment& p) = 0;
   virtual Result<void> addClaim(const Claim& c) = 0;
   virtual Result<void> addPremium(const PremiumEntry& e) = 0;
+  // Inserts or replaces the entry (kind, region, key); the history entry holds what changed.
+  virtual Result<void> putEntry(const RegisterEntry& e, const Cause& cause) = 0;
+  // The next value (1, 2, 3 …) of a counter the registers own (an institution's code sequence):
+  // cleared with the registers, so a rebuild that replays the events allocates the same numbers.
+  virtual Result<int64_t> nextNumber(const std::string& name) = 0;
 };
 
 // What the register pages and endpoints read (staff only; the HTTP edge masks lists).
@@ -182,6 +214,9 @@ class RegisterReads : public RegisterView {
   virtual Result<std::vector<Payment>> payments(const PaymentFilter& f) = 0;
   virtual Result<std::vector<Person>> persons(const PersonFilter& f) = 0;  // without enrolments
   virtual Result<std::vector<Unit>> units(const UnitFilter& f) = 0;
+  virtual Result<std::vector<HistoryEntry>> entryHistory(const std::string& kind,
+                                                         const std::string& region,
+                                                         const std::string& key) = 0;
   // Every register as one canonical JSON document (sorted, without row ids): what the rebuild
   // test compares before and after replaying the events.
   virtual Result<nlohmann::json> dump() = 0;

@@ -117,6 +117,10 @@ TEST_F(RegisterStoreTest, MigrationFourUpgradesAVersionThreeFile) {
       "DROP INDEX cases_by_submitted; DROP INDEX cases_by_closed; DROP INDEX case_events_by_at;";
   // …and without the tables later versions add (6: notifications outbox, 7: material files).
   down += "DROP TABLE notifications; DROP TABLE case_files;";
+  // (8: register entries and the registers' counters, 9: the transfers' delivery log).
+  down +=
+      "DROP TABLE register_entries; DROP TABLE register_entry_history; DROP TABLE "
+      "register_numbers; DROP TABLE peer_deliveries;";
   down +=
       "CREATE TABLE register_journal(case_no TEXT PRIMARY KEY, effect TEXT NOT NULL, payload TEXT "
       "NOT NULL, applied INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"

@@ -56,6 +56,20 @@ class FakeRegisters : public RegisterTx {
       if (p.region == region && p.id_no == id_no && p.year == year) out.push_back(p);
     return out;
   }
+  // Entries are not what these tests are about: none exist, and none may be written.
+  Result<std::optional<RegisterEntry>> entry(const std::string&, const std::string&,
+                                             const std::string&) override {
+    return std::optional<RegisterEntry>();
+  }
+  Result<std::vector<RegisterEntry>> entries(const EntryFilter&) override {
+    return std::vector<RegisterEntry>{};
+  }
+  Result<void> putEntry(const RegisterEntry&, const Cause&) override {
+    return fail(ErrorCode::kInternal, "unexpected_entry", "unexpected entry write");
+  }
+  Result<int64_t> nextNumber(const std::string&) override {
+    return fail(ErrorCode::kInternal, "unexpected_number", "unexpected number");
+  }
   Result<bool> claim(const Cause&) override { return true; }
   Result<void> putUnit(const Unit&, const Cause&) override { return {}; }
   Result<void> putPerson(const Person& p, const Cause&) override {

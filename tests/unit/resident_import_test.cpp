@@ -234,6 +234,20 @@ class MemRegisters : public RegisterTx {
   Result<std::vector<PremiumEntry>> premiums(const std::string&, const std::string&, int) override {
     return std::vector<PremiumEntry>{};
   }
+  // Entries are not what these tests are about: none exist, and none may be written.
+  Result<std::optional<RegisterEntry>> entry(const std::string&, const std::string&,
+                                             const std::string&) override {
+    return std::optional<RegisterEntry>();
+  }
+  Result<std::vector<RegisterEntry>> entries(const EntryFilter&) override {
+    return std::vector<RegisterEntry>{};
+  }
+  Result<void> putEntry(const RegisterEntry&, const Cause&) override {
+    return fail(ErrorCode::kInternal, "unexpected_entry", "unexpected entry write");
+  }
+  Result<int64_t> nextNumber(const std::string&) override {
+    return fail(ErrorCode::kInternal, "unexpected_number", "unexpected number");
+  }
   Result<bool> claim(const Cause& c) override {
     return r_.claimed.insert(c.source + "#" + std::to_string(c.event_seq)).second;
   }

@@ -704,9 +704,100 @@ Result<void> applyScript(RegisterTx& r) {
     TRY(r.addPayment(samplePayment(c4.source, c4.event_seq, 30'000, 400)));
     Claim claim = sampleClaim(p.id_no, c4.source);
     claim.total_fen = claim.fund_fen = claim.personal_eligible_fen = 1;
-    return r.addClaim(claim);
+    TRY(r.addClaim(claim));
+    auto n = r.nextNumber("filing:qinghai");
+    TRY(n);
+    RegisterEntry e{"filing",     "qinghai", "BA" + std::to_string(*n), p.id_no, "有效",
+                    "2026-04-01", ""};
+    e.data = {{"category", "异地安置退休"}, {"place", "海南省三亚市"}};
+    return r.putEntry(e, c4);
   }));
   return {};
+}
+
+TEST_P(StoreConformance, AnEntryKeepsEveryChangeAndIsFoundByOwnerAndStatus) {
+  const std::string id = "630102199001011234";
+  RegisterEntry e{"filing", "qinghai", "F1", id, "有效", "2026-03-01", "2026-08-31"};
+  e.data = {{"category", "其他临时外出"}, {"place", "北京市"}};
+  ASSERT_TRUE(REG({ return r.putEntry(e, cause("630000-20260301-000001", 5, 100)); }));
+  RegisterEntry later{"filing", "qinghai", "F0", id, "有效", "2026-09-01", ""};
+  ASSERT_TRUE(REG({ return r.putEntry(later, cause("630000-20260302-000001", 5, 150)); }));
+  RegisterEntry other{"filing", "qinghai", "F2", "630102199001015000", "有效", "2026-01-01", ""};
+  ASSERT_TRUE(REG({ return r.putEntry(other, cause("630000-20260303-000001", 5, 160)); }));
+  // A change: status and one data field; a field removed is recorded with after = null.
+  RegisterEntry changed = e;
+  changed.status = "已撤销";
+  changed.to = "2026-05-31";
+  changed.data = {{"category", "其他临时外出"}};
+  ASSERT_TRUE(REG({ return r.putEntry(changed, cause("630000-20260401-000001", 5, 200)); }));
+  // The same again adds no history.
+  ASSERT_TRUE(REG({ return r.putEntry(changed, cause("630000-20260402-000001", 5, 300)); }));
+
+  RegisterReads& regs = store_->registers();
+  auto got = regs.entry("filing", "qinghai", "F1");
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->status, "已撤销");
+  EXPECT_EQ((*got)->to, "2026-05-31");
+  EXPECT_EQ((*got)->data, (nlohmann::json{{"category", "其他临时外出"}}));
+  EXPECT_FALSE(*regs.entry("filing", "xining", "F1"));
+  EXPECT_FALSE(*regs.entry("qualification", "qinghai", "F1"));
+
+  auto h = regs.entryHistory("filing", "qinghai", "F1");
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].changes["data.place"]["after"], "北京市");
+  EXPECT_TRUE((*h)[0].changes["status"]["before"].is_null());
+  nlohmann::json second = {{"status", {{"before", "有效"}, {"after", "已撤销"}}},
+                           {"to", {{"before", "2026-08-31"}, {"after", "2026-05-31"}}},
+                           {"data.place", {{"before", "北京市"}, {"after", nullptr}}}};
+  EXPECT_EQ((*h)[1].changes, second);
+  EXPECT_EQ((*h)[1].source, "630000-20260401-000001");
+
+  auto mine = regs.entries(EntryFilter{"filing", "qinghai", id});
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].key, "F1");  // in order of `from`
+  EXPECT_EQ((*mine)[1].key, "F0");
+  auto valid = regs.entries(EntryFilter{"filing", "qinghai", "", "有效"});
+  ASSERT_TRUE(valid);
+  EXPECT_EQ(valid->size(), 2u);  // F2 (another person) and F0
+  auto page = regs.entries(EntryFilter{"filing", "qinghai", "", "", 1, 1});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].key, "F1");
+
+  // Bad periods are refused and change nothing.
+  RegisterEntry bad = later;
+  bad.to = "2026-08-01";  // before `from`
+  auto r1 = REG({ return r.putEntry(bad, cause("630000-20260501-000001", 5, 400)); });
+  ASSERT_FALSE(r1);
+  EXPECT_EQ(r1.error().code, ErrorCode::kUnprocessable);
+  bad.to = "2026-13";
+  EXPECT_FALSE(REG({ return r.putEntry(bad, cause("630000-20260501-000001", 5, 400)); }));
+  EXPECT_EQ((*regs.entry("filing", "qinghai", "F0"))->to, "");
+
+  // Numbers count per name, inside the unit of work: a failing unit gives its number back.
+  ASSERT_TRUE(REG({
+    auto n = r.nextNumber("institution:qinghai:H");
+    TRY(n);
+    EXPECT_EQ(*n, 1);
+    return {};
+  }));
+  EXPECT_FALSE(REG({
+    auto n = r.nextNumber("institution:qinghai:H");
+    TRY(n);
+    EXPECT_EQ(*n, 2);
+    return fail(ErrorCode::kConflict, "x", "回滚");
+  }));
+  ASSERT_TRUE(REG({
+    auto n = r.nextNumber("institution:qinghai:H");
+    TRY(n);
+    EXPECT_EQ(*n, 2);
+    auto m = r.nextNumber("institution:qinghai:P");
+    TRY(m);
+    EXPECT_EQ(*m, 1);
+    return {};
+  }));
 }
 
 TEST_P(StoreConformance, TheRegistersDumpTheSameAfterClearingAndApplyingAgain) {
@@ -724,6 +815,9 @@ TEST_P(StoreConformance, TheRegistersDumpTheSameAfterClearingAndApplyingAgain) {
   EXPECT_EQ(before->at("units").size(), 1u);
   EXPECT_EQ(before->at("payments").size(), 1u);
   EXPECT_EQ(before->at("applied").size(), 4u);
+  ASSERT_EQ(before->at("entries").size(), 1u);
+  EXPECT_EQ(before->at("entries")[0].at("key"), "BA1");  // numbered again from 1 on a rebuild
+  EXPECT_EQ(before->at("numbers").at("filing:qinghai"), 1);
   EXPECT_EQ(before->at("persons")[0].at("history").size(), 2u) << before->at("persons")[0].dump();
 
   ASSERT_TRUE(run({[](Tx& tx) { return tx.clearRegisters(); }})[0]);

@@ -308,6 +308,54 @@ CREATE TABLE case_files(
 );
 CREATE INDEX case_files_by_case ON case_files(case_no, material_id);
 )sql",
+    // 8: the entries of Registers II (registers.hpp RegisterEntry: filings, qualifications,
+    // institutions, maternity, transfers, settlements …), their change history, and the counters
+    // the registers own (cleared with them, so a rebuild allocates the same numbers again).
+    R"sql(
+CREATE TABLE register_entries(
+  kind TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  status TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY(kind, region, key)
+) WITHOUT ROWID;
+CREATE INDEX register_entries_by_owner ON register_entries(kind, region, owner, valid_from);
+CREATE TABLE register_entry_history(
+  kind TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  event_seq INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  changes TEXT NOT NULL,
+  PRIMARY KEY(kind, region, key, n)
+) WITHOUT ROWID;
+CREATE TABLE register_numbers(
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 9: the delivery of the documents of transfers between regions (peer/delivery_log.cpp). The
+    // documents themselves are register entries (transfer_outbox) written with the stage that
+    // sends them, and a document received is an import batch applied in its receipt's unit of
+    // work; this table only records what was delivered, so a restart resends nothing delivered.
+    R"sql(
+CREATE TABLE peer_deliveries(
+  message_id TEXT PRIMARY KEY,
+  to_region TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  last_error TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

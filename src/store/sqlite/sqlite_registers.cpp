@@ -505,6 +505,85 @@ int64_t clampLimit(int v, int max) { return v < 0 ? 0 : (v > max ? max : v); }
 
 // ---- SqliteRegisterTx ------------------------------------------------------------------------
 
+namespace {
+
+// ---- register entries (Registers II) ---------------------------------------------------------
+
+#define ENTRY_COLS "kind,region,key,owner,status,valid_from,valid_to,data"
+
+// The fields a change of an entry is recorded by: the searchable columns and each top-level
+// field of its data (a field of data that disappears is recorded with after = null).
+json entryFields(const RegisterEntry& e) {
+  json f = json{{"owner", e.owner}, {"status", e.status}, {"from", e.from}, {"to", e.to}};
+  if (e.data.is_object())
+    for (auto it = e.data.begin(); it != e.data.end(); ++it) f["data." + it.key()] = *it;
+  return f;
+}
+
+json entryDiff(const json& before, const json& after) {
+  json changes = json::object();
+  for (auto it = after.begin(); it != after.end(); ++it) {
+    auto old = before.find(it.key());
+    json was = old == before.end() ? json() : *old;
+    if (was != *it) changes[it.key()] = json{{"before", was}, {"after", *it}};
+  }
+  for (auto it = before.begin(); it != before.end(); ++it)
+    if (!after.contains(it.key())) changes[it.key()] = json{{"before", *it}, {"after", nullptr}};
+  return changes;
+}
+
+RegisterEntry entryFrom(const Stmt& q) {
+  RegisterEntry e{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6)};
+  e.data = json::parse(q.text(7), nullptr, false);
+  if (!e.data.is_object()) e.data = json::object();
+  return e;
+}
+
+json entryJson(const RegisterEntry& e) {
+  return json{{"kind", e.kind},     {"region", e.region}, {"key", e.key}, {"owner", e.owner},
+              {"status", e.status}, {"from", e.from},     {"to", e.to},   {"data", e.data}};
+}
+
+Result<std::optional<RegisterEntry>> readEntry(Conn& c, const std::string& kind,
+                                               const std::string& region, const std::string& key) {
+  Stmt q =
+      c.prepare("SELECT " ENTRY_COLS " FROM register_entries WHERE kind=? AND region=? AND key=?");
+  if (!q.ok()) return prepError(c);
+  q.bind(1, kind).bind(2, region).bind(3, key);
+  int rc = q.step();
+  using R = std::optional<RegisterEntry>;
+  if (rc == SQLITE_DONE) return R();
+  if (rc != SQLITE_ROW) return std::unexpected(dbError(c.db, "读取登记信息"));
+  return R(entryFrom(q));
+}
+
+Result<std::vector<RegisterEntry>> readEntries(Conn& c, const EntryFilter& f) {
+  if (f.kind.empty() || f.region.empty())
+    return fail(ErrorCode::kInternal, "entry_filter", "登记查询缺少类别或统筹区");
+  Stmt q = c.prepare("SELECT " ENTRY_COLS
+                     " FROM register_entries WHERE kind=?1 AND region=?2 AND (?3='' OR owner=?3) "
+                     "AND (?4='' OR status=?4) ORDER BY valid_from,key LIMIT ?5 OFFSET ?6");
+  if (!q.ok()) return prepError(c);
+  q.bind(1, f.kind).bind(2, f.region).bind(3, f.owner).bind(4, f.status);
+  q.bind(5, static_cast<int64_t>(f.limit < 0 ? 0 : f.limit));
+  q.bind(6, static_cast<int64_t>(f.offset < 0 ? 0 : f.offset));
+  std::vector<RegisterEntry> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(entryFrom(q));
+  if (rc != SQLITE_DONE) return std::unexpected(dbError(c.db, "读取登记信息"));
+  return out;
+}
+
+bool validDay(const std::string& d) {
+  if (d.empty()) return true;
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  return true;
+}
+
+}  // namespace
+
 Result<std::optional<Unit>> SqliteRegisterTx::unit(const std::string& region,
                                                    const std::string& credit_code) {
   return readUnit(w_, region, credit_code);
@@ -724,6 +803,69 @@ Result<void> SqliteRegisterTx::addPremium(const PremiumEntry& e) {
   return {};
 }
 
+Result<std::optional<RegisterEntry>> SqliteRegisterTx::entry(const std::string& kind,
+                                                             const std::string& region,
+                                                             const std::string& key) {
+  return readEntry(w_, kind, region, key);
+}
+
+Result<std::vector<RegisterEntry>> SqliteRegisterTx::entries(const EntryFilter& f) {
+  return readEntries(w_, f);
+}
+
+Result<void> SqliteRegisterTx::putEntry(const RegisterEntry& e, const Cause& cause) {
+  if (e.kind.empty() || e.region.empty() || e.key.empty())
+    return fail(ErrorCode::kInternal, "entry_key_missing", "登记信息缺少类别、统筹区或编号");
+  if (!validDay(e.from) || !validDay(e.to) || (!e.to.empty() && !e.from.empty() && e.to < e.from))
+    return fail(ErrorCode::kUnprocessable, "invalid_entry_period",
+                "登记的起止日期无效（须为 YYYY-MM-DD，止日不早于起日）");
+  if (!e.data.is_object())
+    return fail(ErrorCode::kInternal, "entry_data", "登记信息的内容须为对象");
+  for (const std::string* t : {&e.kind, &e.region, &e.key, &e.owner, &e.status})
+    if (!validUtf8(*t)) return std::unexpected(badText());
+  const std::string data = dumpJson(e.data);
+  if (!validUtf8(data)) return std::unexpected(badText());
+  auto old = readEntry(w_, e.kind, e.region, e.key);
+  if (!old) return std::unexpected(old.error());
+  const json after = entryFields(e);
+  json changes;
+  if (*old) {
+    changes = entryDiff(entryFields(**old), after);
+    if (changes.empty()) return {};  // nothing changed: no history entry
+  } else {
+    changes = createdValues(after);
+  }
+  Stmt q = w_.prepare("INSERT INTO register_entries(" ENTRY_COLS
+                      ") VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(kind,region,key) DO UPDATE SET "
+                      "owner=excluded.owner,status=excluded.status,valid_from=excluded.valid_from,"
+                      "valid_to=excluded.valid_to,data=excluded.data");
+  if (!q.ok()) return prepError(w_);
+  q.bind(1, e.kind).bind(2, e.region).bind(3, e.key).bind(4, e.owner).bind(5, e.status);
+  q.bind(6, e.from).bind(7, e.to).bind(8, data);
+  if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入登记信息"));
+  Stmt h = w_.prepare(
+      "INSERT INTO register_entry_history(kind,region,key,n,at,source,event_seq,created,changes) "
+      "VALUES(?1,?2,?3,(SELECT coalesce(max(n),0)+1 FROM register_entry_history WHERE kind=?1 "
+      "AND region=?2 AND key=?3),?4,?5,?6,?7,?8)");
+  if (!h.ok()) return prepError(w_);
+  h.bind(1, e.kind).bind(2, e.region).bind(3, e.key).bind(4, cause.at).bind(5, cause.source);
+  h.bind(6, static_cast<int64_t>(cause.event_seq)).bind(7, static_cast<int64_t>(!*old));
+  h.bind(8, dumpJson(changes));
+  if (h.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "写入变更记录"));
+  return {};
+}
+
+Result<int64_t> SqliteRegisterTx::nextNumber(const std::string& name) {
+  if (name.empty()) return fail(ErrorCode::kInternal, "number_name", "编号序列缺少名称");
+  Stmt q = w_.prepare(
+      "INSERT INTO register_numbers(name,value) VALUES(?,1) "
+      "ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value");
+  if (!q.ok()) return prepError(w_);
+  q.bind(1, name);
+  if (q.step() != SQLITE_ROW) return std::unexpected(dbError(w_.db, "分配编号"));
+  return q.integer(0);
+}
+
 Result<void> SqliteRegisterTx::putImportBatch(const ImportBatch& b) {
   if (b.batch_id.empty()) return fail(ErrorCode::kInternal, "batch_id_missing", "导入批次缺少编号");
   Stmt q = w_.prepare(
@@ -744,7 +886,8 @@ Result<void> SqliteRegisterTx::clearRegisters() {
   // import_batches stay: they are source documents the replay applies again.
   for (const char* table :
        {"units", "unit_history", "persons", "enrolments", "person_history", "accounts",
-        "account_entries", "payments", "claims", "premiums", "register_log"}) {
+        "account_entries", "payments", "claims", "premiums", "register_log", "register_entries",
+        "register_entry_history", "register_numbers"}) {
     Stmt q = w_.prepare(std::string("DELETE FROM ") + table);
     if (!q.ok()) return prepError(w_);
     if (q.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "清空登记簿"));
@@ -1097,6 +1240,77 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
     if (rc != SQLITE_DONE) return std::unexpected(dbError(c.db, "导出登记来源"));
     out["applied"] = std::move(applied);
   }
+  {
+    // Entries with their history, walked in step (both ordered by kind, region, key).
+    json list = json::array();
+    Stmt q = c.prepare("SELECT " ENTRY_COLS " FROM register_entries ORDER BY kind,region,key");
+    Stmt h = c.prepare(
+        "SELECT kind,region,key,at,source,event_seq,created,changes FROM register_entry_history "
+        "ORDER BY kind,region,key,n");
+    if (!q.ok() || !h.ok()) return prepError(c);
+    int hrc = h.step(), rc;
+    auto cmp = [](const Stmt& s, const RegisterEntry& e) {
+      if (int r = s.text(0).compare(e.kind)) return r;
+      if (int r = s.text(1).compare(e.region)) return r;
+      return s.text(2).compare(e.key);
+    };
+    while ((rc = q.step()) == SQLITE_ROW) {
+      RegisterEntry e = entryFrom(q);
+      json j = entryJson(e);
+      json history = json::array();
+      while (hrc == SQLITE_ROW && cmp(h, e) < 0) hrc = h.step();
+      while (hrc == SQLITE_ROW && cmp(h, e) == 0) {
+        history.push_back(json{{"at", h.integer(3)},
+                               {"source", h.text(4)},
+                               {"event_seq", h.integer(5)},
+                               {"changes", storedChanges(h.integer(6), h.text(7))}});
+        hrc = h.step();
+      }
+      j["history"] = std::move(history);
+      list.push_back(std::move(j));
+    }
+    if (rc != SQLITE_DONE || (hrc != SQLITE_DONE && hrc != SQLITE_ROW))
+      return std::unexpected(dbError(c.db, "导出登记信息"));
+    out["entries"] = std::move(list);
+  }
+  {
+    json numbers = json::object();
+    Stmt q = c.prepare("SELECT name,value FROM register_numbers ORDER BY name");
+    if (!q.ok()) return prepError(c);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) numbers[q.text(0)] = q.integer(1);
+    if (rc != SQLITE_DONE) return std::unexpected(dbError(c.db, "导出编号序列"));
+    out["numbers"] = std::move(numbers);
+  }
+  return out;
+}
+
+Result<std::optional<RegisterEntry>> SqliteRegisterReads::entry(const std::string& kind,
+                                                                const std::string& region,
+                                                                const std::string& key) {
+  JINGBAN_BORROW(c);
+  return readEntry(c, kind, region, key);
+}
+
+Result<std::vector<RegisterEntry>> SqliteRegisterReads::entries(const EntryFilter& f) {
+  JINGBAN_BORROW(c);
+  return readEntries(c, f);
+}
+
+Result<std::vector<HistoryEntry>> SqliteRegisterReads::entryHistory(const std::string& kind,
+                                                                    const std::string& region,
+                                                                    const std::string& key) {
+  JINGBAN_BORROW(c);
+  Stmt q = c.prepare(
+      "SELECT at,source,created,changes FROM register_entry_history WHERE kind=? AND region=? "
+      "AND key=? ORDER BY n");
+  if (!q.ok()) return prepError(c);
+  q.bind(1, kind).bind(2, region).bind(3, key);
+  std::vector<HistoryEntry> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW)
+    out.push_back(HistoryEntry{q.integer(0), q.text(1), storedChanges(q.integer(2), q.text(3))});
+  if (rc != SQLITE_DONE) return std::unexpected(dbError(c.db, "读取变更记录"));
   return out;
 }
 

@@ -31,6 +31,9 @@ class SqliteRegisterTx : public RegisterTx {
                                   int year) override;
   Result<std::vector<PremiumEntry>> premiums(const std::string& region, const std::string& id_no,
                                              int year) override;
+  Result<std::optional<RegisterEntry>> entry(const std::string& kind, const std::string& region,
+                                             const std::string& key) override;
+  Result<std::vector<RegisterEntry>> entries(const EntryFilter& f) override;
 
   Result<bool> claim(const Cause& cause) override;
   Result<void> putUnit(const Unit& u, const Cause& cause) override;
@@ -42,6 +45,8 @@ class SqliteRegisterTx : public RegisterTx {
   Result<void> addPayment(const Payment& p) override;
   Result<void> addClaim(const Claim& c) override;
   Result<void> addPremium(const PremiumEntry& e) override;
+  Result<void> putEntry(const RegisterEntry& e, const Cause& cause) override;
+  Result<int64_t> nextNumber(const std::string& name) override;
 
   Result<void> putImportBatch(const ImportBatch& b);
   Result<void> clearRegisters();
@@ -78,6 +83,11 @@ class SqliteRegisterReads : public RegisterReads {
   Result<std::vector<Payment>> payments(const PaymentFilter& f) override;
   Result<std::vector<Person>> persons(const PersonFilter& f) override;
   Result<std::vector<Unit>> units(const UnitFilter& f) override;
+  Result<std::optional<RegisterEntry>> entry(const std::string& kind, const std::string& region,
+                                             const std::string& key) override;
+  Result<std::vector<RegisterEntry>> entries(const EntryFilter& f) override;
+  Result<std::vector<HistoryEntry>> entryHistory(const std::string& kind, const std::string& region,
+                                                 const std::string& key) override;
   Result<nlohmann::json> dump() override;
 
   Result<std::vector<Cause>> registerLog();
