@@ -4,7 +4,10 @@
 
 #include "common/hash.hpp"
 #include "effects/account_credits.hpp"
+#include "effects/institution_list.hpp"
 #include "effects/resident_import.hpp"
+#include "registers/transfer.hpp"
+#include "settlement/settlement_record.hpp"
 
 namespace jingban {
 
@@ -18,11 +21,27 @@ Result<void> applyBatch(const ImportBatch& b, RegisterTx& tx) {
     if (!r) return std::unexpected(r.error());
     return {};
   }
+  if (b.kind == kInstitutionBatchKind) {
+    auto r = applyInstitutionBatch(b, tx);
+    if (!r) return std::unexpected(r.error());
+    return {};
+  }
   if (b.kind == "account_credits") {
     auto r = applyAccountCredits(b, tx);
     if (!r) return std::unexpected(r.error());
     return {};
   }
+  if (b.kind == transfer::kBatchKind) {  // a transfer document received (peer/exchange.cpp)
+    auto receipt = transfer::receiptFromJson(nlohmann::json::parse(b.rows, nullptr, false));
+    if (!receipt) return std::unexpected(receipt.error());
+    Cause cause{"import:" + b.batch_id, 0, b.at};
+    auto fresh = tx.claim(cause);
+    if (!fresh) return std::unexpected(fresh.error());
+    if (!*fresh) return {};
+    return transfer::applyReceipt(*receipt, tx, cause);
+  }
+  if (b.kind == settlement::kConfirmationBatchKind)  // an institution's 对账 (routes_settlements)
+    return settlement::applyConfirmation(b.region, b.rows, b.at, b.batch_id, tx);
   return fail(ErrorCode::kInternal, "unknown_batch", "未知的导入批次类型：" + b.kind);
 }
 

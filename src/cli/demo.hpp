@@ -49,6 +49,7 @@ std::string demoCreditCode(const Region& region, int n);
 struct DemoRegisterReport {
   bool seeded = false;  // false: the database already held cases or registers (left untouched)
   int64_t units = 0, persons = 0, employees = 0, residents = 0, credited = 0, cases = 0;
+  int64_t institutions = 0;  // designated hospitals and pharmacies (H…00001, P…00001 per region)
 };
 
 // Seeds the demo register of every region, but only into a database without any case or
@@ -56,8 +57,10 @@ struct DemoRegisterReport {
 // reproduces it: the units and the employees through 单位参保登记 / 职工参保登记 cases driven to
 // 办结 by the demo staff (through `cases`' workflow and effects, dated on the first working day
 // of the current year so that they take no case number of today), the 城乡居民 through a resident
-// import batch and the credits through an account-credit import batch. Blocks until everything is
-// committed; call it before the server serves. Prints one line on standard output.
+// import batch, the credits through an account-credit import batch, and one designated hospital
+// and pharmacy per region through a list of institutions (effects/institution_list.hpp). Blocks
+// until everything is committed; call it before the server serves. Prints one line on standard
+// output.
 Result<DemoRegisterReport> seedDemoRegisters(CaseService& cases, Store& store,
                                              Committer& committer);
 

@@ -9,11 +9,13 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <type_traits>
 
 #include "cases/case_service.hpp"
 #include "catalog/form_schema.hpp"
 #include "cli/demo.hpp"
 #include "effects/account_credits.hpp"
+#include "effects/institution_list.hpp"
 #include "effects/resident_import.hpp"
 #include "obs/log.hpp"
 #include "store/committer.hpp"
@@ -213,10 +215,11 @@ Result<Submission> submissionFor(const Item& item, Applicant applicant, const js
 }
 
 // Waits for an import through the committer.
-Result<ImportReport> waitFor(std::function<void(std::function<void(Result<ImportReport>)>)> run) {
-  std::promise<Result<ImportReport>> p;
+template <typename T = ImportReport>
+Result<T> waitFor(std::type_identity_t<std::function<void(std::function<void(Result<T>)>)>> run) {
+  std::promise<Result<T>> p;
   auto f = p.get_future();
-  run([&p](Result<ImportReport> r) { p.set_value(std::move(r)); });
+  run([&p](Result<T> r) { p.set_value(std::move(r)); });
   return f.get();
 }
 
@@ -377,6 +380,27 @@ Result<DemoRegisterReport> seedDemoRegisters(CaseService& cases, Store& store,
     report.credited += kDemoCredited;
   }
   report.persons = report.employees + report.residents;
+
+  // One designated hospital and one designated pharmacy per region, taken over as the region's
+  // list of institutions designated before (their agreements run from January for three years).
+  std::string first_codes;
+  for (const auto& r : catalog.regions()) {
+    const std::string from = Date::fromYmd(day.year(), 1, 1).str();
+    const std::string to = Date::fromYmd(day.year() + 2, 12, 31).str();
+    std::vector<ListedInstitution> list{
+        {"医疗机构", demoCreditCode(r, 11), r.name + "示例医院", "二级", from, to,
+         r.name + "示例路11号", "6222000000000011"},
+        {"零售药店", demoCreditCode(r, 12), r.name + "示例大药房", "", from, to,
+         r.name + "示例路12号", "6222000000000012"}};
+    auto listed = waitFor<std::vector<std::string>>([&](auto done) {
+      importInstitutions(committer, r.id, r.division_code, kDemoActor, at.unix_seconds,
+                         std::move(list), std::move(done));
+    });
+    if (!listed) return std::unexpected(listed.error());
+    report.institutions += static_cast<int64_t>(listed->size());
+    if (first_codes.empty())
+      for (const auto& c : *listed) first_codes += (first_codes.empty() ? "" : "、") + c;
+  }
   report.seeded = true;
 
   const Region& first = catalog.regions().front();
@@ -385,12 +409,15 @@ Result<DemoRegisterReport> seedDemoRegisters(CaseService& cases, Store& store,
             << "，其中 " << report.credited << " 人有个人账户划入；城乡居民 " << report.residents
             << "），均为虚构；例如 " << first.id << " 人员 " << demoCitizenId(first, 1) << "、单位 "
             << demoCreditCode(first, 1) << std::endl;
+  std::cout << "演示定点机构：每个地区 1 家定点医疗机构和 1 家定点零售药店，共 "
+            << report.institutions << " 家；例如 " << first.id << " " << first_codes << std::endl;
   obs::info("demo_registers", {{"units", report.units},
                                {"persons", report.persons},
                                {"employees", report.employees},
                                {"residents", report.residents},
                                {"credited", report.credited},
                                {"cases", report.cases},
+                               {"institutions", report.institutions},
                                {"day", day.str()}});
   return report;
 }

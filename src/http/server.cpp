@@ -132,6 +132,16 @@ bool isUpload(http::verb method, std::string_view target) {
          target.ends_with("/files") && target.find("/materials/") != std::string_view::npos;
 }
 
+// The month's fee lines of a designated institution (routes_settlements.cpp), POSTed to
+// /api/v1/regions/{r}/settlements/{code}/{YYYY-MM}/lines: CSV or JSON lines of up to 256 MiB
+// (about three million lines). The body is held whole until the route validates it in pieces.
+constexpr uint64_t kSettlementBodyLimit = uint64_t{256} << 20;
+bool isSettlementLines(http::verb method, std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  return method == http::verb::post && target.starts_with("/api/v1/regions/") &&
+         target.ends_with("/lines") && target.find("/settlements/") != std::string_view::npos;
+}
+
 // Request ids: a random prefix per process and a counter. 15 characters, so that the string fits
 // the small-string buffer and costs no allocation; unique across restarts in practice.
 std::string nextRequestId() {
@@ -359,14 +369,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void onHeader(beast::error_code ec) {
     if (ec) return onRead(ec);
     const auto& msg = parser_->get();
-    const bool upload =
-        isUpload(msg.method(), std::string_view(msg.target().data(), msg.target().size()));
-    const uint64_t limit = upload ? kUploadBodyLimit : server_.opt.body_limit;
+    const std::string_view target(msg.target().data(), msg.target().size());
+    const bool upload = isUpload(msg.method(), target);
+    const bool lines = !upload && isSettlementLines(msg.method(), target);
+    const uint64_t limit =
+        upload ? kUploadBodyLimit : (lines ? kSettlementBodyLimit : server_.opt.body_limit);
     if (auto n = parser_->content_length(); n && *n > limit)
-      return fail(413, upload ? "上传文件不能超过 5 MB" : "请求体过大");
+      return fail(413, upload  ? "上传文件不能超过 5 MB"
+                       : lines ? "费用明细不能超过 256 MB，请按月分批上传"
+                               : "请求体过大");
     parser_->body_limit(limit);  // a chunked body is counted as it arrives
     // A 5 MiB file over a slow mobile link takes longer than the idle timeout gives a request.
-    if (upload)
+    if (upload || lines)
       stream_.expires_after(std::chrono::seconds(std::max(server_.opt.idle_timeout_seconds, 120)));
     http::async_read(
         stream_, buffer_, *parser_,
