@@ -28,6 +28,7 @@
 #include "notify/webhook_sender.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
+#include "peer/exchange.hpp"
 #include "policy/policy.hpp"
 #include "store/sqlite/sqlite_file_store.hpp"
 #include "store/sqlite/sqlite_outbox.hpp"
@@ -73,6 +74,19 @@ using cli::OptKind;
 using cli::ParsedArgs;
 using Args = ParsedArgs;
 
+// "a,b,c" → {a, b, c} (empty parts dropped): the value of --regions.
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 const cli::OptSpec kCatalogOpt{"--catalog", OptKind::kString};
 const cli::OptSpec kCalendarOpt{"--calendar", OptKind::kString};
 
@@ -81,7 +95,8 @@ const CommandSpec kServeSpec{
     "jingban serve --port P --db FILE [--demo] [--address A] [--threads N] [--max-connections N] "
     "[--fake-now YYYY-MM-DDTHH:MM:SS] [--log-file FILE] [--log-level debug|info|warn|error] "
     "[--rate-limit KIND=N/min|off ...] [--catalog DIR] [--calendar DIR] [--policy DIR] "
-    "[--web DIR] [--public-url URL] [--notify log|webhook] [--notify-url URL]",
+    "[--web DIR] [--public-url URL] [--notify log|webhook] [--notify-url URL] "
+    "[--regions R1,R2] [--peer REGION=URL ...] [--peer-key-file FILE]",
     {{"--port", OptKind::kInt, 0, 65535},
      {"--db", OptKind::kString},
      {"--demo", OptKind::kFlag},
@@ -98,7 +113,10 @@ const CommandSpec kServeSpec{
      {"--web", OptKind::kString},
      {"--public-url", OptKind::kString},
      {"--notify", OptKind::kString},
-     {"--notify-url", OptKind::kString}},
+     {"--notify-url", OptKind::kString},
+     {"--regions", OptKind::kString},
+     {"--peer", OptKind::kString, 0, 0, true},
+     {"--peer-key-file", OptKind::kString}},
     0,
     0};
 const CommandSpec kCheckCatalogSpec{
@@ -208,6 +226,34 @@ int serve(const Args& a, const char* argv0) {
   if (!cal) return std::cerr << cal.error().message << "\n", 1;
   auto cat = Catalog::loadDir(cli::dataDir(a, "--catalog", "catalog", argv0), effectNameKnown);
   if (!cat) return std::cerr << cat.error().message, 1;
+  // --regions: this server serves only those regions (catalog, routes, demo); the others are
+  // reached through --peer servers (transfers between regions).
+  peer::Options peer_options;
+  if (a.has("--regions")) {
+    std::vector<std::string> ids;
+    for (auto id : splitList(a.get("--regions"))) {
+      if (!(*cat)->region(id)) return cli::usageError(kServeSpec, "选项 --regions 含有未知的地区");
+      ids.push_back(id);
+    }
+    if (ids.empty()) return cli::usageError(kServeSpec, "选项 --regions 须列出至少一个地区");
+    *cat = (*cat)->only(ids);
+  }
+  for (const auto& r : (*cat)->regions()) peer_options.local_regions.push_back(r.id);
+  transfer::setLocalRegions(peer_options.local_regions);
+  for (const auto& p : a.getAll("--peer")) {
+    if (auto problem = peer::parsePeer(p, peer_options.peers))
+      return cli::usageError(kServeSpec, *problem);
+  }
+  for (const auto& [region, url] : peer_options.peers)
+    if ((*cat)->region(region))
+      return cli::usageError(kServeSpec, "选项 --peer 给出的地区由本服务器办理");
+  if (a.has("--peer-key-file")) {
+    auto key = peer::readKeyFile(a.get("--peer-key-file"));
+    if (!key) return cli::usageError(kServeSpec, key.error().message);
+    peer_options.key = *key;
+  } else if (!peer_options.peers.empty()) {
+    return cli::usageError(kServeSpec, "使用 --peer 时须用 --peer-key-file 给出共享密钥");
+  }
   auto store = SqliteStore::open(a.get("--db"));
   if (!store) return std::cerr << store.error().message << "\n", 1;
   auto staffStore = SqliteStaffStore::open(a.get("--db"));
@@ -247,8 +293,8 @@ int serve(const Args& a, const char* argv0) {
   if (!policies) return std::cerr << policies.error().message << "\n", 1;
   auto effects = makeEffects(*policies);
   ApiCaseViews views;  // the API's JSON shapes of a case, from the HTTP edge
-  CaseService cases(*cat, std::make_shared<const WorkCalendar>(std::move(*cal)), **store, committer,
-                    *effects, views, clock);
+  auto calendar = std::make_shared<const WorkCalendar>(std::move(*cal));
+  CaseService cases(*cat, calendar, **store, committer, *effects, views, clock);
   if (a.has("--demo")) {
     auto accounts = seedDemoStaff(**cat, **staffStore, auth);
     if (!accounts) return std::cerr << accounts.error().message << "\n", 1;
@@ -299,6 +345,13 @@ int serve(const Args& a, const char* argv0) {
   deps.stats = caseStats->get();
   deps.files = fileStore->get();
   deps.outbox = outbox->get();
+  deps.policies = policies->get();
+  // Transfers between regions: the documents' delivery (to this server's regions or to peers).
+  auto delivery_log = peer::DeliveryLog::open(a.get("--db"));
+  if (!delivery_log) return std::cerr << delivery_log.error().message << "\n", 1;
+  peer::Exchange exchange(**store, committer, calendar, clock, peer_options,
+                          std::move(*delivery_log));
+  deps.transfers = &exchange;
   api = std::make_unique<Api>(std::move(deps));
   // Replies to committed actions are sent from the I/O threads, not the commit thread.
   committer.setExecutor([&server](std::function<void()> fn) { server.post(std::move(fn)); });
@@ -309,6 +362,7 @@ int serve(const Args& a, const char* argv0) {
     dispatcher.committed(std::move(events));
   });
   dispatcher.start();
+  exchange.start();
   unsigned short port = server.start();
   obs::info("listening", {{"address", opt.address},
                           {"port", port},
@@ -338,6 +392,7 @@ int serve(const Args& a, const char* argv0) {
     if (!r) obs::error("calendar_reload_failed", {{"message", r.error().message}});
   });
   server.stop();
+  exchange.stop();  // before the committer: a delivery to this server's own region commits
   api.reset();
   committer.stop();  // everything acknowledged is already durable; this only drains the queue
   (*store)->setCommitListener(nullptr);

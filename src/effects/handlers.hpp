@@ -25,6 +25,28 @@ std::unique_ptr<EffectHandler> makeRecordQueryEffect(std::string name);
 // (008002).
 std::unique_ptr<EffectHandler> makeReimbursementEffect(std::string name,
                                                        std::shared_ptr<const PolicySet> policies);
+// institution_agreement (009001, category 医疗机构), pharmacy_agreement (009002, 零售药店).
+std::unique_ptr<EffectHandler> makeInstitutionAgreementEffect(std::string name,
+                                                              std::string category);
+// relation_transfer (003002 转移接续; Qingdao's 转出 and 转入).
+std::unique_ptr<EffectHandler> makeRelationTransferEffect();
+// remote_care_filing (004001–004005), emergency_transfer_filing (Qingdao 异地急诊转住院).
+std::unique_ptr<EffectHandler> makeRemoteCareFilingEffect(
+    std::string name, std::shared_ptr<const PolicySet> policies);
+// chronic_disease_qualification (005000).
+std::unique_ptr<EffectHandler> makeDiseaseQualificationEffect(
+    std::shared_ptr<const PolicySet> policies);
+// maternity_filing (Xining 生育备案), prenatal_payment, maternity_medical_payment,
+// family_planning_payment, maternity_allowance (007001–007004).
+std::unique_ptr<EffectHandler> makeMaternityEffect(std::string name,
+                                                   std::shared_ptr<const PolicySet> policies);
+// wage_declaration, fee_declaration (Qingdao 工资申报, 医保费申报核定).
+std::unique_ptr<EffectHandler> makeDeclarationEffect(std::string name,
+                                                     std::shared_ptr<const PolicySet> policies);
+// institution_settlement (010001, 医疗机构), pharmacy_settlement (010002, 零售药店): the
+// monthly settlement (institution_settlement.hpp).
+std::unique_ptr<EffectHandler> makeSettlementEffect(std::string name,
+                                                    std::shared_ptr<const PolicySet> policies);
 // assistance_contribution_subsidy (008001).
 std::unique_ptr<EffectHandler> makeAssistanceSubsidyEffect(
     std::shared_ptr<const PolicySet> policies);

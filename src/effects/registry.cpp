@@ -21,21 +21,26 @@ std::unique_ptr<EffectRegistry> makeEffects(std::shared_ptr<const PolicySet> pol
        {"outpatient_reimbursement", "inpatient_reimbursement", "assistance_reimbursement"})
     r->add(makeReimbursementEffect(n, policies));
   r->add(makeAssistanceSubsidyEffect(policies));
+  for (const char* n : {"maternity_filing", "prenatal_payment", "maternity_medical_payment",
+                        "family_planning_payment", "maternity_allowance"})
+    r->add(makeMaternityEffect(n, policies));
+  for (const char* n : {"wage_declaration", "fee_declaration"})
+    r->add(makeDeclarationEffect(n, policies));
+  for (const char* n : {"remote_care_filing", "emergency_transfer_filing"})
+    r->add(makeRemoteCareFilingEffect(n, policies));
+  r->add(makeDiseaseQualificationEffect(policies));
+  r->add(makeRelationTransferEffect());
+  r->add(makeInstitutionAgreementEffect("institution_agreement", "医疗机构"));
+  r->add(makeInstitutionAgreementEffect("pharmacy_agreement", "零售药店"));
+  for (const char* n : {"institution_settlement", "pharmacy_settlement"})
+    r->add(makeSettlementEffect(n, policies));
   return r;
 }
 
 const std::vector<std::string>& pendingEffects() {
-  static const std::vector<std::string> kPending{
-      "relation_transfer",         "remote_care_filing",
-      "emergency_transfer_filing", "chronic_disease_qualification",
-      "maternity_filing",          "prenatal_payment",
-      "maternity_medical_payment", "family_planning_payment",
-      "maternity_allowance",       "institution_agreement",
-      "pharmacy_agreement",        "institution_settlement",
-      "pharmacy_settlement",       "social_security_card",
-      "veteran_contribution",      "wage_declaration",
-      "fee_declaration",           "outpatient_pooling_signing",
-      "benefit_qualification",     "benefit_payment"};
+  static const std::vector<std::string> kPending{"social_security_card", "veteran_contribution",
+                                                 "outpatient_pooling_signing",
+                                                 "benefit_qualification", "benefit_payment"};
   return kPending;
 }
 

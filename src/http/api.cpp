@@ -16,6 +16,11 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addFileRoutes(router_, deps_);
   addNotificationRoutes(router_, deps_);
   addCalendarRoutes(router_, deps_);
+  addFilingRoutes(router_, deps_);
+  addTransferRoutes(router_, deps_);
+  addInstitutionRoutes(router_, deps_);
+  addSettlementRoutes(router_, deps_);
+  addMaternityRoutes(router_, deps_);
 }
 
 }  // namespace jingban

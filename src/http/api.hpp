@@ -20,6 +20,10 @@ class StaticSite;   // routes_static.cpp: the browser UI's built files, served u
 namespace obs {
 class Metrics;  // obs/metrics.hpp
 }
+class PolicySet;  // policy/policy.hpp
+namespace peer {
+class Exchange;  // peer/exchange.hpp
+}
 
 struct ApiDeps {
   CaseService& cases;
@@ -40,6 +44,11 @@ struct ApiDeps {
   FileStore* files = nullptr;
   // The notifications outbox: the supervisors' list and retry (null: no notification routes).
   OutboxStore* outbox = nullptr;
+  // The policy data (filing rules and disease catalogues: routes_filings.cpp); null: those parts
+  // are absent from the answers.
+  const PolicySet* policies = nullptr;
+  // Transfers between regions: their records and the peer inbox (null: no transfer routes).
+  peer::Exchange* transfers = nullptr;
 };
 
 // The browser UI (routes_static.cpp): every file of the built directory, read once; an error when
@@ -77,7 +86,12 @@ void addNoticeRoutes(Router& r, ApiDeps& d);     // routes_notices.cpp (PDF noti
 void addDashboardRoutes(Router& r, ApiDeps& d);  // routes_dashboard.cpp (needs stats)
 void addFileRoutes(Router& r, ApiDeps& d);       // routes_files.cpp (uploads; needs files, store)
 void addNotificationRoutes(Router& r, ApiDeps& d);  // routes_notifications.cpp (needs outbox)
+void addFilingRoutes(Router& r, ApiDeps& d);        // routes_filings.cpp (filings, qualifications)
 void addCalendarRoutes(Router& r, ApiDeps& d);      // routes_calendar.cpp (the holiday calendar)
+void addTransferRoutes(Router& r, ApiDeps& d);      // routes_transfers.cpp (needs transfers)
+void addInstitutionRoutes(Router& r, ApiDeps& d);   // routes_institutions.cpp (定点医药机构)
+void addSettlementRoutes(Router& r, ApiDeps& d);    // routes_settlements.cpp (费用结算)
+void addMaternityRoutes(Router& r, ApiDeps& d);     // routes_maternity.cpp (生育, 工资申报)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 

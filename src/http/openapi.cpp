@@ -52,6 +52,10 @@ json tArray(json items, const char* description = nullptr) {
   return j;
 }
 json nullable(json schema) {
+  // OpenAPI 3.0 ignores siblings of $ref: a nullable reference is an allOf of one.
+  // (Every schema referenced this way is an object.)
+  if (schema.contains("$ref"))
+    return json{{"type", "object"}, {"allOf", json::array({schema})}, {"nullable", true}};
   schema["nullable"] = true;
   return schema;
 }
@@ -109,9 +113,31 @@ const std::vector<std::string>& errorCodes() {
       "applicant_not_unit", "arrears_required", "heir_required", "no_policy",
       "one_person_per_retirement", "persons_required", "already_retired", "bad_start_month",
       "form_incomplete", "insured_person_required", "key_change_material", "no_settlement",
-      "no_subsidy", "not_resident", "not_suspended", "nothing_payable", "nothing_to_change",
-      "settlement_outdated", "suspended_enrolment", "unit_cancelled", "arrears_mismatch",
-      "account_closed", "account_insufficient",
+      "settlement_not_found", "too_many_lines", "month_not_ended", "no_settlement_item",
+      "settlement_exists", "not_the_institution", "not_ordered", "wrong_category",
+      "no_accepted_lines", "no_fee_catalogue", "outside_agreement", "catalogue_missing",
+      "empty_upload", "no_subsidy", "not_resident", "not_suspended", "nothing_payable",
+      "nothing_to_change", "settlement_outdated", "suspended_enrolment", "unit_cancelled",
+      "arrears_mismatch", "account_closed", "account_insufficient",
+      // remote-care filings and disease qualifications (effects/remote_care_filing.cpp,
+      // effects/disease_qualification.cpp, the 门诊慢特病 hook of effects/reimbursement.cpp)
+      "no_filing_rules", "category_mismatch", "unknown_filing_item", "not_retired",
+      "destination_required", "filing_overlap", "filing_no_required", "filing_not_found",
+      "filing_expired", "change_too_early", "no_filing_record", "no_disease_catalog",
+      "unknown_disease", "limit_condition_required", "limit_condition_mismatch",
+      "duplicate_qualification", "no_qualification_record", "not_qualified",
+      "chronic_disease_outpatient_only", "no_such_application",
+      // designated institutions (effects/institution_agreement.cpp, routes_institutions.cpp)
+      "applicant_not_institution", "already_designated", "reapply_too_early", "reapply_barred",
+      "bad_level", "level_not_applicable", "code_exhausted", "code_unavailable", "bad_filter",
+      "institution_not_found", "no_application_outcome",
+      // transfers between regions (effects/relation_transfer.cpp, registers/transfer.cpp, the
+      // peer inbox of routes_transfers.cpp)
+      "from_region_required", "same_region", "no_enrolment", "transfer_open", "transfer_refused",
+      "info_sheet_pending", "transfer_not_ready", "no_contact_letter", "id_no_required",
+      "invalid_id_no", "bad_message", "bad_signature", "stale_signature", "peer_not_configured",
+      "region_not_served", "unknown_transfer", "balance_mismatch", "months_mismatch",
+      "person_mismatch", "figures_mismatch",
       // register reads and the batch imports (routes_registers.cpp, effects/resident_import,
       // effects/account_credits)
       "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows", "bad_header",
@@ -1092,6 +1118,287 @@ json schemas() {
                                    {"offset", tInt()},
                                    {"notifications", tArray(ref("Notification"), "newest first")}},
                                   {"region", "status", "limit", "offset", "notifications"});
+  // ---- transfers between regions (routes_transfers.cpp, registers/transfer.hpp) ----
+  s["TransferStage"] =
+      tObject({{"name", tEnum({"联系函", "参保凭证及信息表、资金划转", "接续"})},
+               {"region", tString("the agency that acts at this stage")},
+               {"started_on",
+                nullable(tDate("the day the stage started (受理, or the document's receipt)"))},
+               {"due_on", nullable(tDate("started_on + 5 working days (seed 002)"))},
+               {"due_provisional", tBool("due_on counted past the loaded calendar years (暂定)")},
+               {"done_on", nullable(tDate())}},
+              {"name", "region", "started_on", "due_on", "due_provisional", "done_on"});
+  s["Transfer"] = tObject(
+      {{"transfer_id", tString("TR-<case number of the 转入地's case>: the same on both sides")},
+       {"from_region", tString("转出地")},
+       {"to_region", tString("转入地")},
+       {"status", tEnum({"已发函", "待接续", "已转出", "转出地不予办理", "已完成"})},
+       {"case_no", tString("the 转入地's case")},
+       {"stages", tArray(ref("TransferStage"))},
+       {"contribution_months", tInt("the months carried over (0 until the 信息表)")},
+       {"balance_fen", tInt("the personal-account balance moved (fen)")},
+       {"periods", tArray(tObject({{"from", tString("YYYY-MM")},
+                                   {"to", tString("YYYY-MM")},
+                                   {"insurance_type", tString()}},
+                                  {"from", "to", "insurance_type"}))},
+       {"refusal", tString("why the 转出地 refused; empty otherwise")}},
+      {"transfer_id", "from_region", "to_region", "status", "case_no", "stages",
+       "contribution_months", "balance_fen", "periods", "refusal"});
+  s["TransferOutboxEntry"] =
+      tObject({{"message_id", tString("<transfer_id>/<type>")},
+               {"to_region", tString()},
+               {"status", tEnum({"pending", "failed"})},
+               {"attempts", tInt()},
+               {"last_error", tString()}},
+              {"message_id", "to_region", "status", "attempts", "last_error"});
+  s["TransferMessage"] = tObject(
+      {{"message_id", tString("<transfer_id>/<type>")},
+       {"type", tEnum({"contact_letter", "info_sheet", "refusal", "completed"})},
+       {"transfer_id", tString()},
+       {"from_region", tString("the sending server's region")},
+       {"to_region", tString("the region of the receiving server")},
+       {"body",
+        {{"type", "object"},
+         {"description", "id_no, name, transfer_from, transfer_to and the document's figures"}}}},
+      {"message_id", "type", "transfer_id", "from_region", "to_region", "body"});
+  s["TransferReceipt"] = tObject({{"message_id", tString()}, {"status", tEnum({"received"})}},
+                                 {"message_id", "status"});
+  // ---- monthly settlement (routes_settlements.cpp) ----
+  {
+    json bucket = tObject({{"lines", tInt()}, {"amount_fen", tInt()}}, {"lines", "amount_fen"});
+    s["FeeSettlementTotals"] =
+        tObject({{"lines", tInt("data lines read")},
+                 {"accepted", tInt()},
+                 {"rejected", tInt()},
+                 {"amount_fen", tInt("sum of the accepted lines")},
+                 {"by_class",
+                  tObject({{"甲", bucket}, {"乙", bucket}, {"丙", bucket}}, {"甲", "乙", "丙"})},
+                 {"by_kind", tObject({{"药品", bucket}, {"诊疗项目", bucket}, {"医用耗材", bucket}},
+                                     {"药品", "诊疗项目", "医用耗材"})},
+                 {"class_b_first_paid_permille",
+                  tInt("乙类先行自付比例 of the region's 职工 policy (示例参数)")},
+                 {"class_b_first_paid_fen", tInt("rounded half up on the month's 乙 total")},
+                 {"fund_fen", tInt("the fund's share: 甲 + 乙 − first-paid; 丙 none")},
+                 {"self_fen", tInt("first-paid + 丙")},
+                 {"first_line_no", tInt()},
+                 {"last_line_no", tInt()},
+                 {"rejected_by_reason", anyObject("reason_code → count")}},
+                {"lines", "accepted", "rejected", "amount_fen", "by_class", "by_kind", "fund_fen",
+                 "self_fen", "rejected_by_reason"});
+    s["FeeSettlementRejection"] =
+        tObject({{"line", nullable(tInt("the line's own line_no, null when it could not be read"))},
+                 {"row", tInt("physical line of the body (1 = the first)")},
+                 {"reason", tString("中文原因")},
+                 {"reason_code",
+                  tEnum({"malformed", "line_too_long", "bad_line_no", "line_no_order", "bad_id_no",
+                         "bad_date", "date_outside_month", "outside_agreement", "unknown_code",
+                         "kind_not_allowed", "class_mismatch", "bad_quantity", "bad_price",
+                         "price_over_cap", "bad_amount", "amount_mismatch"})}},
+                {"line", "row", "reason", "reason_code"});
+    s["FeeSettlementUpload"] = tObject(
+        {{"accepted", tInt()},
+         {"rejected", tInt()},
+         {"rejected_sample", tArray(ref("FeeSettlementRejection"), "the first 100 rejections")},
+         {"totals", ref("FeeSettlementTotals")},
+         {"example",
+          tBool("the catalogue and the first-paid share are example figures (示例参数)")},
+         {"case", nullable(anyObject("the case submitted (its receipt, with case_no and "
+                                     "query_code); null when no line passed"))},
+         {"error", anyObject("only when no line passed (422 no_accepted_lines)")}},
+        {"accepted", "rejected", "rejected_sample", "totals", "case"});
+    s["FeeSettlement"] =
+        tObject({{"region", tString()},
+                 {"institution_code", tString()},
+                 {"institution_name", tString()},
+                 {"category", tEnum({"医疗机构", "零售药店"})},
+                 {"month", tString("YYYY-MM")},
+                 {"status", tEnum({"审核中", "已制单", "已对账", "已拨付", "已办结", "未通过"})},
+                 {"case_no", tString()},
+                 {"item_code", tString()},
+                 {"totals", ref("FeeSettlementTotals")},
+                 {"example", tBool()},
+                 {"payable_fen", tInt("the fund's share: what 拨付 pays")},
+                 {"fund_payment_order",
+                  nullable(anyObject("基金拨付单 (from the end of review): institution_code, "
+                                     "institution_name, month, amount_fen, class_b_first_paid_fen, "
+                                     "self_fen, payable_fen, made_at, example"))},
+                 {"confirmed_at", nullable(tString("对账 by the institution (ISO 8601)"))},
+                 {"paid_at", nullable(tString())},
+                 {"paid_fen", tInt()},
+                 {"history", tArray(anyObject("{at, case_no, confirmation, changes}"))}},
+                {"region", "institution_code", "month", "status", "case_no", "totals",
+                 "payable_fen", "fund_payment_order"});
+    json row = tObject({{"institution_code", tString()},
+                        {"institution_name", tString()},
+                        {"category", tString()},
+                        {"status", tString()},
+                        {"case_no", tString()},
+                        {"accepted", tInt()},
+                        {"rejected", tInt()},
+                        {"amount_fen", tInt()},
+                        {"class_a_fen", tInt()},
+                        {"class_b_fen", tInt()},
+                        {"class_c_fen", tInt()},
+                        {"self_fen", tInt()},
+                        {"payable_fen", tInt()},
+                        {"paid_fen", tInt()}},
+                       {"institution_code", "amount_fen", "payable_fen", "paid_fen"});
+    s["FeeSettlementSummary"] = tObject({{"region", tString()},
+                                         {"month", tString()},
+                                         {"rows", tArray(row)},
+                                         {"total", row},
+                                         {"example", tBool()}},
+                                        {"region", "month", "rows", "total", "example"});
+  }
+  // ---- designated institutions (routes_institutions.cpp, registers/institution.hpp) ----
+  s["Institution"] = tObject(
+      {{"region", tString()},
+       {"code",
+        tString("定点编码: H (医疗机构) or P (零售药店) + 6-digit division + 5-digit sequence")},
+       {"credit_code", tString("统一社会信用代码 (the entry's owner)")},
+       {"status", tEnum({"定点", "暂停", "解除"})},
+       {"from", tString("the agreement's first day, YYYY-MM-DD (signed at 办结)")},
+       {"to", tString("the agreement's last day, YYYY-MM-DD; \"\" = no end date set")},
+       {"name", tString()},
+       {"category", tEnum({"医疗机构", "零售药店"})},
+       {"level",
+        tEnum({"一级", "二级", "三级", ""}, "hospital level; \"\" for pharmacies and ungraded")},
+       {"division", tString("行政区划代码 of the region")},
+       {"agreement_no", tString("服务协议编号")},
+       {"case_no", tString("the application case that designated it")},
+       {"address", tString()},
+       {"bank_account", tString()}},
+      {"region", "code", "credit_code", "status", "from", "to", "name", "category", "level",
+       "division", "agreement_no", "case_no", "address", "bank_account"},
+      "定点医药机构");
+  s["InstitutionDetail"] = {
+      {"allOf",
+       {ref("Institution"),
+        tObject({{"history", tArray(ref("HistoryEntry"), "every change, oldest first")}},
+                {"history"})}}};
+  s["InstitutionList"] =
+      tObject({{"region", tString()},
+               {"limit", tInt()},
+               {"offset", tInt()},
+               {"total", tInt("rows the filters select")},
+               {"institutions", tArray(ref("Institution"), "in order of `from`")}},
+              {"region", "limit", "offset", "total", "institutions"});
+  s["InstitutionHistory"] =
+      tObject({{"code", tString()}, {"history", tArray(ref("HistoryEntry"))}}, {"code", "history"});
+  {
+    json reapply = tObject({{"may_apply_on", tString("YYYY-MM-DD; \"\" = may apply now")},
+                            {"barred", tBool("the one-year bar after a second failure")}},
+                           {"may_apply_on", "barred"});
+    s["InstitutionApplication"] = tObject(
+        {{"region", tString()},
+         {"credit_code", tString()},
+         {"name", tString()},
+         {"status", tEnum({"整改期", "一年内不得申请", "已定点"})},
+         {"outcomes", tArray(tObject({{"on", tString("YYYY-MM-DD: the result given")},
+                                      {"case_no", tString()},
+                                      {"category", tEnum({"医疗机构", "零售药店"})},
+                                      {"result", tEnum({"不合格", "定点"})},
+                                      {"step", tString("the review step that decided")},
+                                      {"reason", tString("the reviewer's reason of a failure")}},
+                                     {"on", "case_no", "category", "result", "step", "reason"}),
+                             "oldest first")},
+         {"reapply",
+          tObject({{"医疗机构", reapply}, {"零售药店", reapply}}, {"医疗机构", "零售药店"})},
+         {"designations", tArray(ref("Institution"), "its designations in this region")}},
+        {"region", "credit_code", "name", "status", "outcomes", "reapply", "designations"},
+        "评估结论 of one institution in one region (the re-application rule)");
+    s["InstitutionProgress"] =
+        tObject({{"case_no", tString()},
+                 {"designated", tBool("the case designated the institution and it is 定点")},
+                 {"institution", nullable(ref("Institution"))},
+                 {"evaluation_failed", tObject({{"on", tString()},
+                                                {"reason", tString()},
+                                                {"may_apply_on", tString()},
+                                                {"barred", tBool()}},
+                                               {"on", "reason", "may_apply_on", "barred"},
+                                               "only when this case's evaluation failed")}},
+                {"case_no", "designated", "institution"});
+  }
+  // ---- remote-care filings and disease qualifications (routes_filings.cpp) ----
+  {
+    json change = tObject({{"at", tString("ISO 8601, Asia/Shanghai")},
+                           {"case_no", tString("the case that made the change")},
+                           {"changes", anyObject("field → {before, after}")}},
+                          {"at", "case_no", "changes"});
+    s["RemoteCareFiling"] = tObject(
+        {{"number", tString("备案编号: BA + division code + 6 digits")},
+         {"id_no", tString("公民身份号码")},
+         {"name", tString()},
+         {"category", tEnum({"异地安置退休", "异地长期居住", "常驻异地工作", "异地转诊", "急诊抢救",
+                             "其他临时外出"})},
+         {"long_term", tBool("长期备案: no end date")},
+         {"status", tEnum({"有效", "已变更", "已取消"})},
+         {"from", tDate()},
+         {"to", nullable(tDate("null: long-term, no end"))},
+         {"scope", tString("省内 | 省外 | empty")},
+         {"destination", tString("就医地（省、市）")},
+         {"hospital", tString("就医地医疗机构, may be empty")},
+         {"proof", tEnum({"证明材料", "个人承诺书"})},
+         {"item_code", tString()},
+         {"case_no", tString("the case that registered it")},
+         {"replaces", tString("the filing this one changed, or empty")},
+         {"ended_by", tString("the case that changed or cancelled it, or empty")},
+         {"history", tArray(change)}},
+        {"number", "id_no", "category", "long_term", "status", "from", "to", "case_no", "history"});
+    s["RemoteCareFilings"] =
+        tObject({{"region", tString()},
+                 {"id_no", tString()},
+                 {"rules", nullable(tObject({{"example", tBool("示例参数")},
+                                             {"source", tString()},
+                                             {"temporary_validity_months", tInt()},
+                                             {"long_term_change_min_months", tInt()},
+                                             {"temporary_change_min_months", tInt()}},
+                                            {"example", "source", "temporary_validity_months"}))},
+                 {"filings", tArray(ref("RemoteCareFiling"), "in order of `from`")}},
+                {"region", "id_no", "filings"});
+    s["DiseaseQualification"] =
+        tObject({{"number", tString("认定编号: MT + division code + 6 digits")},
+                 {"id_no", tString()},
+                 {"name", tString()},
+                 {"disease_code", tString("a code of the region's catalogue (GET …/diseases)")},
+                 {"disease_name", tString()},
+                 {"disease_kind", tEnum({"chronic", "special"}, "慢性病 | 特殊病")},
+                 {"hospital", tString("鉴定医院")},
+                 {"assessment", tEnum({"即时认定", "评估认定"})},
+                 {"status", tEnum({"有效"})},
+                 {"from", tDate()},
+                 {"to", nullable(tDate("null: no end"))},
+                 {"item_code", tString()},
+                 {"case_no", tString()},
+                 {"renews", tString("the qualification this one renews, or empty")},
+                 {"history", tArray(change)}},
+                {"number", "id_no", "disease_code", "disease_name", "disease_kind", "status",
+                 "from", "to", "case_no", "history"});
+    s["DiseaseQualifications"] =
+        tObject({{"region", tString()},
+                 {"id_no", tString()},
+                 {"qualifications", tArray(ref("DiseaseQualification"), "in order of `from`")}},
+                {"region", "id_no", "qualifications"});
+    s["DiseaseCatalogue"] = tObject(
+        {{"region", tString()},
+         {"example", tBool("示例参数: the validity periods (and entries with from_seed false)")},
+         {"source", tString()},
+         {"validity_months", anyObject("kind (chronic | special) → months; 0 = no end")},
+         {"renewal_window_days",
+          tInt("a renewal may be applied for this many days before the end")},
+         {"limit_condition", nullable(tString("the item condition of the shorter time limit"))},
+         {"diseases",
+          tArray(tObject(
+              {{"code", tString()},
+               {"name", tString()},
+               {"kind", tEnum({"chronic", "special"})},
+               {"kind_name", tEnum({"慢性病", "特殊病"})},
+               {"instant", tBool("即时认定")},
+               {"specialist", tBool("assessed at a specialist hospital")},
+               {"from_seed", tBool("false: an example entry the seed does not name")}},
+              {"code", "name", "kind", "kind_name", "instant", "specialist", "from_seed"}))}},
+        {"region", "example", "source", "validity_months", "renewal_window_days", "diseases"});
+  }
   return s;
 }
 
@@ -1815,7 +2122,242 @@ json paths() {
           .err(403, {"role_required"})
           .err(409, {"batch_exists"})
           .err(422, {"bad_header", "too_many_rows"}));
+  // ---- transfers between regions (routes_transfers.cpp) ----
+  add("get", "/api/v1/regions/{region}/transfers",
+      registerOp("listTransfers", "转移接续 of a person as this region records them")
+          .describe("The same figures on both sides once done (状态 已完成). Each stage has 5 "
+                    "working days from the day it started.")
+          .param(queryParam("id_no", "the person's citizen ID number", true))
+          .ok(tArray(ref("Transfer")))
+          .err(400, {"id_no_required"})
+          .err(404, {"unknown_region"})
+          .err(422, {"invalid_id_no"}));
+  add("get", "/api/v1/regions/{region}/transfers/outbox",
+      registerOp("listTransferOutbox", "Transfer documents of the region not delivered yet")
+          .ok(tArray(ref("TransferOutboxEntry")))
+          .err(404, {"unknown_region"}));
+  add("post", "/api/v1/peer/transfers/messages",
+      Operation("receiveTransferMessage", "A peer server delivers a transfer document", "registers")
+          .describe("Not for staff: the server serving the other region (`serve --peer`) signs "
+                    "with the shared key (`--peer-key-file`): `Authorization: JingbanPeer "
+                    "ts=<unix seconds>,mac=<hex HMAC-SHA256 of METHOD\\nPATH\\nTS\\nBODY, keyed "
+                    "with SHA-256 of the key>`; a timestamp more than 300 s off is refused. A "
+                    "message id received before is answered the same and applied once.")
+          .anonymous()
+          .takes(ref("TransferMessage"))
+          .ok(ref("TransferReceipt"))
+          .err(400, {"bad_message"})
+          .err(401, {"bad_signature", "stale_signature", "peer_not_configured"})
+          .err(404, {"region_not_served", "unknown_transfer"})
+          .err(422, {"balance_mismatch", "months_mismatch", "unknown_region", "person_mismatch",
+                     "figures_mismatch"})
+          .err(503, {"storage_unavailable"}));
+  // ---- monthly settlement (routes_settlements.cpp) ----
+  {
+    const json inst =
+        pathParam("institution_code", "定点医药机构编码 (H/P + 6-digit division + 5 digits)");
+    const json month = pathParam("month", "the settled month, YYYY-MM");
+    const json applicant_id = {
+        {"name", "X-Id-No"},
+        {"in", "header"},
+        {"required", false},
+        {"description", "the institution's 统一社会信用代码 (without a token)"},
+        {"schema", {{"type", "string"}}}};
+    const json query_code = {{"name", "X-Query-Code"},
+                             {"in", "header"},
+                             {"required", false},
+                             {"description", "the settlement case's 查询码 (without a token)"},
+                             {"schema", {{"type", "string"}}}};
+    add("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines",
+        Operation("uploadSettlementLines", "费用结算: the month's fee lines (上传即申请)",
+                  "settlements")
+            .describe(
+                "Body: CSV with the header `line_no,id_no,visit_date,code,name,class,quantity,"
+                "unit_price_fen,amount_fen` or JSON lines with the same keys. Each line is checked "
+                "(line_no strictly increasing, GB 11643 ID, visit date in the month and in the "
+                "agreement, code in the region's fee catalogue, class as the catalogue's, unit "
+                "price within its cap, a pharmacy bills no 诊疗项目, quantity ≤ 3 decimals, amount "
+                "= quantity × unit price rounded half up). The answer counts the rejections per "
+                "reason with the first 100 as a sample and gives the totals by class and kind and "
+                "the fund's share. When a line passes, a case of 010001 / 010002 (chosen by the "
+                "institution's category) is submitted with the totals. The institution itself "
+                "sends it without a token (X-Id-No = its credit code), or a window clerk with one. "
+                "Only a month that has ended; one settlement per institution and month.")
+            .either()
+            .param(region)
+            .param(inst)
+            .param(month)
+            .param(applicant_id)
+            .param(idempotencyKey())
+            .takes(tString("CSV or JSON lines"), true, "text/csv")
+            .ok(ref("FeeSettlementUpload"), 201)
+            .err(400, {"bad_request", "bad_month"})
+            .err(403, {"not_the_institution", "role_required", "wrong_region"})
+            .err(404, {"not_found", "institution_not_found", "no_settlement_item"})
+            .err(409, {"settlement_exists"})
+            .err(422, {"month_not_ended", "bad_header", "empty_upload", "too_many_lines",
+                       "no_accepted_lines", "wrong_category", "outside_agreement",
+                       "no_fee_catalogue", "no_policy"})
+            .err(429, {"rate_limited"})
+            .err(503, {"catalogue_missing"}));
+    add("get", "/api/v1/regions/{region}/settlements/{institution_code}/{month}",
+        Operation("getSettlement", "费用结算 of one institution and month, with its 基金拨付单",
+                  "settlements")
+            .describe("Staff of the region, or the institution (X-Id-No + X-Query-Code of the "
+                      "settlement's case). 404 until the case is accepted (受理).")
+            .either()
+            .param(region)
+            .param(inst)
+            .param(month)
+            .param(applicant_id)
+            .param(query_code)
+            .ok(ref("FeeSettlement"))
+            .err(400, {"bad_month"})
+            .err(403, {"wrong_region"})
+            .err(404, {"settlement_not_found", "not_found"})
+            .err(429, {"rate_limited"}));
+    add("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/confirm",
+        Operation("confirmSettlement", "对账: the institution confirms the 基金拨付单",
+                  "settlements")
+            .describe("The institution (X-Id-No + X-Query-Code, no token) confirms the amount it "
+                      "checked; 拨付 is refused (422 not_reconciled) until it has. Kept as a "
+                      "register change of its own (a batch the rebuild applies again).")
+            .anonymous()
+            .param(region)
+            .param(inst)
+            .param(month)
+            .param(applicant_id)
+            .param(query_code)
+            .takes(tObject({{"payable_fen", tInt("the 基金拨付单's amount as the institution "
+                                                 "checked it")}},
+                           {"payable_fen"}))
+            .ok(ref("FeeSettlement"))
+            .err(400, {"bad_request", "bad_month", "too_deep"})
+            .err(403, {"applicant_only"})
+            .err(404, {"settlement_not_found", "not_found"})
+            .err(409, {"not_ordered", "register_changed"})
+            .err(422, {"amount_differs"})
+            .err(429, {"rate_limited"}));
+    add("get", "/api/v1/regions/{region}/settlements",
+        Operation("listSettlements", "结算确认汇总表 of a month (JSON, XLSX or PDF)", "settlements")
+            .describe("Every institution's settlement of the month in the region, with a 合计 "
+                      "row. format=xlsx or pdf sends it as an attachment.")
+            .param(region)
+            .param(queryParam("month", "YYYY-MM", true))
+            .param(queryParam("format", "json (default), xlsx or pdf", false,
+                              tEnum({"json", "xlsx", "pdf"})))
+            .ok(ref("FeeSettlementSummary"))
+            .alsoAs("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    {{"type", "string"}, {"format", "binary"}})
+            .alsoAs("application/pdf", {{"type", "string"}, {"format", "binary"}})
+            .header("Content-Disposition", {{"description",
+                                             "with format=xlsx|pdf: attachment; "
+                                             "filename=\"settlements-<region>-<month>.<format>\""},
+                                            {"schema", {{"type", "string"}}}})
+            .err(400, {"bad_month", "bad_request"})
+            .err(403, {"wrong_region"})
+            .err(404, {"not_found"})
+            .err(422, {"too_many_rows"})
+            .err(503, {"xlsx_failed", "font_missing"}));
+  }
+  // ---- designated institutions (routes_institutions.cpp) ----
+  {
+    const json inst = pathParam("code", "定点编码 (H/P + 6-digit division + 5 digits)");
+    add("get", "/api/v1/regions/{region}/institutions",
+        registerOp("listInstitutions", "定点医药机构 of the region")
+            .param(queryParam("category", "医疗机构 | 零售药店", false,
+                              tEnum({"医疗机构", "零售药店"})))
+            .param(
+                queryParam("status", "定点 | 暂停 | 解除", false, tEnum({"定点", "暂停", "解除"})))
+            .param(queryParam("limit", "1–500 (default 100)", false,
+                              {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}))
+            .param(queryParam("offset", "≥ 0", false,
+                              {{"type", "integer"}, {"minimum", 0}, {"maximum", 200000}}))
+            .ok(ref("InstitutionList"))
+            .err(400, {"bad_filter", "bad_number"}));
+    add("get", "/api/v1/regions/{region}/institutions/{code}",
+        registerOp("getInstitution",
+                   "定点医药机构: the agreement, its period, level, status, history")
+            .param(inst)
+            .ok(ref("InstitutionDetail"))
+            .err(400, {"bad_request"})
+            .err(404, {"institution_not_found"}));
+    add("get", "/api/v1/regions/{region}/institutions/{code}/history",
+        registerOp("getInstitutionHistory", "定点医药机构: its change history alone")
+            .param(inst)
+            .ok(ref("InstitutionHistory"))
+            .err(400, {"bad_request"})
+            .err(404, {"institution_not_found"}));
+    add("get", "/api/v1/regions/{region}/institution-applications/{credit_code}",
+        registerOp("getInstitutionApplication",
+                   "评估结论 of an institution: failed evaluations and when it may apply again")
+            .param(credit)
+            .ok(ref("InstitutionApplication"))
+            .err(404, {"no_application_outcome"})
+            .err(422, {"invalid_credit_code"}));
+    add("get", "/api/v1/progress/institution",
+        Operation("institutionProgress", "The applicant institution's designation (定点结果)",
+                  "cases")
+            .describe("The three keys of the progress query; a wrong one answers 404 not_found "
+                      "without saying which. Rate-limited as the progress query.")
+            .anonymous()
+            .param(queryParam("case_no", "办件编号", true))
+            .param(queryParam("id_no", "the institution's credit code", true))
+            .param(queryParam("query_code", "查询码 from the receipt", true))
+            .ok(ref("InstitutionProgress"))
+            .err(400, {"bad_request"})
+            .err(404, {"not_found"})
+            .err(429, {"rate_limited"})
+            .err(503, {"storage_unavailable"}));
+  }
+  // ---- remote-care filings and disease qualifications (routes_filings.cpp) ----
+  {
+    const json person = pathParam("id_no", "公民身份号码 (GB 11643)");
+    auto personOp = [&region, &person](const char* id, const char* summary) {
+      return Operation(id, summary, "registers")
+          .describe(
+              "Staff of the region (bearer token), or the applicant themself: no token, "
+              "the query code of one of their cases in the X-Query-Code header and that "
+              "case's number in case_no (every mismatch answers the same 404; rate-limited "
+              "as the progress query).")
+          .either()
+          .param(region)
+          .param(person)
+          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
+          .param({{"name", "X-Query-Code"},
+                  {"in", "header"},
+                  {"required", false},
+                  {"description", "查询码 of that case (the applicant)"},
+                  {"schema", {{"type", "string"}}}})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"no_such_application"})
+          .err(422, {"invalid_id_number"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable"});
+    };
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/filings",
+        personOp("getPersonFilings", "异地就医备案 of a person over time, each with its history")
+            .ok(ref("RemoteCareFilings")));
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/qualifications",
+        personOp("getPersonQualifications",
+                 "门诊慢特病病种认定 of a person over time, each with its history")
+            .ok(ref("DiseaseQualifications")));
+    add("get", "/api/v1/regions/{region}/diseases",
+        Operation("getDiseaseCatalogue", "门诊慢特病病种目录 of a region", "catalog")
+            .anonymous()
+            .param(region)
+            .ok(ref("DiseaseCatalogue"))
+            .err(404, {"no_disease_catalog"}));
+  }
   return out;
+}
+
+// The peer inbox is signed by the peer server, not by a staff session or anonymous.
+json withPeerSecurity(json p) {
+  p["/api/v1/peer/transfers/messages"]["post"]["security"] =
+      json::array({{{"peerHmac", json::array()}}});
+  return p;
 }
 
 json document() {
@@ -1849,9 +2391,13 @@ json document() {
                     {{"name", "dashboard"}, {"description", "统计分析 (supervisors)"}},
                     {{"name", "notifications"},
                      {"description", "messages to applicants: the outbox (supervisors)"}}})},
-      {"paths", paths()},
+      {"paths", withPeerSecurity(paths())},
       {"components",
-       {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+       {{"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          // The peer inbox (routes_transfers.cpp): `JingbanPeer ts=…,mac=…`, HMAC-SHA256 with the
+          // shared key of `serve --peer-key-file`.
+          {"peerHmac", {{"type", "apiKey"}, {"in", "header"}, {"name", "Authorization"}}}}},
         {"headers", headers},
         {"schemas", schemas()}}}};
 }

@@ -161,7 +161,7 @@ class MaternityTest(unittest.TestCase):
         no = self.submit(r, "002036007002", {"kind": "person", "id_no": mother, "name": "陈静"}, form)
         self.drive(r, "002036007002", no)
         c = self.case(r, no)
-        self.assertEqual(c["register_effect"]["settlement"]["fund_fen"], 300000)
+        self.assertEqual(c["settlement"]["fund_fen"], 300000)
         self.assertEqual([p["amount_fen"] for p in self.payments_of(r, no)], [300000])
         # A birth more than a year ago is past the claim limit (生育后一年内), at 受理.
         late = dict(form, birth_date="2025-01-05", visit_date="2025-01-05")

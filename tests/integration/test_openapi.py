@@ -22,20 +22,31 @@ PLACEHOLDERS = {"region": "qinghai", "code": "000000000000", "case_no": "NO-SUCH
                 "action": "accept", "username": "nobody_here",
                 "credit_code": "91630100MA0000001X", "id_no": "630102199001010013",
                 "kind": "acceptance", "material_id": "no_such_material", "id": "1",
-                "message_id": "NO-SUCH-CASE:1"}
+                "message_id": "NO-SUCH-CASE:1", "institution_code": "H63000099999",
+                "month": "2026-01"}
+# Signed by the peer server (serve --peer, --peer-key-file), neither staff nor anonymous.
+PEER = {("post", "/api/v1/peer/transfers/messages")}
 ANONYMOUS = {("get", "/healthz"), ("get", "/metrics"), ("get", "/api/v1/openapi.json"),
              ("get", "/api/v1/regions"), ("get", "/api/v1/regions/{region}/items"),
              ("get", "/api/v1/regions/{region}/items/{code}"),
              ("get", "/api/v1/regions/{region}/items/{code}/guide"),
              ("get", "/api/v1/regions/{region}/items/{code}/due-date"),
              ("get", "/api/v1/calendar/deadline"), ("get", "/api/v1/calendar"),
-             ("get", "/api/v1/progress"),
+             ("get", "/api/v1/progress"), ("get", "/api/v1/progress/institution"),
+             ("get", "/api/v1/regions/{region}/diseases"),
+             ("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/confirm"),
              ("post", "/api/v1/session")}
 # Anonymous or signed in: online submission / window submission; applicant / staff actions.
 EITHER = {("post", "/api/v1/cases"), ("post", "/api/v1/cases/{case_no}/{action}"),
           ("get", "/api/v1/cases/{case_no}/notices/{kind}.pdf"),
           ("post", "/api/v1/cases/{case_no}/materials/{material_id}/files"),
-          ("get", "/api/v1/cases/{case_no}/files"), ("get", "/api/v1/cases/{case_no}/files/{id}")}
+          ("get", "/api/v1/cases/{case_no}/files"), ("get", "/api/v1/cases/{case_no}/files/{id}"),
+          # The applicant's own registers (case number + query code) or staff.
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/filings"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/qualifications"),
+          # The institution's own settlement (its credit code) or staff.
+          ("get", "/api/v1/regions/{region}/settlements/{institution_code}/{month}"),
+          ("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines")}
 RATE_LIMITED = {("post", "/api/v1/session"), ("get", "/api/v1/progress"), ("post", "/api/v1/cases"),
                 ("post", "/api/v1/cases/{case_no}/{action}")}
 
@@ -194,6 +205,8 @@ class OpenApiTest(unittest.TestCase):
         for key, op in self.ops.items():
             if key in ANONYMOUS:
                 self.assertEqual(op.get("security"), [], key)
+            elif key in PEER:
+                self.assertEqual(op.get("security"), [{"peerHmac": []}], key)
             elif key in EITHER:
                 self.assertIn({}, op["security"], key)
                 self.assertIn({"bearer": []}, op["security"], key)
@@ -206,6 +219,8 @@ class OpenApiTest(unittest.TestCase):
             st, out = self.call(method.upper(), concrete(path))
             if op["security"] == [{"bearer": []}]:
                 self.assertEqual((st, out["error"]["code"]), (401, "unauthorized"), (method, path))
+            elif op["security"] == [{"peerHmac": []}]:  # unsigned: refused
+                self.assertEqual(st, 401, (method, path, out))
             elif op["security"] == []:
                 self.assertNotEqual(st, 401, (method, path, out))
 

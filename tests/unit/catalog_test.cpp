@@ -444,15 +444,29 @@ TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
       {"inpatient_reimbursement", "reimbursement"},
       {"assistance_reimbursement", "reimbursement"},
       {"account_withdrawal", "account_withdrawal"},
-      {"assistance_contribution_subsidy", "assistance_subsidy"}};
+      {"assistance_contribution_subsidy", "assistance_subsidy"},
+      {"relation_transfer", "relation_transfer"},
+      {"remote_care_filing", "remote_care_filing"},
+      {"emergency_transfer_filing", "remote_care_filing"},
+      {"chronic_disease_qualification", "disease_qualification"},
+      {"maternity_filing", "maternity_filing"},
+      {"prenatal_payment", "maternity_fee_claim"},
+      {"maternity_medical_payment", "maternity_fee_claim"},
+      {"family_planning_payment", "maternity_fee_claim"},
+      {"maternity_allowance", "maternity_benefit"},
+      {"wage_declaration", "wage_declaration"},
+      {"fee_declaration", "fee_declaration"}};
   int items = 0;
   for (const auto& r : (*cat)->regions()) {
     for (const auto& it : r.items) {
       ++items;
       auto want = byEffect.count(it.effect) ? byEffect.at(it.effect) : std::string("remark");
       // An item with an applicant-side limit needs the date it counts from (生育后一年内).
-      if (!it.applicant_limits.empty()) want = "maternity_benefit";
+      if (!it.applicant_limits.empty() && !byEffect.count(it.effect)) want = "maternity_benefit";
       EXPECT_EQ(it.formSchema().id, want) << r.id << " " << it.code << " " << it.effect;
+      for (const auto& l : it.applicant_limits)
+        EXPECT_NE(it.formSchema().field(l.field), nullptr)
+            << r.id << " " << it.code << " has no field " << l.field;
     }
   }
   EXPECT_EQ(items, 28 + 31 + 31 + 27);

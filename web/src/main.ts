@@ -14,6 +14,8 @@ import { staffPage, staffSearchPage } from "./pages/staff";
 import { staffCasePage } from "./pages/staff_case";
 import { staffIntakePage } from "./pages/staff_intake";
 import * as registers from "./pages/staff_registers";
+import * as institutions from "./pages/institutions";
+import { portalSettlementPage, staffSettlementPage, staffSettlementsPage } from "./pages/settlement";
 
 type Page = (params: string[]) => Promise<void> | void;
 const routes: [RegExp, Page][] = [
@@ -36,6 +38,13 @@ const routes: [RegExp, Page][] = [
   [/^\/staff\/payments$/, () => registers.staffPaymentsPage()],
   [/^\/staff\/dashboard$/, () => dashboardPage()],
   [/^\/staff\/admin$/, () => adminPage()],
+  [/^\/staff\/institutions$/, () => institutions.staffInstitutionsPage()],
+  [/^\/staff\/institutions\/([^/]+)$/, ([c]) => institutions.staffInstitutionPage(c!)],
+  [/^\/staff\/institution-applications\/([^/]+)$/, ([c]) => institutions.staffInstitutionApplicationPage(c!)],
+  [/^\/institution$/, () => institutions.portalInstitutionPage()],
+  [/^\/settlement$/, () => portalSettlementPage()],
+  [/^\/staff\/settlements$/, () => staffSettlementsPage()],
+  [/^\/staff\/settlements\/([^/]+)\/([^/]+)$/, ([c, m]) => staffSettlementPage(c!, m!)],
 ];
 
 export function navigate(path: string, replace = false) {

@@ -87,6 +87,8 @@ const MENU: [string, string, string?][] = [
   ["/staff/units", "参保单位"],
   ["/staff/accounts", "个人账户"],
   ["/staff/payments", "拨付台账"],
+  ["/staff/institutions", "定点医药机构"],
+  ["/staff/settlements", "费用结算"],
   ["/staff/dashboard", "统计分析", "supervisor"],
   ["/staff/admin", "系统管理", "admin"],
 ];

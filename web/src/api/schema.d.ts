@@ -237,6 +237,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/peer/transfers/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A peer server delivers a transfer document
+         * @description Not for staff: the server serving the other region (`serve --peer`) signs with the shared key (`--peer-key-file`): `Authorization: JingbanPeer ts=<unix seconds>,mac=<hex HMAC-SHA256 of METHOD\nPATH\nTS\nBODY, keyed with SHA-256 of the key>`; a timestamp more than 300 s off is refused. A message id received before is answered the same and applied once.
+         */
+        post: operations["receiveTransferMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/progress": {
         parameters: {
             query?: never;
@@ -249,6 +269,26 @@ export interface paths {
          * @description All three parameters are needed; a wrong one answers 404 not_found without saying which. Rate-limited per address and per case (429 with Retry-After).
          */
         get: operations["progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/progress/institution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The applicant institution's designation (定点结果)
+         * @description The three keys of the progress query; a wrong one answers 404 not_found without saying which. Rate-limited as the progress query.
+         */
+        get: operations["institutionProgress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -311,6 +351,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/diseases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 门诊慢特病病种目录 of a region */
+        get: operations["getDiseaseCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/imports/account-credits": {
         parameters: {
             query?: never;
@@ -345,6 +402,74 @@ export interface paths {
          * @description Body: UTF-8 CSV (RFC 4180; a BOM and CRLF are accepted), header exactly `id_no,name,phone,identity`; identity one of 普通居民 (or empty), 低保, 特困, 重度残疾, 其他救助对象. Each row is checked (ID check digit and birth date, name 1–50 characters, phone, identity, a duplicate of an earlier row, a person already enrolled in the region); the accepted rows are enrolled as 城乡居民 from `start_month` (default: this month) in one transaction, all or none. The body is capped by the server's body limit, 1 MiB (about 20,000 rows; 413 beyond it); `jingban import-residents` takes files of any size. The whole file is refused (422) for a wrong header, text that is not UTF-8 or an unclosed quote.
          */
         post: operations["importResidents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/institution-applications/{credit_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 评估结论 of an institution: failed evaluations and when it may apply again */
+        get: operations["getInstitutionApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 定点医药机构 of the region */
+        get: operations["listInstitutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/institutions/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 定点医药机构: the agreement, its period, level, status, history */
+        get: operations["getInstitution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/institutions/{code}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 定点医药机构: its change history alone */
+        get: operations["getInstitutionHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -533,6 +658,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/persons/{id_no}/filings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 异地就医备案 of a person over time, each with its history
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonFilings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/persons/{id_no}/qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 门诊慢特病病种认定 of a person over time, each with its history
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonQualifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/persons/{id_no}/record": {
         parameters: {
             query?: never;
@@ -562,6 +727,123 @@ export interface paths {
         };
         /** 参保缴费记录 as a printable page (HTML, A4) */
         get: operations["getPersonRecordPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 结算确认汇总表 of a month (JSON, XLSX or PDF)
+         * @description Every institution's settlement of the month in the region, with a 合计 row. format=xlsx or pdf sends it as an attachment.
+         */
+        get: operations["listSettlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/settlements/{institution_code}/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 费用结算 of one institution and month, with its 基金拨付单
+         * @description Staff of the region, or the institution (X-Id-No + X-Query-Code of the settlement's case). 404 until the case is accepted (受理).
+         */
+        get: operations["getSettlement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/settlements/{institution_code}/{month}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 对账: the institution confirms the 基金拨付单
+         * @description The institution (X-Id-No + X-Query-Code, no token) confirms the amount it checked; 拨付 is refused (422 not_reconciled) until it has. Kept as a register change of its own (a batch the rebuild applies again).
+         */
+        post: operations["confirmSettlement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 费用结算: the month's fee lines (上传即申请)
+         * @description Body: CSV with the header `line_no,id_no,visit_date,code,name,class,quantity,unit_price_fen,amount_fen` or JSON lines with the same keys. Each line is checked (line_no strictly increasing, GB 11643 ID, visit date in the month and in the agreement, code in the region's fee catalogue, class as the catalogue's, unit price within its cap, a pharmacy bills no 诊疗项目, quantity ≤ 3 decimals, amount = quantity × unit price rounded half up). The answer counts the rejections per reason with the first 100 as a sample and gives the totals by class and kind and the fund's share. When a line passes, a case of 010001 / 010002 (chosen by the institution's category) is submitted with the totals. The institution itself sends it without a token (X-Id-No = its credit code), or a window clerk with one. Only a month that has ended; one settlement per institution and month.
+         */
+        post: operations["uploadSettlementLines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 转移接续 of a person as this region records them
+         * @description The same figures on both sides once done (状态 已完成). Each stage has 5 working days from the day it started.
+         */
+        get: operations["listTransfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/transfers/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfer documents of the region not delivered yet */
+        get: operations["listTransferOutbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1171,6 +1453,84 @@ export interface components {
             /** @description 暂定: counted over a year whose holiday notice is not loaded */
             provisional: boolean;
         };
+        DiseaseCatalogue: {
+            diseases: {
+                code: string;
+                /** @description false: an example entry the seed does not name */
+                from_seed: boolean;
+                /** @description 即时认定 */
+                instant: boolean;
+                /** @enum {string} */
+                kind: "chronic" | "special";
+                /** @enum {string} */
+                kind_name: "慢性病" | "特殊病";
+                name: string;
+                /** @description assessed at a specialist hospital */
+                specialist: boolean;
+            }[];
+            /** @description 示例参数: the validity periods (and entries with from_seed false) */
+            example: boolean;
+            /** @description the item condition of the shorter time limit */
+            limit_condition?: string | null;
+            region: string;
+            /**
+             * Format: int64
+             * @description a renewal may be applied for this many days before the end
+             */
+            renewal_window_days: number;
+            source: string;
+            /** @description kind (chronic | special) → months; 0 = no end */
+            validity_months: {
+                [key: string]: unknown;
+            };
+        };
+        DiseaseQualification: {
+            /** @enum {string} */
+            assessment?: "即时认定" | "评估认定";
+            case_no: string;
+            /** @description a code of the region's catalogue (GET …/diseases) */
+            disease_code: string;
+            /**
+             * @description 慢性病 | 特殊病
+             * @enum {string}
+             */
+            disease_kind: "chronic" | "special";
+            disease_name: string;
+            /** Format: date */
+            from: string;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** @description 鉴定医院 */
+            hospital?: string;
+            id_no: string;
+            item_code?: string;
+            name?: string;
+            /** @description 认定编号: MT + division code + 6 digits */
+            number: string;
+            /** @description the qualification this one renews, or empty */
+            renews?: string;
+            /** @enum {string} */
+            status: "有效";
+            /**
+             * Format: date
+             * @description null: no end
+             */
+            to: string | null;
+        };
+        DiseaseQualifications: {
+            id_no: string;
+            /** @description in order of `from` */
+            qualifications: components["schemas"]["DiseaseQualification"][];
+            region: string;
+        };
         /** @description an enrolment period in this 统筹区 */
         Enrolment: {
             /** @description YYYY-MM, inclusive */
@@ -1190,7 +1550,7 @@ export interface components {
                  * @description machine-readable slug
                  * @enum {string}
                  */
-                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed";
+                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed";
                 /** @description 中文说明，给经办人员或申请人看，不回显原始输入 */
                 message: string;
                 /** @description only on 500 `internal`: the request id to quote */
@@ -1211,6 +1571,212 @@ export interface components {
             /** Format: int64 */
             seq: number;
             step: string;
+        };
+        FeeSettlement: {
+            case_no: string;
+            /** @enum {string} */
+            category?: "医疗机构" | "零售药店";
+            /** @description 对账 by the institution (ISO 8601) */
+            confirmed_at?: string | null;
+            example?: boolean;
+            /** @description 基金拨付单 (from the end of review): institution_code, institution_name, month, amount_fen, class_b_first_paid_fen, self_fen, payable_fen, made_at, example */
+            fund_payment_order: {
+                [key: string]: unknown;
+            } | null;
+            history?: {
+                [key: string]: unknown;
+            }[];
+            institution_code: string;
+            institution_name?: string;
+            item_code?: string;
+            /** @description YYYY-MM */
+            month: string;
+            paid_at?: string | null;
+            /** Format: int64 */
+            paid_fen?: number;
+            /**
+             * Format: int64
+             * @description the fund's share: what 拨付 pays
+             */
+            payable_fen: number;
+            region: string;
+            /** @enum {string} */
+            status: "审核中" | "已制单" | "已对账" | "已拨付" | "已办结" | "未通过";
+            totals: components["schemas"]["FeeSettlementTotals"];
+        };
+        FeeSettlementRejection: {
+            /**
+             * Format: int64
+             * @description the line's own line_no, null when it could not be read
+             */
+            line: number | null;
+            /** @description 中文原因 */
+            reason: string;
+            /** @enum {string} */
+            reason_code: "malformed" | "line_too_long" | "bad_line_no" | "line_no_order" | "bad_id_no" | "bad_date" | "date_outside_month" | "outside_agreement" | "unknown_code" | "kind_not_allowed" | "class_mismatch" | "bad_quantity" | "bad_price" | "price_over_cap" | "bad_amount" | "amount_mismatch";
+            /**
+             * Format: int64
+             * @description physical line of the body (1 = the first)
+             */
+            row: number;
+        };
+        FeeSettlementSummary: {
+            example: boolean;
+            month: string;
+            region: string;
+            rows: {
+                /** Format: int64 */
+                accepted?: number;
+                /** Format: int64 */
+                amount_fen: number;
+                case_no?: string;
+                category?: string;
+                /** Format: int64 */
+                class_a_fen?: number;
+                /** Format: int64 */
+                class_b_fen?: number;
+                /** Format: int64 */
+                class_c_fen?: number;
+                institution_code: string;
+                institution_name?: string;
+                /** Format: int64 */
+                paid_fen: number;
+                /** Format: int64 */
+                payable_fen: number;
+                /** Format: int64 */
+                rejected?: number;
+                /** Format: int64 */
+                self_fen?: number;
+                status?: string;
+            }[];
+            total: {
+                /** Format: int64 */
+                accepted?: number;
+                /** Format: int64 */
+                amount_fen: number;
+                case_no?: string;
+                category?: string;
+                /** Format: int64 */
+                class_a_fen?: number;
+                /** Format: int64 */
+                class_b_fen?: number;
+                /** Format: int64 */
+                class_c_fen?: number;
+                institution_code: string;
+                institution_name?: string;
+                /** Format: int64 */
+                paid_fen: number;
+                /** Format: int64 */
+                payable_fen: number;
+                /** Format: int64 */
+                rejected?: number;
+                /** Format: int64 */
+                self_fen?: number;
+                status?: string;
+            };
+        };
+        FeeSettlementTotals: {
+            /** Format: int64 */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description sum of the accepted lines
+             */
+            amount_fen: number;
+            by_class: {
+                "\u4E19": {
+                    /** Format: int64 */
+                    amount_fen: number;
+                    /** Format: int64 */
+                    lines: number;
+                };
+                "\u4E59": {
+                    /** Format: int64 */
+                    amount_fen: number;
+                    /** Format: int64 */
+                    lines: number;
+                };
+                "\u7532": {
+                    /** Format: int64 */
+                    amount_fen: number;
+                    /** Format: int64 */
+                    lines: number;
+                };
+            };
+            by_kind: {
+                "\u533B\u7528\u8017\u6750": {
+                    /** Format: int64 */
+                    amount_fen: number;
+                    /** Format: int64 */
+                    lines: number;
+                };
+                "\u836F\u54C1": {
+                    /** Format: int64 */
+                    amount_fen: number;
+                    /** Format: int64 */
+                    lines: number;
+                };
+                "\u8BCA\u7597\u9879\u76EE": {
+                    /** Format: int64 */
+                    amount_fen: number;
+                    /** Format: int64 */
+                    lines: number;
+                };
+            };
+            /**
+             * Format: int64
+             * @description rounded half up on the month's 乙 total
+             */
+            class_b_first_paid_fen?: number;
+            /**
+             * Format: int64
+             * @description 乙类先行自付比例 of the region's 职工 policy (示例参数)
+             */
+            class_b_first_paid_permille?: number;
+            /** Format: int64 */
+            first_line_no?: number;
+            /**
+             * Format: int64
+             * @description the fund's share: 甲 + 乙 − first-paid; 丙 none
+             */
+            fund_fen: number;
+            /** Format: int64 */
+            last_line_no?: number;
+            /**
+             * Format: int64
+             * @description data lines read
+             */
+            lines: number;
+            /** Format: int64 */
+            rejected: number;
+            /** @description reason_code → count */
+            rejected_by_reason: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: int64
+             * @description first-paid + 丙
+             */
+            self_fen: number;
+        };
+        FeeSettlementUpload: {
+            /** Format: int64 */
+            accepted: number;
+            /** @description the case submitted (its receipt, with case_no and query_code); null when no line passed */
+            case: {
+                [key: string]: unknown;
+            } | null;
+            /** @description only when no line passed (422 no_accepted_lines) */
+            error?: {
+                [key: string]: unknown;
+            };
+            /** @description the catalogue and the first-paid share are example figures (示例参数) */
+            example?: boolean;
+            /** Format: int64 */
+            rejected: number;
+            /** @description the first 100 rejections */
+            rejected_sample: components["schemas"]["FeeSettlementRejection"][];
+            totals: components["schemas"]["FeeSettlementTotals"];
         };
         /** @description one step of a flow; `limit`, when present, is the stage's own limit inside the item's (shown as the case's step_due) */
         FlowStep: {
@@ -1301,6 +1867,109 @@ export interface components {
                  */
                 row: number;
             }[];
+        };
+        /** @description 定点医药机构 */
+        Institution: {
+            address: string;
+            /** @description 服务协议编号 */
+            agreement_no: string;
+            bank_account: string;
+            /** @description the application case that designated it */
+            case_no: string;
+            /** @enum {string} */
+            category: "医疗机构" | "零售药店";
+            /** @description 定点编码: H (医疗机构) or P (零售药店) + 6-digit division + 5-digit sequence */
+            code: string;
+            /** @description 统一社会信用代码 (the entry's owner) */
+            credit_code: string;
+            /** @description 行政区划代码 of the region */
+            division: string;
+            /** @description the agreement's first day, YYYY-MM-DD (signed at 办结) */
+            from: string;
+            /**
+             * @description hospital level; "" for pharmacies and ungraded
+             * @enum {string}
+             */
+            level: "一级" | "二级" | "三级" | "";
+            name: string;
+            region: string;
+            /** @enum {string} */
+            status: "定点" | "暂停" | "解除";
+            /** @description the agreement's last day, YYYY-MM-DD; "" = no end date set */
+            to: string;
+        };
+        /** @description 评估结论 of one institution in one region (the re-application rule) */
+        InstitutionApplication: {
+            credit_code: string;
+            /** @description its designations in this region */
+            designations: components["schemas"]["Institution"][];
+            name: string;
+            /** @description oldest first */
+            outcomes: {
+                case_no: string;
+                /** @enum {string} */
+                category: "医疗机构" | "零售药店";
+                /** @description YYYY-MM-DD: the result given */
+                on: string;
+                /** @description the reviewer's reason of a failure */
+                reason: string;
+                /** @enum {string} */
+                result: "不合格" | "定点";
+                /** @description the review step that decided */
+                step: string;
+            }[];
+            reapply: {
+                "\u533B\u7597\u673A\u6784": {
+                    /** @description the one-year bar after a second failure */
+                    barred: boolean;
+                    /** @description YYYY-MM-DD; "" = may apply now */
+                    may_apply_on: string;
+                };
+                "\u96F6\u552E\u836F\u5E97": {
+                    /** @description the one-year bar after a second failure */
+                    barred: boolean;
+                    /** @description YYYY-MM-DD; "" = may apply now */
+                    may_apply_on: string;
+                };
+            };
+            region: string;
+            /** @enum {string} */
+            status: "整改期" | "一年内不得申请" | "已定点";
+        };
+        InstitutionDetail: components["schemas"]["Institution"] & {
+            /** @description every change, oldest first */
+            history: components["schemas"]["HistoryEntry"][];
+        };
+        InstitutionHistory: {
+            code: string;
+            history: components["schemas"]["HistoryEntry"][];
+        };
+        InstitutionList: {
+            /** @description in order of `from` */
+            institutions: components["schemas"]["Institution"][];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            region: string;
+            /**
+             * Format: int64
+             * @description rows the filters select
+             */
+            total: number;
+        };
+        InstitutionProgress: {
+            case_no: string;
+            /** @description the case designated the institution and it is 定点 */
+            designated: boolean;
+            /** @description only when this case's evaluation failed */
+            evaluation_failed?: {
+                barred: boolean;
+                may_apply_on: string;
+                on: string;
+                reason: string;
+            };
+            institution: components["schemas"]["Institution"] | null;
         };
         /** @description an item as its 办事指南 states it (the cataloguer's notes are not shown) */
         Item: {
@@ -1801,6 +2470,68 @@ export interface components {
             /** @enum {string} */
             type: "企业" | "机关" | "全额拨款事业" | "参公事业" | "其他";
         };
+        RemoteCareFiling: {
+            /** @description the case that registered it */
+            case_no: string;
+            /** @enum {string} */
+            category: "异地安置退休" | "异地长期居住" | "常驻异地工作" | "异地转诊" | "急诊抢救" | "其他临时外出";
+            /** @description 就医地（省、市） */
+            destination?: string;
+            /** @description the case that changed or cancelled it, or empty */
+            ended_by?: string;
+            /** Format: date */
+            from: string;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** @description 就医地医疗机构, may be empty */
+            hospital?: string;
+            /** @description 公民身份号码 */
+            id_no: string;
+            item_code?: string;
+            /** @description 长期备案: no end date */
+            long_term: boolean;
+            name?: string;
+            /** @description 备案编号: BA + division code + 6 digits */
+            number: string;
+            /** @enum {string} */
+            proof?: "证明材料" | "个人承诺书";
+            /** @description the filing this one changed, or empty */
+            replaces?: string;
+            /** @description 省内 | 省外 | empty */
+            scope?: string;
+            /** @enum {string} */
+            status: "有效" | "已变更" | "已取消";
+            /**
+             * Format: date
+             * @description null: long-term, no end
+             */
+            to: string | null;
+        };
+        RemoteCareFilings: {
+            /** @description in order of `from` */
+            filings: components["schemas"]["RemoteCareFiling"][];
+            id_no: string;
+            region: string;
+            rules?: {
+                /** @description 示例参数 */
+                example: boolean;
+                /** Format: int64 */
+                long_term_change_min_months?: number;
+                source: string;
+                /** Format: int64 */
+                temporary_change_min_months?: number;
+                /** Format: int64 */
+                temporary_validity_months: number;
+            } | null;
+        };
         Session: {
             staff: {
                 region: string;
@@ -1921,6 +2652,86 @@ export interface components {
             text: string;
             /** @description on a variant: the condition under which it applies */
             when?: string;
+        };
+        Transfer: {
+            /**
+             * Format: int64
+             * @description the personal-account balance moved (fen)
+             */
+            balance_fen: number;
+            /** @description the 转入地's case */
+            case_no: string;
+            /**
+             * Format: int64
+             * @description the months carried over (0 until the 信息表)
+             */
+            contribution_months: number;
+            /** @description 转出地 */
+            from_region: string;
+            periods: {
+                /** @description YYYY-MM */
+                from: string;
+                insurance_type: string;
+                /** @description YYYY-MM */
+                to: string;
+            }[];
+            /** @description why the 转出地 refused; empty otherwise */
+            refusal: string;
+            stages: components["schemas"]["TransferStage"][];
+            /** @enum {string} */
+            status: "已发函" | "待接续" | "已转出" | "转出地不予办理" | "已完成";
+            /** @description 转入地 */
+            to_region: string;
+            /** @description TR-<case number of the 转入地's case>: the same on both sides */
+            transfer_id: string;
+        };
+        TransferMessage: {
+            /** @description id_no, name, transfer_from, transfer_to and the document's figures */
+            body: Record<string, never>;
+            /** @description the sending server's region */
+            from_region: string;
+            /** @description <transfer_id>/<type> */
+            message_id: string;
+            /** @description the region of the receiving server */
+            to_region: string;
+            transfer_id: string;
+            /** @enum {string} */
+            type: "contact_letter" | "info_sheet" | "refusal" | "completed";
+        };
+        TransferOutboxEntry: {
+            /** Format: int64 */
+            attempts: number;
+            last_error: string;
+            /** @description <transfer_id>/<type> */
+            message_id: string;
+            /** @enum {string} */
+            status: "pending" | "failed";
+            to_region: string;
+        };
+        TransferReceipt: {
+            message_id: string;
+            /** @enum {string} */
+            status: "received";
+        };
+        TransferStage: {
+            /** Format: date */
+            done_on: string | null;
+            /**
+             * Format: date
+             * @description started_on + 5 working days (seed 002)
+             */
+            due_on: string | null;
+            /** @description due_on counted past the loaded calendar years (暂定) */
+            due_provisional: boolean;
+            /** @enum {string} */
+            name: "联系函" | "参保凭证及信息表、资金划转" | "接续";
+            /** @description the agency that acts at this stage */
+            region: string;
+            /**
+             * Format: date
+             * @description the day the stage started (受理, or the document's receipt)
+             */
+            started_on: string | null;
         };
         UnitList: {
             /** Format: int64 */
@@ -3482,6 +4293,112 @@ export interface operations {
             };
         };
     };
+    receiveTransferMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferMessage"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferReceipt"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_message`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`bad_signature`, `stale_signature`, `peer_not_configured` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`region_not_served`, `unknown_transfer` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`balance_mismatch`, `months_mismatch`, `unknown_region`, `person_mismatch`, `figures_mismatch` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     progress: {
         parameters: {
             query: {
@@ -3530,6 +4447,107 @@ export interface operations {
             };
             /** @description 与当前状态冲突。error.code：`flow_changed` */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    institutionProgress: {
+        parameters: {
+            query: {
+                /** @description 办件编号 */
+                case_no: string;
+                /** @description the institution's credit code */
+                id_no: string;
+                /** @description 查询码 from the receipt */
+                query_code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionProgress"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found` */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3897,6 +4915,91 @@ export interface operations {
             };
         };
     };
+    getDiseaseCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiseaseCatalogue"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_disease_catalog` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     importAccountCredits: {
         parameters: {
             query?: never;
@@ -4097,6 +5200,441 @@ export interface operations {
             };
             /** @description 被业务规则拒绝。error.code：`csv_header`, `invalid_csv`, `not_utf8`, `too_many_rows` */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInstitutionApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 统一社会信用代码 (GB 32100) */
+                credit_code: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionApplication"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_application_outcome` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_credit_code` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listInstitutions: {
+        parameters: {
+            query?: {
+                /** @description 医疗机构 | 零售药店 */
+                category?: "医疗机构" | "零售药店";
+                /** @description 1–500 (default 100) */
+                limit?: number;
+                /** @description ≥ 0 */
+                offset?: number;
+                /** @description 定点 | 暂停 | 解除 */
+                status?: "定点" | "暂停" | "解除";
+            };
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionList"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_filter`, `bad_number`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInstitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 定点编码 (H/P + 6-digit division + 5 digits) */
+                code: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionDetail"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`institution_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInstitutionHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 定点编码 (H/P + 6-digit division + 5 digits) */
+                code: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionHistory"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`institution_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -5212,6 +6750,276 @@ export interface operations {
             };
         };
     };
+    getPersonFilings: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoteCareFilings"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPersonQualifications: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiseaseQualifications"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPersonRecord: {
         parameters: {
             query?: never;
@@ -5405,6 +7213,745 @@ export interface operations {
             };
             /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSettlements: {
+        parameters: {
+            query: {
+                /** @description json (default), xlsx or pdf */
+                format?: "json" | "xlsx" | "pdf";
+                /** @description YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    /** @description with format=xlsx|pdf: attachment; filename="settlements-<region>-<month>.<format>" */
+                    "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSettlementSummary"];
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求有误。error.code：`bad_month`, `bad_request`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`too_many_rows` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`xlsx_failed`, `font_missing`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSettlement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the institution's 统一社会信用代码 (without a token) */
+                "X-Id-No"?: string;
+                /** @description the settlement case's 查询码 (without a token) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 定点医药机构编码 (H/P + 6-digit division + 5 digits) */
+                institution_code: string;
+                /** @description the settled month, YYYY-MM */
+                month: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSettlement"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_month`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`settlement_not_found`, `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmSettlement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the institution's 统一社会信用代码 (without a token) */
+                "X-Id-No"?: string;
+                /** @description the settlement case's 查询码 (without a token) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 定点医药机构编码 (H/P + 6-digit division + 5 digits) */
+                institution_code: string;
+                /** @description the settled month, YYYY-MM */
+                month: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description the 基金拨付单's amount as the institution checked it
+                     */
+                    payable_fen: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSettlement"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `bad_month`, `too_deep`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`applicant_only` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`settlement_not_found`, `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突。error.code：`not_ordered`, `register_changed` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`amount_differs` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadSettlementLines: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试时带同一个键：同一请求再次提交返回第一次的结果；同一个键用于内容不同的请求得到 422 idempotency_key_reused，第一次尚未完成时得到 409 idempotency_key_in_use */
+                "Idempotency-Key"?: string;
+                /** @description the institution's 统一社会信用代码 (without a token) */
+                "X-Id-No"?: string;
+            };
+            path: {
+                /** @description 定点医药机构编码 (H/P + 6-digit division + 5 digits) */
+                institution_code: string;
+                /** @description the settled month, YYYY-MM */
+                month: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSettlementUpload"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `bad_month`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`not_the_institution`, `role_required`, `wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`not_found`, `institution_not_found`, `no_settlement_item` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突。error.code：`settlement_exists` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`month_not_ended`, `bad_header`, `empty_upload`, `too_many_lines`, `no_accepted_lines`, `wrong_category`, `outside_agreement`, `no_fee_catalogue`, `no_policy` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`catalogue_missing`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTransfers: {
+        parameters: {
+            query: {
+                /** @description the person's citizen ID number */
+                id_no: string;
+            };
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"][];
+                };
+            };
+            /** @description 请求有误。error.code：`id_no_required`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`unknown_region` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_no` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTransferOutbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferOutboxEntry"][];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`unknown_region` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

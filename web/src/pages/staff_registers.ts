@@ -7,6 +7,8 @@ import type { Session } from "../api/client";
 import { wb, type HistoryEntry } from "../api/workbench";
 import { h, link, render } from "../dom";
 import { facts, fen, go, instant, openFile, staffBar, staffOnly, table } from "../workbench";
+import { careSections } from "./filings";
+import { transferSection } from "./transfers";
 
 const PAGE = 50;
 const enc = encodeURIComponent;
@@ -181,6 +183,8 @@ async function person(session: Session, idNo: string) {
     table("enrolments", ["起始月", "终止月", "状态", "险种", "单位", "缴费月数"], rec.enrolments.map((e) => [e.from, e.to || "至今", e.status, e.insurance_type, e.unit ? `${e.unit.name || e.unit.credit_code}` : "—", String(e.contribution_months)])),
     h("h2", null, "变更历史"),
     historyTable(p.history),
+    careSections(session.token, region, idNo, caseLink),
+    transferSection(session.token, region, idNo),
   );
 }
 

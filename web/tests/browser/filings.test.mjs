@@ -72,11 +72,17 @@ async function applyOnline(code, start) {
   const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
   const portal = await context.newPage();
   await portal.goto(`${base}/r/${R}/items/${code}/apply`);
+  // The filing items take a unit or a person as applicant (the seed's 服务对象): a person here.
+  const kind = portal.locator("#applicant-kind");
+  if (await kind.count()) await kind.selectOption("person");
   await portal.locator('input[name="applicant-name"]').fill(PERSON.name);
   await portal.locator('input[name="applicant-id"]').fill(PERSON.id_no);
   await portal.locator('input[name="applicant-phone"]').fill("13800000000");
   const permit = portal.locator("fieldset.material", { hasText: "居住证" }).first();
   if (await permit.count()) await permit.getByLabel("以个人承诺书代替（承诺制）").check();
+  // 004005 asks for an ID card or a social security card (任选其一): the ID card is brought.
+  const idCard = portal.locator("fieldset.material", { hasText: "有效身份证件（任选其一" });
+  if (await idCard.count()) await idCard.first().getByLabel("已备齐，按要求提交").check();
   await portal.getByLabel("就医地（省、市）").fill("海南省三亚市");
   await portal.getByLabel("备案开始日期（变更、取消备案为生效日期）").fill(start);
   await portal.getByRole("button", { name: "提交申请" }).click();
