@@ -263,7 +263,8 @@ class Registers:
 
     def ready(self, region, item, form):
         """(applicant, form, conditions) for a submission of `item` that its register effect
-        accepts: the registers it reads are prepared first. `form` is the item's minimal form."""
+        accepts: the registers it reads are prepared first. `form` is the item's minimal form.
+        None for the few items whose preconditions only their own suite builds (named there)."""
         eff, kinds = item["effect"], item["applicant"]
         n = next(self.seq)
         fresh_person = {"kind": "person", "id_no": person_id(n), "name": "申请人%d" % n, "phone": "13800000000"}
@@ -332,4 +333,71 @@ class Registers:
             _, app = self.employee(other)
             form["from_region"] = names[other]
             return app, form, []
+        today = self.srv.fake_now[:10]
+        if eff in ("remote_care_filing", "emergency_transfer_filing"):
+            if "安置" in item["name"]:
+                return None  # 异地安置退休 needs a retired employee: test_filings.py drives it
+            insured = self.resident(region)
+            form.update({"destination": "广东省广州市", "scope": "省外", "start_date": today})
+            if "person" in kinds:
+                return insured, form, []
+            form.update({"insured_id_no": insured["id_no"], "insured_name": insured["name"]})
+            return dict(fresh_unit, kind=kinds[0]), form, []
+        if eff == "chronic_disease_qualification":
+            # A disease of the region's catalogue without a time-limit condition of its own.
+            codes = {"qinghai": "H04", "xining": "H04", "yunnan": "C16", "qingdao": "Q14"}
+            insured = self.resident(region)
+            form.update({"disease_code": codes[region], "hospital": "定点医院"})
+            if "person" in kinds:
+                return insured, form, []
+            form.update({"insured_id_no": insured["id_no"], "insured_name": insured["name"]})
+            return dict(fresh_unit, kind=kinds[0]), form, []
+        if eff in ("maternity_filing", "prenatal_payment", "maternity_medical_payment",
+                   "family_planning_payment", "maternity_allowance"):
+            unit = self.unit(region)
+            n = next(self.seq)
+            n += n % 2  # an even 17th digit: a woman
+            mother = {"kind": "person", "id_no": person_id(n), "name": "生育职工%d" % n, "phone": "13800000000"}
+            item_e = self.by_effect(region, "employee_enrolment")
+            case = self.submit(region, item_e, {"kind": "unit", "id_no": unit, "name": "登记单位"},
+                               {"change": "新增", "start_month": "2020-01",
+                                "persons": [{"id_no": mother["id_no"], "name": mother["name"], "contribution_base_fen": 600000}]},
+                               conditions=[c["id"] for c in item_e["conditions"] if c["id"] == "employee"])
+            self.drive(region, item_e, case["case_no"])
+            on_behalf = {"insured_id_no": mother["id_no"], "insured_name": mother["name"]}
+            unit_app = {"kind": "unit", "id_no": unit, "name": "登记单位"}
+            filing = dict(on_behalf, filing_kind="生育", pregnancy_start="2025-11-01")
+            if eff == "maternity_filing":
+                form.update(filing)
+                return (mother if "person" in kinds else unit_app), form, []
+            filing_items = [i for i in self.items[region] if i["effect"] == "maternity_filing"]
+            if filing_items and eff != "maternity_allowance":  # Xining: the claim needs the filing
+                fi = filing_items[0]
+                case = self.submit(region, fi, mother if "person" in fi["applicant"] else unit_app, filing)
+                self.drive(region, fi, case["case_no"])
+            if eff == "maternity_allowance":
+                if region == "qingdao":
+                    return None  # needs the unit's wage declaration: test_maternity.py drives it
+                form.update(birth_date="2026-02-01", birth_kind="顺产", babies=1,
+                            unit_avg_monthly_wage_fen=600000, payee_account="6222000011113333")
+            else:
+                lines = [{"code": "A1", "name": "分娩", "class": "甲", "amount_fen": 300000}]
+                form.update(fee_lines=lines, hospital_level=2, visit_date="2026-02-10",
+                            birth_date="2026-02-10", birth_kind="顺产", babies=1,
+                            payee_account="6222000011113333")
+                if eff == "family_planning_payment":
+                    form["birth_kind"] = "放置宫内节育器"
+            if "person" in kinds:
+                return mother, {k: v for k, v in form.items() if k not in on_behalf}, []
+            form.update(on_behalf)
+            return unit_app, form, []
+        if eff in ("wage_declaration", "fee_declaration"):
+            unit = self.unit(region)
+            if eff == "wage_declaration":
+                form.update(year=2025, wage_total_fen=72000000, employees=10)
+            else:
+                form.update(month="2026-03", monthly_base_fen=600000)
+            return {"kind": "unit", "id_no": unit, "name": "登记单位"}, form, []
+        if eff in ("institution_settlement", "pharmacy_settlement"):
+            return None  # the upload of the month's fee lines is the application: test_settlements.py
         return (fresh_person if kinds[0] == "person" else dict(fresh_unit, kind=kinds[0])), form, []

@@ -117,14 +117,14 @@ class Base(unittest.TestCase):
 
     def two_review_item(self, region, pay=False):
         """初审/复审: two review steps of different roles, no acceptance window, one flow
-        (optionally a pay step: then of an item whose effect fixes no amount, since the tests pay
-        figures of their own)."""
+        (optionally a pay step: the tests pay the figure its effect fixes). Not a monthly
+        settlement, whose application is the upload of its fee lines."""
         for it in self.items[region]:
             roles = review_roles(it)
             if (len(roles) == 2 and roles[0] != roles[1] and not it["acceptance_windows"]
                     and not it["flows"] and not it["internal"]
-                    and (not pay or (any(s["kind"] == "pay" for s in it["flow"])
-                                     and not self.registers().implemented(region, it)))):
+                    and it["effect"] not in ("institution_settlement", "pharmacy_settlement")
+                    and (not pay or any(s["kind"] == "pay" for s in it["flow"]))):
                 return it
         raise AssertionError("no item with two review roles in " + region)
 
@@ -239,18 +239,20 @@ class HardeningTest(Base):
         no, step = self.to_pay_step("qinghai", it)
         finance = "qinghai_" + step["role"]
         key = "pay-%s" % no
-        first = self.act(no, "pay", finance, key=key, amount_fen=50000)
-        self.assertEqual(first["paid_fen"], 50000)
-        replay = self.act(no, "pay", finance, key=key, amount_fen=50000)
+        due = self.registers().payable(no, finance)  # the figure the item's effect fixes
+        self.assertGreater(due, 0)
+        first = self.act(no, "pay", finance, key=key, amount_fen=due)
+        self.assertEqual(first["paid_fen"], due)
+        replay = self.act(no, "pay", finance, key=key, amount_fen=due)
         self.assertEqual(replay, first)
-        self.assertEqual(self.case(no, "qinghai_window")["paid_fen"], 50000)
-        self.refused(no, "pay", finance, 422, "idempotency_key_reused", key=key, amount_fen=60000)
+        self.assertEqual(self.case(no, "qinghai_window")["paid_fen"], due)
+        self.refused(no, "pay", finance, 422, "idempotency_key_reused", key=key, amount_fen=due + 1)
         # Another region's finance account never sees the payment, with either body.
-        for amount in (50000, 60000):
+        for amount in (due, due + 1):
             err = self.refused(no, "pay", "xining_" + step["role"], 403, "wrong_region", key=key,
                                amount_fen=amount)
             self.assertNotIn("paid_fen", err)
-        self.assertEqual(self.case(no, "qinghai_window")["paid_fen"], 50000)
+        self.assertEqual(self.case(no, "qinghai_window")["paid_fen"], due)
 
     # -- 2. four-eyes on every decision --------------------------------------------------------
     def test_four_eyes_on_reject_send_back_and_approve(self):
@@ -328,8 +330,11 @@ class HardeningTest(Base):
             with self.subTest(amount=amount):
                 self.act(no, "pay", finance, expect=400, amount_fen=amount)
         self.assertEqual(self.case(no, "qinghai_window")["paid_fen"], 0)
-        out = self.act(no, "pay", finance, amount_fen=TERA)
-        self.assertEqual(out["paid_fen"], TERA)
+        # In range but not the figure the effect fixes (the 结算单's): refused, nothing paid.
+        due = self.registers().payable(no, finance)
+        self.refused(no, "pay", finance, 422, "amount_differs", amount_fen=TERA)
+        out = self.act(no, "pay", finance, amount_fen=due)
+        self.assertEqual(out["paid_fen"], due)
 
     def test_two_payments_of_the_maximum_add_up_exactly(self):
         # The one flow with two pay steps is Xining's 待遇支付 (chart 16), an internal finance

@@ -110,7 +110,7 @@ class DashboardTest(unittest.TestCase):
                 "applicant": {"kind": "person", "id_no": citizen_id(900 + seq), "name": "统计%d" % seq,
                               "phone": "13800000000"},
                 "materials": {}, "conditions": ["online_application"] if online else [],
-                "form": minimal_form(it, seq)}
+                "form": dict(minimal_form(it, seq), destination="广东省广州市", scope="省外")}
         st, case = cls.srv.request("POST", "/api/v1/cases", body,
                                    token=None if online else cls.srv.token("qinghai_window"))
         assert st == 201, (code, st, case)
@@ -130,6 +130,13 @@ class DashboardTest(unittest.TestCase):
         for code in (cls.A1, cls.A2):
             kinds = [s["kind"] for s in cls.items_by_code[code]["flow"]]
             assert kinds == ["accept", "review", "complete"], (code, kinds)
+        # The applicants are insured 城乡居民 (a filing needs the person insured in the region):
+        # enrolled by one resident import.
+        csv = "id_no,name,phone,identity\n" + "".join(
+            "%s,统计%d,13800000000,\n" % (citizen_id(900 + n), n) for n in range(1, 7))
+        st, rep = cls.srv.request("POST", "/api/v1/regions/qinghai/imports/residents", raw=csv.encode(),
+                                  token=cls.srv.token("qinghai_window"), headers={"Content-Type": "text/csv"})
+        assert st == 201 and rep["accepted"] == 6, (st, rep)
         c = {}
         # A: 办结 today on time, rated 不满意 (a follow-up opens).
         c["A"] = cls.submit(cls.A1, 1)

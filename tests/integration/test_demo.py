@@ -81,6 +81,22 @@ class DemoRegisterTest(unittest.TestCase):
         self.assertIn(demo_person(self.regions[first], 1), lines[0])
         self.assertIn(demo_unit(self.regions[first], 1), lines[0])
 
+    def test_a_designated_hospital_and_pharmacy_per_region(self):
+        with open(self.db + ".log", encoding="utf-8", errors="replace") as f:
+            lines = [l for l in f.read().splitlines() if l.startswith("演示定点机构")]
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("共 %d 家" % (2 * len(self.regions)), lines[0])
+        divisions = {"qinghai": "630000", "xining": "630100", "yunnan": "530000", "qingdao": "370200"}
+        for region in self.regions:
+            for prefix, category in (("H", "医疗机构"), ("P", "零售药店")):
+                code = prefix + divisions[region] + "00001"
+                st, inst = self.get(region, "/institutions/" + code, region + "_supervisor")
+                self.assertEqual(st, 200, (region, code, inst))
+                body = inst.get("institution", inst)
+                self.assertEqual((body["status"], body["category"], body["to"][:4]),
+                                 ("定点", category, str(int(body["from"][:4]) + 2)), body)
+        self.assertIn("H63000000001", lines[0])
+
     def test_identifiers_are_valid_and_apart_from_the_tests(self):
         for division in self.regions.values():
             for n in range(1, PERSONS + 1):
@@ -180,8 +196,9 @@ class DemoRegisterTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         report = json.loads(out.stdout.strip().splitlines()[-1])
         self.assertTrue(report["identical"], report)
-        # Per region: a resident batch and a credit batch; the unit and employee cases' 办结.
-        self.assertEqual(report["batches"], 2 * len(self.regions), report)
+        # Per region: a resident batch, a credit batch and the list of designated institutions;
+        # the unit and employee cases' 办结.
+        self.assertEqual(report["batches"], 3 * len(self.regions), report)
         self.assertGreaterEqual(report["events"], len(self.regions) * UNITS * 2, report)
 
 

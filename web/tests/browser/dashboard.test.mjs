@@ -62,6 +62,8 @@ async function applyFor(code, seq, accept) {
   const form = {};
   for (const f of item.form_schema.fields.filter((f) => f.required))
     form[f.id] = { enum: f.values?.[0], month: "2026-01", date: "2026-01-02", phone: "13800000000", money_fen: 1234, integer: 1, boolean: false }[f.type] ?? "测试";
+  // A remote-care filing names where and from when (the day it is filed).
+  if (code === REMOTE) Object.assign(form, { destination: "海南省三亚市", scope: "省外", start_date: "2026-03-10" });
   const sub = await call("POST", "/api/v1/cases", {
     region: REGION, item_code: code, form, channel: "窗口",
     applicant: { kind: "person", id_no: citizenId(seq), name: `统计${seq}`, phone: "13800000000" },
@@ -93,6 +95,12 @@ before(async () => {
   const url = `http://127.0.0.1:${gateway.address().port}/sms`;
   server = await start("2026-03-10T10:00:00", ["--notify", "webhook", "--notify-url", url]);
   // March: one due today (即时办结), one on time, one closed and rated 不满意 (a follow-up).
+  // The filing applicants are insured 城乡居民 (a filing needs the person insured in the region).
+  const csv = "id_no,name,phone,identity\n" + [32, 34].map((n) => `${citizenId(n)},统计${n},,\n`).join("");
+  const imported = await fetch(`${base}/api/v1/regions/${REGION}/imports/residents`, {
+    method: "POST", headers: { "Content-Type": "text/csv", Authorization: `Bearer ${await signIn(`${REGION}_window`)}` }, body: csv,
+  });
+  assert.equal(imported.status, 201, await imported.text());
   cases.dueToday = await applyFor(REMOTE, 32, true);
   cases.onTime = await applyFor(FIVE_DAYS, 33, true);
   cases.rated = await applyFor(REMOTE, 34, true);

@@ -32,6 +32,15 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
   browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
+  // A remote-care filing needs the person insured in the region: the applicants of these tests
+  // are enrolled as 城乡居民 first, by one resident import at the window.
+  const session = await call("POST", "/api/v1/session", { username: "qinghai_window", password: "jingban-demo" });
+  assert.equal(session.status, 201, JSON.stringify(session.body));
+  const csv = "id_no,name,phone,identity\n" + [101, 102, 201, 202, 301, 302].map((n) => `${citizenId(n)},申请人${n},,\n`).join("");
+  const r = await fetch(`${base}/api/v1/regions/qinghai/imports/residents`, {
+    method: "POST", headers: { "Content-Type": "text/csv", Authorization: `Bearer ${session.body.token}` }, body: csv,
+  });
+  assert.equal(r.status, 201, await r.text());
 });
 
 after(async () => {
@@ -64,6 +73,7 @@ async function applyByApi(seq) {
   const r = await call("POST", "/api/v1/cases", {
     region: "qinghai", item_code: ITEM,
     applicant: { kind: "person", id_no: id, name: `申请人${seq}`, phone: "13800000000" },
+    form: { destination: "四川省成都市", scope: "省外", start_date: "2026-03-10" },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { caseNo: r.body.case_no, id, queryCode: r.body.query_code };
@@ -114,6 +124,8 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
     await page.fill('[name="applicant-phone"]', "13800000001");
     await page.getByRole("group", { name: /^转诊病情介绍/ }).getByLabel("暂缺，待补正").check();
     await page.getByRole("group", { name: /^有效身份证件/ }).getByLabel("已备齐，按要求提交").check();
+    await page.getByLabel("就医地（省、市）").fill("四川省成都市");
+    await page.getByLabel("备案开始日期（变更、取消备案为生效日期）").fill("2026-03-10");
     await page.getByRole("button", { name: "提交申请" }).click();
     await page.locator(".case-no").waitFor();
     const c = { caseNo: await page.locator(".case-no").innerText(), id, queryCode: await page.locator(".query-code").innerText() };

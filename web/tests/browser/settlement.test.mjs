@@ -101,7 +101,7 @@ test("portal upload and 对账, workbench 结算确认汇总表", async () => {
   await confirm.getByLabel("统一社会信用代码").fill(credit);
   await confirm.getByLabel("查询码").fill(query);
   await confirm.getByRole("button", { name: "查看基金拨付单" }).click();
-  await page.getByRole("heading", { name: "基金拨付单" }).waitFor();
+  await page.getByRole("heading", { name: "基金拨付单", exact: true }).waitFor();
   await page.getByText("3.00 元").first().waitFor(); // 300 fen of 甲: the fund pays it all
   await page.getByRole("button", { name: "金额无误，确认对账" }).click();
   await page.getByText("已确认对账").waitFor();
