@@ -1325,6 +1325,45 @@ json schemas() {
                            {"case_no", tString("the case that made the change")},
                            {"changes", anyObject("field → {before, after}")}},
                           {"at", "case_no", "changes"});
+    // Maternity (routes_maternity.cpp): the same history shape.
+    s["MaternityRecord"] = tObject(
+        {{"case_no", tString("the case that registered it")},
+         {"type", tString("filing | prenatal | medical | family_planning | allowance")},
+         {"status", tString()},
+         {"name", tString()},
+         {"unit", tString("credit code of the unit, or empty")},
+         {"event_date", tString("birth, surgery or pregnancy date (YYYY-MM-DD)")},
+         {"event_kind", tString("顺产 / 难产 / 剖宫产 … or 生育 / 计划生育手术 for a filing")},
+         {"babies", tInt()},
+         {"spouse_id_no", tString("the insured husband's ID (unemployed spouse), or empty")},
+         {"recorded_on", tString("YYYY-MM-DD")},
+         {"amount_fen", tInt("paid, fen (0 for a filing)")},
+         {"days", tInt("entitled days (生育津贴), else 0")},
+         {"payee_kind", tString("unit | person | empty")},
+         {"detail", anyObject("the figures the benefit was computed from")},
+         {"history", tArray(change)}},
+        {"case_no", "type", "status", "event_date", "amount_fen", "history"});
+    s["PersonMaternity"] = tObject({{"region", tString()},
+                                    {"id_no", tString()},
+                                    {"filings", tArray(ref("MaternityRecord"), "生育备案")},
+                                    {"benefits", tArray(ref("MaternityRecord"), "benefits paid")},
+                                    {"paid_fen", tInt("the sum of the benefits paid, fen")}},
+                                   {"region", "id_no", "filings", "benefits", "paid_fen"});
+    s["WageDeclaration"] = tObject(
+        {{"year", tInt()},
+         {"credit_code", tString()},
+         {"unit_name", tString()},
+         {"case_no", tString()},
+         {"wage_total_fen", tInt("the year's total wages, fen")},
+         {"employees", tInt()},
+         {"avg_monthly_wage_fen", tInt("total ÷ 12 ÷ employees, fen")},
+         {"declared_on", tString()},
+         {"history", tArray(change)}},
+        {"year", "credit_code", "wage_total_fen", "employees", "avg_monthly_wage_fen", "history"});
+    s["UnitWages"] = tObject({{"region", tString()},
+                              {"credit_code", tString()},
+                              {"wages", tArray(ref("WageDeclaration"), "newest year first")}},
+                             {"region", "credit_code", "wages"});
     s["RemoteCareFiling"] = tObject(
         {{"number", tString("备案编号: BA + division code + 6 digits")},
          {"id_no", tString("公民身份号码")},
@@ -2343,6 +2382,20 @@ json paths() {
         personOp("getPersonQualifications",
                  "门诊慢特病病种认定 of a person over time, each with its history")
             .ok(ref("DiseaseQualifications")));
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/maternity",
+        personOp("getPersonMaternity",
+                 "生育备案 and the maternity benefits paid to a person, each with its history")
+            .ok(ref("PersonMaternity")));
+    add("get", "/api/v1/regions/{region}/units/{credit_code}/wages",
+        Operation("getUnitWages", "单位医疗保险工资申报 of a unit (Qingdao), newest year first",
+                  "registers")
+            .param(region)
+            .param(pathParam("credit_code", "统一社会信用代码 (GB 32100)"))
+            .ok(ref("UnitWages"))
+            .err(401, {"unauthorized"})
+            .err(403, {"wrong_region", "forbidden"})
+            .err(422, {"invalid_credit_code"})
+            .err(503, {"storage_unavailable"}));
     add("get", "/api/v1/regions/{region}/diseases",
         Operation("getDiseaseCatalogue", "门诊慢特病病种目录 of a region", "catalog")
             .anonymous()

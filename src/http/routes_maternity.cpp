@@ -94,9 +94,10 @@ void addMaternityRoutes(Router& R, ApiDeps& d) {
   R.add("GET", "/api/v1/regions/{region}/units/{credit_code}/wages",
         [&d](HttpRequest&& req, const Params& p, Responder res) {
           const std::string& region = p.at("region");
+          // Staff only: who asks is checked before what is asked about.
+          if (!registerReader(d, req, region, res)) return;
           auto code = checkId(IdKind::kCreditCode, p.at("credit_code"));
           if (!code) return res(errorResponse(code.error()));
-          if (!registerReader(d, req, region, res)) return;
           auto list = ownerEntries(d, kWageKind, region, *code);
           if (!list) return res(errorResponse(list.error()));
           json wages = json::array();

@@ -44,6 +44,7 @@ EITHER = {("post", "/api/v1/cases"), ("post", "/api/v1/cases/{case_no}/{action}"
           # The applicant's own registers (case number + query code) or staff.
           ("get", "/api/v1/regions/{region}/persons/{id_no}/filings"),
           ("get", "/api/v1/regions/{region}/persons/{id_no}/qualifications"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/maternity"),
           # The institution's own settlement (its credit code) or staff.
           ("get", "/api/v1/regions/{region}/settlements/{institution_code}/{month}"),
           ("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines")}

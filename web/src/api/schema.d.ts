@@ -678,6 +678,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/persons/{id_no}/maternity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 生育备案 and the maternity benefits paid to a person, each with its history
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonMaternity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/persons/{id_no}/qualifications": {
         parameters: {
             query?: never;
@@ -915,6 +935,23 @@ export interface paths {
         };
         /** 参保单位参保记录 as a printable page (HTML, A4) */
         get: operations["getUnitRecordPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/units/{credit_code}/wages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位医疗保险工资申报 of a unit (Qingdao), newest year first */
+        get: operations["getUnitWages"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2111,6 +2148,52 @@ export interface components {
         Materials: {
             [key: string]: "provided" | "commitment" | "shared" | "missing";
         } | string[];
+        MaternityRecord: {
+            /**
+             * Format: int64
+             * @description paid, fen (0 for a filing)
+             */
+            amount_fen: number;
+            /** Format: int64 */
+            babies?: number;
+            /** @description the case that registered it */
+            case_no: string;
+            /**
+             * Format: int64
+             * @description entitled days (生育津贴), else 0
+             */
+            days?: number;
+            /** @description the figures the benefit was computed from */
+            detail?: {
+                [key: string]: unknown;
+            };
+            /** @description birth, surgery or pregnancy date (YYYY-MM-DD) */
+            event_date: string;
+            /** @description 顺产 / 难产 / 剖宫产 … or 生育 / 计划生育手术 for a filing */
+            event_kind?: string;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            name?: string;
+            /** @description unit | person | empty */
+            payee_kind?: string;
+            /** @description YYYY-MM-DD */
+            recorded_on?: string;
+            /** @description the insured husband's ID (unemployed spouse), or empty */
+            spouse_id_no?: string;
+            status: string;
+            /** @description filing | prenatal | medical | family_planning | allowance */
+            type: string;
+            /** @description credit code of the unit, or empty */
+            unit?: string;
+        };
         Missing: {
             id: string;
             name: string;
@@ -2206,6 +2289,19 @@ export interface components {
                 status: string;
                 unit?: string;
             }[];
+            region: string;
+        };
+        PersonMaternity: {
+            /** @description benefits paid */
+            benefits: components["schemas"]["MaternityRecord"][];
+            /** @description 生育备案 */
+            filings: components["schemas"]["MaternityRecord"][];
+            id_no: string;
+            /**
+             * Format: int64
+             * @description the sum of the benefits paid, fen
+             */
+            paid_fen: number;
             region: string;
         };
         /** @description 公开办理进度 */
@@ -2745,6 +2841,42 @@ export interface components {
                 status: string;
                 type: string;
             }[];
+        };
+        UnitWages: {
+            credit_code: string;
+            region: string;
+            /** @description newest year first */
+            wages: components["schemas"]["WageDeclaration"][];
+        };
+        WageDeclaration: {
+            /**
+             * Format: int64
+             * @description total ÷ 12 ÷ employees, fen
+             */
+            avg_monthly_wage_fen: number;
+            case_no?: string;
+            credit_code: string;
+            declared_on?: string;
+            /** Format: int64 */
+            employees: number;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            unit_name?: string;
+            /**
+             * Format: int64
+             * @description the year's total wages, fen
+             */
+            wage_total_fen: number;
+            /** Format: int64 */
+            year: number;
         };
     };
     responses: never;
@@ -6885,6 +7017,141 @@ export interface operations {
             };
         };
     };
+    getPersonMaternity: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonMaternity"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPersonQualifications: {
         parameters: {
             query?: {
@@ -8402,6 +8669,113 @@ export interface operations {
             };
             /** @description 不存在。error.code：`unit_not_found` */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_credit_code` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUnitWages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 统一社会信用代码 (GB 32100) */
+                credit_code: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitWages"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region`, `forbidden` */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -8,6 +8,7 @@ import { wb, type HistoryEntry } from "../api/workbench";
 import { h, link, render } from "../dom";
 import { facts, fen, go, instant, openFile, staffBar, staffOnly, table } from "../workbench";
 import { careSections } from "./filings";
+import { maternitySection } from "./maternity";
 import { transferSection } from "./transfers";
 
 const PAGE = 50;
@@ -185,6 +186,7 @@ async function person(session: Session, idNo: string) {
     historyTable(p.history),
     careSections(session.token, region, idNo, caseLink),
     transferSection(session.token, region, idNo),
+    maternitySection(session.token, region, idNo, caseLink),
   );
 }
 

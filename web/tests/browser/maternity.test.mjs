@@ -1,0 +1,110 @@
+// 生育津贴 on the staff person page in real headless Chromium against `jingban serve --demo
+// --fake-now 2026-03-10T10:00:00`, in Qinghai: 示例人员02 (a woman, an employee of 示例单位01, a
+// 企业, in the demo register) claims the allowance for a birth on 2026-02-01; the window accepts,
+// the reviewer approves (the server computes the allowance from the unit's average wage the form
+// carries: 6,000.00 元 ÷ 30 × 98 days), finance pays exactly that figure and the window closes the
+// case (all through the API, as the workbench tests drive the pages themselves). Then the staff
+// person page shows the 生育保险 section: the benefit, its days, payee and amount, the total and a
+// link to the case. Checked with axe-core; screenshots at 1366×768 and 390×844.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { browserPath, citizenId, shots, startServer, stopServer, web } from "./harness.mjs";
+
+const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
+const R = "qinghai";
+const ALLOWANCE = "002036007004"; // 生育津贴: 受理 → 审核 → 拨付 → 办结
+// 示例人员02 (cli/demo.hpp: area 630099, born 1971-11-15, sequence 902: even, a woman).
+const MOTHER = { id_no: citizenId(902, "19711115", "630099"), name: "示例人员02" };
+
+let server, base, browser, tmp;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "jingban-maternity-"));
+  mkdirSync(shots, { recursive: true });
+  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
+  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServer(server);
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+async function call(method, path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+const tokens = new Map();
+async function token(username) {
+  if (!tokens.has(username)) {
+    const r = await call("POST", "/api/v1/session", { username, password: "jingban-demo" });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    tokens.set(username, r.body.token);
+  }
+  return tokens.get(username);
+}
+async function act(no, action, user, body = {}) {
+  const r = await call("POST", `/api/v1/cases/${no}/${action}`, body, await token(user));
+  assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+async function axe(page, what) {
+  await page.evaluate(readFileSync(axeSource, "utf8"));
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  assert.deepEqual(found, [], `${what}: axe`);
+}
+
+test("生育津贴 paid, then shown on the staff person page with days, payee, amount and the case", async () => {
+  const item = (await call("GET", `/api/v1/regions/${R}/items/${ALLOWANCE}`)).body;
+  const sub = await call("POST", "/api/v1/cases", {
+    region: R, item_code: ALLOWANCE, channel: "窗口",
+    applicant: { kind: "person", ...MOTHER, phone: "13800000000" },
+    form: { birth_date: "2026-02-01", birth_kind: "顺产", babies: 1, unit_avg_monthly_wage_fen: 600000, payee_account: "6222000011114444" },
+  }, await token(`${R}_window`));
+  assert.equal(sub.status, 201, JSON.stringify(sub.body));
+  const no = sub.body.case_no;
+  await act(no, "accept", `${R}_window`, { materials: Object.fromEntries(item.materials.map((m) => [m.id, "provided"])) });
+  await act(no, "approve", `${R}_reviewer`);
+  const detail = (await call("GET", `/api/v1/cases/${no}`, undefined, await token(`${R}_finance`))).body;
+  const payable = detail.register_effect.payable_fen;
+  assert.equal(payable, 1_960_000); // 600,000 fen ÷ 30 × 98 days
+  await act(no, "pay", `${R}_finance`, { amount_fen: payable });
+  await act(no, "complete", `${R}_window`);
+
+  for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
+    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + "/staff");
+    await page.getByLabel("用户名").fill(`${R}_supervisor`);
+    await page.getByLabel("密码").fill("jingban-demo");
+    await page.getByLabel("密码").press("Enter");
+    await page.getByRole("heading", { level: 1, name: "经办工作台", exact: true }).waitFor();
+    await page.goto(`${base}/staff/persons/${MOTHER.id_no}`);
+    const section = page.locator("section.maternity");
+    const benefits = section.locator("table.maternity-benefits");
+    await benefits.waitFor();
+    const row = benefits.locator("tbody tr", { hasText: "生育津贴" });
+    assert.equal(await row.count(), 1);
+    const text = await row.innerText();
+    for (const want of ["2026-02-01", "顺产", "98 天", "本人", "19600.00 元", no]) assert.ok(text.includes(want), `${want} in ${text}`);
+    assert.match(await benefits.locator("caption").innerText(), /合计 19600\.00 元/);
+    await row.getByRole("link", { name: no }).waitFor();
+    await axe(page, `person page with maternity (${label})`);
+    await page.screenshot({ path: join(shots, `maternity-person-${label}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
