@@ -5,7 +5,6 @@
 // header, as the uploads take it; the same 404 for every mismatch), rate limited as progress is.
 #include "http/api.hpp"
 #include "http/json_io.hpp"
-#include "http/rate_limit.hpp"
 #include "http/register_access.hpp"
 #include "policy/policy.hpp"
 #include "registers/filing.hpp"
@@ -17,55 +16,14 @@ using nlohmann::json;
 
 namespace {
 
-json historyJson(const std::vector<HistoryEntry>& h) {
-  json out = json::array();
-  for (const auto& e : h)
-    out.push_back({{"at", Instant{e.at}.iso()}, {"case_no", e.source}, {"changes", e.changes}});
-  return out;
-}
-
-// The staff member of the region, or the applicant themself (case + ID + query code); nullopt
-// with the error answered.
-bool mayRead(ApiDeps& d, const HttpRequest& req, const std::string& region,
-             const std::string& id_no, Responder& res) {
-  if (!req.authorization.empty() || req.query_code.empty())
-    return registerReader(d, req, region, res).has_value();
-  auto it = req.query.find("case_no");
-  std::string case_no = it == req.query.end() ? "" : it->second;
-  if (d.limits)
-    if (auto l = d.limits->check(RateKind::kProgress, req.remote_address, case_no); !l) {
-      res(errorResponse(l.error()));
-      return false;
-    }
-  auto a = d.cases.applicantActor(case_no, id_no, req.query_code);
-  if (!a || a->region != region) {
-    res(errorResponse({ErrorCode::kNotFound, "no_such_application",
-                       "未找到该办件，请核对办件编号、证件号码和查询码"}));
-    return false;
-  }
-  return true;
-}
-
-// Every entry of `kind` the person holds in the region (a person holds a handful).
-Result<std::vector<RegisterEntry>> personEntries(ApiDeps& d, const char* kind,
-                                                 const std::string& region,
-                                                 const std::string& id_no) {
-  EntryFilter f;
-  f.kind = kind;
-  f.region = region;
-  f.owner = id_no;
-  f.limit = 1000;
-  return d.store->registers().entries(f);
-}
-
 template <typename FromEntry>
 void personList(ApiDeps& d, const char* kind, const char* key, FromEntry from, HttpRequest&& req,
                 const Params& p, Responder res, json extra) {
   const std::string& region = p.at("region");
   auto id = checkId(IdKind::kCitizen, p.at("id_no"));
   if (!id) return res(errorResponse(id.error()));
-  if (!mayRead(d, req, region, *id, res)) return;
-  auto list = personEntries(d, kind, region, *id);
+  if (!staffOrApplicant(d, req, region, *id, res)) return;
+  auto list = ownedEntries(d, kind, region, *id);
   if (!list) return res(errorResponse(list.error()));
   json out = json::array();
   for (const auto& e : *list) {
@@ -74,7 +32,7 @@ void personList(ApiDeps& d, const char* kind, const char* key, FromEntry from, H
     auto h = d.store->registers().entryHistory(kind, region, e.key);
     if (!h) return res(errorResponse(h.error()));
     json j = toJson(*rec);
-    j["history"] = historyJson(*h);
+    j["history"] = entryHistoryJson(*h);
     out.push_back(std::move(j));
   }
   extra["region"] = region;

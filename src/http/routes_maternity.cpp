@@ -7,7 +7,6 @@
 
 #include "http/api.hpp"
 #include "http/json_io.hpp"
-#include "http/rate_limit.hpp"
 #include "http/register_access.hpp"
 #include "registers/maternity.hpp"
 #include "validate/identity.hpp"
@@ -15,48 +14,6 @@
 namespace jingban {
 
 using nlohmann::json;
-
-namespace {
-
-json historyJson(const std::vector<HistoryEntry>& h) {
-  json out = json::array();
-  for (const auto& e : h)
-    out.push_back({{"at", Instant{e.at}.iso()}, {"case_no", e.source}, {"changes", e.changes}});
-  return out;
-}
-
-bool staffOrApplicant(ApiDeps& d, const HttpRequest& req, const std::string& region,
-                      const std::string& id_no, Responder& res) {
-  if (!req.authorization.empty() || req.query_code.empty())
-    return registerReader(d, req, region, res).has_value();
-  auto it = req.query.find("case_no");
-  std::string case_no = it == req.query.end() ? "" : it->second;
-  if (d.limits)
-    if (auto l = d.limits->check(RateKind::kProgress, req.remote_address, case_no); !l) {
-      res(errorResponse(l.error()));
-      return false;
-    }
-  auto a = d.cases.applicantActor(case_no, id_no, req.query_code);
-  if (!a || a->region != region) {
-    res(errorResponse({ErrorCode::kNotFound, "no_such_application",
-                       "未找到该办件，请核对办件编号、证件号码和查询码"}));
-    return false;
-  }
-  return true;
-}
-
-Result<std::vector<RegisterEntry>> ownerEntries(ApiDeps& d, const char* kind,
-                                                const std::string& region,
-                                                const std::string& owner) {
-  EntryFilter f;
-  f.kind = kind;
-  f.region = region;
-  f.owner = owner;
-  f.limit = 1000;
-  return d.store->registers().entries(f);
-}
-
-}  // namespace
 
 void addMaternityRoutes(Router& R, ApiDeps& d) {
   if (!d.store) return;
@@ -67,7 +24,7 @@ void addMaternityRoutes(Router& R, ApiDeps& d) {
           auto id = checkId(IdKind::kCitizen, p.at("id_no"));
           if (!id) return res(errorResponse(id.error()));
           if (!staffOrApplicant(d, req, region, *id, res)) return;
-          auto list = ownerEntries(d, kMaternityKind, region, *id);
+          auto list = ownedEntries(d, kMaternityKind, region, *id);
           if (!list) return res(errorResponse(list.error()));
           json filings = json::array(), benefits = json::array();
           int64_t paid = 0;
@@ -76,7 +33,7 @@ void addMaternityRoutes(Router& R, ApiDeps& d) {
             auto h = d.store->registers().entryHistory(kMaternityKind, region, e.key);
             if (!h) return res(errorResponse(h.error()));
             json j = maternityJson(r);
-            j["history"] = historyJson(*h);
+            j["history"] = entryHistoryJson(*h);
             if (r.type == "filing") {
               filings.push_back(std::move(j));
             } else {
@@ -98,14 +55,14 @@ void addMaternityRoutes(Router& R, ApiDeps& d) {
           if (!registerReader(d, req, region, res)) return;
           auto code = checkId(IdKind::kCreditCode, p.at("credit_code"));
           if (!code) return res(errorResponse(code.error()));
-          auto list = ownerEntries(d, kWageKind, region, *code);
+          auto list = ownedEntries(d, kWageKind, region, *code);
           if (!list) return res(errorResponse(list.error()));
           json wages = json::array();
           for (const auto& e : *list) {
             auto h = d.store->registers().entryHistory(kWageKind, region, e.key);
             if (!h) return res(errorResponse(h.error()));
             json j = wageJson(wageFromEntry(e));
-            j["history"] = historyJson(*h);
+            j["history"] = entryHistoryJson(*h);
             wages.push_back(std::move(j));
           }
           // Newest year first: the 生育津贴 of a birth reads the year before it.
