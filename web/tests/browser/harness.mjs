@@ -1,9 +1,11 @@
 // What the browser tests share: where things are, the real server started on a database file of
 // the test's own (demo data, a fixed clock, the built UI) and stopped, and valid generated ID
-// numbers and credit codes.
+// numbers and credit codes; a staff member signed in to the workbench; the axe-core check.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -62,4 +64,28 @@ export function creditCode(seq) {
   const body = `91630100MA${String(seq % 10000000).padStart(7, "0")}`;
   const sum = [...body].reduce((s, c, i) => s + a.indexOf(c) * w[i], 0);
   return body + a[(31 - (sum % 31)) % 31];
+}
+
+// A page of a new browser context, signed in to the workbench as `username` (demo password).
+export async function staffSignIn(browser, base, username, viewport = { width: 1366, height: 768 }) {
+  const context = await browser.newContext({ viewport, locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(base + "/staff");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("jingban-demo");
+  await page.getByLabel("密码").press("Enter");
+  await page.getByRole("heading", { level: 1, name: "经办工作台", exact: true }).waitFor();
+  return page;
+}
+
+// axe-core on the page as it stands: no serious or critical violation. (Evaluated through the
+// DevTools protocol: the page's CSP refuses an inline <script> and stays in force otherwise.)
+const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
+export async function assertAxeClean(page, what) {
+  await page.evaluate(readFileSync(axeSource, "utf8"));
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  assert.deepEqual(found, [], `${what}: axe`);
 }

@@ -8,14 +8,13 @@
 // refused at 受理 with the date it may re-apply (shown on the case page and in the portal).
 // Every page is checked with axe-core (no serious or critical violation).
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
-import { browserPath, creditCode, startServer, stopServer, web } from "./harness.mjs";
+import { assertAxeClean, browserPath, creditCode, staffSignIn, startServer, stopServer } from "./harness.mjs";
 
-const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
 const R = "qingdao";
 const HOSPITAL = "002036009001";
 const DESKTOP = { width: 1366, height: 768 };
@@ -47,25 +46,9 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-async function axe(page, what) {
-  await page.evaluate(readFileSync(axeSource, "utf8"));
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  });
-  assert.deepEqual(found, [], `${what}: axe`);
-}
+const axe = assertAxeClean;
 
-async function staffPage(username) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
-  const page = await context.newPage();
-  await page.goto(base + "/staff");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("jingban-demo");
-  await page.getByLabel("密码").press("Enter");
-  await page.getByRole("heading", { level: 1, name: "经办工作台", exact: true }).waitFor();
-  return page;
-}
+const staffPage = (username) => staffSignIn(browser, base, username, DESKTOP);
 async function openCase(page, no) {
   await page.goto(`${base}/staff/cases/${no}`);
   await page.locator("h1", { hasText: no }).waitFor();

@@ -7,14 +7,13 @@
 // person page shows the 生育保险 section: the benefit, its days, payee and amount, the total and a
 // link to the case. Checked with axe-core; screenshots at 1366×768 and 390×844.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
-import { browserPath, citizenId, shots, startServer, stopServer, web } from "./harness.mjs";
+import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer } from "./harness.mjs";
 
-const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
 const R = "qinghai";
 const ALLOWANCE = "002036007004"; // 生育津贴: 受理 → 审核 → 拨付 → 办结
 // 示例人员02 (cli/demo.hpp: area 630099, born 1971-11-15, sequence 902: even, a woman).
@@ -56,14 +55,7 @@ async function act(no, action, user, body = {}) {
   assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
   return r.body;
 }
-async function axe(page, what) {
-  await page.evaluate(readFileSync(axeSource, "utf8"));
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  });
-  assert.deepEqual(found, [], `${what}: axe`);
-}
+const axe = assertAxeClean;
 
 test("生育津贴 paid, then shown on the staff person page with days, payee, amount and the case", async () => {
   const item = (await call("GET", `/api/v1/regions/${R}/items/${ALLOWANCE}`)).body;
@@ -83,15 +75,9 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
   await act(no, "complete", `${R}_window`);
 
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const context = await browser.newContext({ viewport, locale: "zh-CN" });
-    const page = await context.newPage();
+    const page = await staffSignIn(browser, base, `${R}_supervisor`, viewport);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + "/staff");
-    await page.getByLabel("用户名").fill(`${R}_supervisor`);
-    await page.getByLabel("密码").fill("jingban-demo");
-    await page.getByLabel("密码").press("Enter");
-    await page.getByRole("heading", { level: 1, name: "经办工作台", exact: true }).waitFor();
     await page.goto(`${base}/staff/persons/${MOTHER.id_no}`);
     const section = page.locator("section.maternity");
     const benefits = section.locator("table.maternity-benefits");
@@ -105,6 +91,6 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
     await axe(page, `person page with maternity (${label})`);
     await page.screenshot({ path: join(shots, `maternity-person-${label}.png`), fullPage: true });
     assert.deepEqual(errors, []);
-    await context.close();
+    await page.context().close();
   }
 });
