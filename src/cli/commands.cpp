@@ -391,8 +391,10 @@ int serve(const Args& a, const char* argv0) {
     auto r = cases.reloadCalendar(std::make_shared<const WorkCalendar>(std::move(*fresh)));
     if (!r) obs::error("calendar_reload_failed", {{"message", r.error().message}});
   });
+  // The exchange first: a delivery to this server's own region commits through the committer and
+  // is answered on the server's I/O threads, so both must still run while it finishes.
+  exchange.stop();
   server.stop();
-  exchange.stop();  // before the committer: a delivery to this server's own region commits
   api.reset();
   committer.stop();  // everything acknowledged is already durable; this only drains the queue
   (*store)->setCommitListener(nullptr);

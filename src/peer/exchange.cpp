@@ -149,6 +149,11 @@ void Exchange::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+bool Exchange::isStopping() {
+  std::lock_guard lk(mu_);
+  return stopping_;
+}
+
 void Exchange::stop() {
   {
     std::lock_guard lk(mu_);
@@ -235,9 +240,16 @@ bool Exchange::deliver(const json& message, std::string& error, bool& permanent)
     auto p = std::make_shared<std::promise<Result<json>>>();
     auto f = p->get_future();
     receive(*m, [p](Result<json> r) { p->set_value(std::move(r)); });
-    if (f.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
-      error = "本地接收超时";
-      return false;
+    // The receipt's reply comes through the committer; wait for it in short slices so that a
+    // shutdown (stop()) is never held up by a reply that will not come any more. A receipt cut
+    // short is retried at the next start, and receipt is idempotent.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (f.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      const bool stopping = isStopping();
+      if (stopping || std::chrono::steady_clock::now() > give_up) {
+        error = stopping ? "服务器正在停止，下次启动时重发" : "本地接收超时";
+        return false;
+      }
     }
     auto r = f.get();
     if (r) return true;
@@ -274,6 +286,14 @@ bool Exchange::deliver(const json& message, std::string& error, bool& permanent)
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  // A shutdown aborts a request to a slow peer instead of waiting out its timeout; the message
+  // stays pending and is sent again at the next start.
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, this);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, +[](void* self, curl_off_t, curl_off_t, curl_off_t,
+                                                    curl_off_t) -> int {
+    return static_cast<Exchange*>(self)->isStopping() ? 1 : 0;
+  });
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     error = std::string("curl: ") + curl_easy_strerror(rc);

@@ -96,6 +96,7 @@ class Exchange {
   void round();
   // true: delivered (or applied here); false with `error` set and `permanent` when not to retry.
   bool deliver(const nlohmann::json& message, std::string& error, bool& permanent);
+  bool isStopping();
 
   Store& store_;
   Committer& committer_;
