@@ -7,6 +7,9 @@
 //
 // Usage: jingban_settlement_lines_bench [LINES] [CATALOGUE.csv]
 //        (defaults: 10000000, catalog/fee_catalogue/qinghai.csv of the source tree)
+//        jingban_settlement_lines_bench --emit LINES YYYY-MM [CATALOGUE.csv]
+//        writes the same lines for that month to stdout instead, for an upload through the
+//        server (bench/settlement_upload.sh).
 #include <sys/resource.h>
 
 #include <chrono>
@@ -75,7 +78,11 @@ std::vector<Code> codesOf(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bool emit = argc > 3 && std::string(argv[1]) == "--emit";
+  if (emit) ++argv, --argc;
   int64_t lines = argc > 1 ? std::atoll(argv[1]) : 10'000'000;
+  const std::string month = emit ? argv[2] : "2026-02";
+  if (emit) ++argv, --argc;
   std::string path =
       argc > 2 ? argv[2] : std::string(JINGBAN_SOURCE_DIR) + "/catalog/fee_catalogue/qinghai.csv";
   auto cat = FeeCatalogue::load(path);
@@ -88,7 +95,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 5000; ++i) ids.push_back(citizenId(i));
 
   LineRules rules;
-  rules.month = "2026-02";
+  rules.month = month;
   rules.agreement_from = "2025-01-01";
   rules.class_b_first_paid_permille = 100;
   LineValidator v(*cat, rules);
@@ -132,14 +139,19 @@ int main(int argc, char** argv) {
       default:
         break;
     }
-    int len = std::snprintf(
-        buf, sizeof buf, "%lld,%.*s,2026-02-%02d,%.*s,示例项目,%.*s,%d.%03d,%lld,%lld\n",
-        static_cast<long long>(line_no), static_cast<int>(id.size()), id.data(), day,
-        static_cast<int>(code.size()), code.data(), static_cast<int>(cls.size()), cls.data(),
-        qty_milli / 1000, qty_milli % 1000, static_cast<long long>(price),
-        static_cast<long long>(amount));
+    int len =
+        std::snprintf(buf, sizeof buf, "%lld,%.*s,%s-%02d,%.*s,示例项目,%.*s,%d.%03d,%lld,%lld\n",
+                      static_cast<long long>(line_no), static_cast<int>(id.size()), id.data(),
+                      month.c_str(), day, static_cast<int>(code.size()), code.data(),
+                      static_cast<int>(cls.size()), cls.data(), qty_milli / 1000, qty_milli % 1000,
+                      static_cast<long long>(price), static_cast<long long>(amount));
     piece.append(buf, static_cast<size_t>(len));
     if (piece.size() >= (1 << 20) || n == lines) {
+      if (emit) {
+        if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size()) return 1;
+        piece.clear();
+        continue;
+      }
       auto s = Clock::now();
       if (auto r = v.feed(piece); !r) {
         std::fprintf(stderr, "%s\n", r.error().message.c_str());
@@ -149,6 +161,7 @@ int main(int argc, char** argv) {
       piece.clear();
     }
   }
+  if (emit) return std::fflush(stdout) == 0 ? 0 : 1;
   auto s = Clock::now();
   auto rep = v.finish();
   validating += Clock::now() - s;

@@ -8,7 +8,7 @@
 namespace jingban {
 
 namespace {
-std::string hex(const unsigned char* p, size_t n) {
+std::string toHex(const unsigned char* p, size_t n) {
   std::string out(n * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), p, n);
   out.resize(n * 2);
@@ -23,7 +23,22 @@ void ensureInit() {
 std::string sha256Hex(std::string_view data) {
   unsigned char h[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return hex(h, sizeof h);
+  return toHex(h, sizeof h);
+}
+
+static_assert(sizeof(crypto_hash_sha256_state) <= 512);
+
+Sha256::Sha256() { crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_)); }
+
+void Sha256::update(std::string_view data) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::string Sha256::hex() {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), h);
+  return toHex(h, sizeof h);
 }
 
 std::string randomString(size_t n, std::string_view alphabet) {
@@ -44,7 +59,7 @@ std::string randomHex(size_t bytes) {
   ensureInit();
   std::vector<unsigned char> raw(bytes);
   randombytes_buf(raw.data(), raw.size());
-  return hex(raw.data(), raw.size());
+  return toHex(raw.data(), raw.size());
 }
 
 }  // namespace jingban

@@ -116,7 +116,7 @@ const std::vector<std::string>& errorCodes() {
       "settlement_not_found", "too_many_lines", "month_not_ended", "no_settlement_item",
       "settlement_exists", "not_the_institution", "not_ordered", "wrong_category",
       "no_accepted_lines", "no_fee_catalogue", "outside_agreement", "catalogue_missing",
-      "empty_upload", "no_subsidy", "not_resident", "not_suspended", "nothing_payable",
+      "empty_upload", "upload_incomplete", "no_subsidy", "not_resident", "not_suspended", "nothing_payable",
       "nothing_to_change", "settlement_outdated", "suspended_enrolment", "unit_cancelled",
       "arrears_mismatch", "account_closed", "account_insufficient",
       // remote-care filings and disease qualifications (effects/remote_care_filing.cpp,
@@ -2221,7 +2221,10 @@ json paths() {
                 "the fund's share. When a line passes, a case of 010001 / 010002 (chosen by the "
                 "institution's category) is submitted with the totals. The institution itself "
                 "sends it without a token (X-Id-No = its credit code), or a window clerk with one. "
-                "Only a month that has ended; one settlement per institution and month.")
+                "Only a month that has ended; one settlement per institution and month. The body is "
+                "streamed (Content-Length or chunked, up to 4 GB): every refusal the header decides "
+                "comes before the body is read, and the connection then closes; an upload cut off "
+                "in the middle settles nothing (upload_incomplete).")
             .either()
             .param(region)
             .param(inst)
@@ -2230,7 +2233,7 @@ json paths() {
             .param(idempotencyKey())
             .takes(tString("CSV or JSON lines"), true, "text/csv")
             .ok(ref("FeeSettlementUpload"), 201)
-            .err(400, {"bad_request", "bad_month"})
+            .err(400, {"bad_request", "bad_month", "upload_incomplete"})
             .err(403, {"not_the_institution", "role_required", "wrong_region"})
             .err(404, {"not_found", "institution_not_found", "no_settlement_item"})
             .err(409, {"settlement_exists"})

@@ -10,10 +10,11 @@
 //   基金拨付单's amount (settlement_record.hpp: a register change kept as a batch).
 // - GET /api/v1/regions/{region}/settlements?month=&format=json|xlsx|pdf: 结算确认汇总表.
 //
-// The body: the HTTP server reads a request whole before a handler runs (server.cpp, Beast's
-// string body), so this route cannot stream from the socket; it feeds the body to the validator
-// in 64 KiB pieces, which keeps the validation's own memory bounded, and the body's size is
-// capped by the server's limit on this path (see README "Monthly settlement").
+// The body is streamed (HttpRequest::body_stream, server.cpp): everything the header decides
+// (who asks, the region, the institution and its agreement, the month, a settlement already
+// there) is refused before a byte of the body is read; then each piece goes to the validator as
+// it arrives, and the case is submitted after the last. Memory stays bounded by the piece and
+// the validator's totals, whatever the size of the month (see README "Monthly settlement").
 #include <algorithm>
 
 #include "common/hash.hpp"
@@ -37,7 +38,6 @@ namespace stl = settlement;
 
 namespace {
 
-constexpr size_t kFeedChunk = 64 << 10;
 constexpr size_t kCaseSample = 20;  // rejected lines the case keeps (the answer has 100)
 constexpr int kEntryPage = 1000;
 constexpr size_t kMaxMonthRows = 100'000;  // institutions of one region in one month
@@ -118,6 +118,64 @@ json historyJson(const std::vector<HistoryEntry>& h) {
   return out;
 }
 
+// A month's upload: what the header decided, and what the pieces of the body build. Alive until
+// the last piece is read and the case submitted.
+struct Upload {
+  Upload(const stl::FeeCatalogue& c, stl::LineRules r) : validator(c, std::move(r)) {}
+  stl::LineValidator validator;
+  Sha256 digest;  // of path + "\n" + body: the request's identity under an Idempotency-Key
+  std::string region_id, code, month, credit_code, name, idempotency_key;
+  SettlementItem found;
+  bool example = false;
+  std::optional<Actor> staff;
+};
+
+// After the last piece: the report, and the case when a line passed.
+void submitUpload(ApiDeps& d, Upload& up, const Responder& res) {
+  auto report = up.validator.finish();
+  if (!report) return res(errorResponse(report.error()));
+  json answer = report->toJson();
+  answer["example"] = up.example;
+  if (report->totals.accepted == 0) {
+    // Nothing to settle: no case. The report still tells the institution what to correct.
+    answer["error"] = {
+        {"code", "no_accepted_lines"},
+        {"message", "上传的费用明细没有一行通过校验，未提交结算；请按退回原因更正后重新上传"}};
+    answer["case"] = nullptr;
+    return res(ok(answer, 422));
+  }
+
+  Submission s;
+  s.channel = "网上";
+  const auto& channels = up.found.item->channels;
+  if (up.staff && std::find(channels.begin(), channels.end(), "窗口") != channels.end())
+    s.channel = "窗口";
+  s.applicant = {"institution", up.credit_code, up.name, ""};
+  // The uploaded fee details are the settlement documents the item asks for (结算单据).
+  for (const auto& m : up.found.item->materials) s.materials[m.id] = "provided";
+  json sample = json::array();
+  for (const auto& r : answer["rejected_sample"]) {
+    if (sample.size() >= kCaseSample) break;
+    sample.push_back(r);
+  }
+  s.form = {{"institution_code", up.code},
+            {"month", up.month},
+            {"upload",
+             {{"accepted", report->totals.accepted},
+              {"rejected", report->totals.rejected},
+              {"totals", answer["totals"]},
+              {"rejected_sample", std::move(sample)},
+              {"example", up.example}}}};
+  RequestMeta meta;
+  if (!up.idempotency_key.empty()) meta = {up.idempotency_key, up.digest.hex()};
+  d.cases.submit(up.region_id, up.found.item->code, std::move(s), up.staff ? &*up.staff : nullptr,
+                 meta, [res, answer = std::move(answer)](Result<std::string> r) mutable {
+                   if (!r) return res(errorResponse(r.error()));
+                   answer["case"] = json::parse(*r, nullptr, false);
+                   res(ok(answer, 201));
+                 });
+}
+
 void upload(ApiDeps& d, HttpRequest&& req, const Params& p, Responder res) {
   const std::string& region_id = p.at("region");
   const std::string& code = p.at("institution_code");
@@ -194,55 +252,30 @@ void upload(ApiDeps& d, HttpRequest&& req, const Params& p, Responder res) {
   rules.agreement_to = inst->to;
   rules.pharmacy = inst->category == "零售药店";
   rules.class_b_first_paid_permille = *permille;
-  stl::LineValidator v(**catalogue, rules);
-  std::string_view body = req.body;
-  for (size_t i = 0; i < body.size(); i += kFeedChunk)
-    if (auto r = v.feed(body.substr(i, kFeedChunk)); !r) return res(errorResponse(r.error()));
-  auto report = v.finish();
-  if (!report) return res(errorResponse(report.error()));
-  json answer = report->toJson();
-  answer["example"] = (*catalogue)->example();
-  if (report->totals.accepted == 0) {
-    // Nothing to settle: no case. The report still tells the institution what to correct.
-    answer["error"] = {
-        {"code", "no_accepted_lines"},
-        {"message", "上传的费用明细没有一行通过校验，未提交结算；请按退回原因更正后重新上传"}};
-    answer["case"] = nullptr;
-    return res(ok(answer, 422));
-  }
-
-  Submission s;
-  s.channel = "网上";
-  if (staff && std::find(found->item->channels.begin(), found->item->channels.end(), "窗口") !=
-                   found->item->channels.end())
-    s.channel = "窗口";
-  s.applicant = {"institution", inst->credit_code, inst->name.empty() ? code : inst->name, ""};
-  // The uploaded fee details are the settlement documents the item asks for (结算单据).
-  for (const auto& m : found->item->materials) s.materials[m.id] = "provided";
-  json sample = json::array();
-  for (const auto& r : answer["rejected_sample"]) {
-    if (sample.size() >= kCaseSample) break;
-    sample.push_back(r);
-  }
-  s.form = {{"institution_code", code},
-            {"month", *month},
-            {"upload",
-             {{"accepted", report->totals.accepted},
-              {"rejected", report->totals.rejected},
-              {"totals", answer["totals"]},
-              {"rejected_sample", std::move(sample)},
-              {"example", (*catalogue)->example()}}}};
-  RequestMeta meta;
-  if (!req.idempotency_key.empty())
-    meta = {req.idempotency_key, sha256Hex(req.path + "\n" + req.body)};
-  d.cases.submit(region_id, found->item->code, std::move(s), staff ? &*staff : nullptr, meta,
-                 [res, answer = std::move(answer)](Result<std::string> r) mutable {
-                   if (!r) return res(errorResponse(r.error()));
-                   answer["case"] = json::parse(*r, nullptr, false);
-                   res(ok(answer, 201));
-                 });
+  auto up = std::make_shared<Upload>(**catalogue, std::move(rules));
+  up->region_id = region_id;
+  up->code = code;
+  up->month = *month;
+  up->found = *found;
+  up->credit_code = inst->credit_code;
+  up->name = inst->name.empty() ? code : inst->name;
+  up->example = (*catalogue)->example();
+  up->staff = std::move(staff);
+  up->idempotency_key = req.idempotency_key;
+  up->digest.update(req.path + "\n");
+  auto stream = req.body_stream ? req.body_stream : BodyStream::fromString(std::move(req.body));
+  stream->read(
+      [up, res](std::string_view piece) {
+        up->digest.update(piece);
+        if (auto r = up->validator.feed(piece); !r) return res(errorResponse(r.error())), false;
+        return true;
+      },
+      [&d, up, res](std::string error) {
+        if (!error.empty())
+          return res(errorResponse({ErrorCode::kBadRequest, "upload_incomplete", error}));
+        submitUpload(d, *up, res);
+      });
 }
-
 // The month's settlements of a region (every institution), in code order.
 Result<std::vector<stl::SettlementRecord>> monthRecords(ApiDeps& d, const std::string& region,
                                                         const std::string& month) {

@@ -133,9 +133,11 @@ bool isUpload(http::verb method, std::string_view target) {
 }
 
 // The month's fee lines of a designated institution (routes_settlements.cpp), POSTed to
-// /api/v1/regions/{r}/settlements/{code}/{YYYY-MM}/lines: CSV or JSON lines of up to 256 MiB
-// (about three million lines). The body is held whole until the route validates it in pieces.
-constexpr uint64_t kSettlementBodyLimit = uint64_t{256} << 20;
+// /api/v1/regions/{r}/settlements/{code}/{YYYY-MM}/lines: CSV or JSON lines of up to 4 GiB (a
+// month of ten million lines is about 1 GiB). The body is streamed: the route gets it in pieces of
+// kBodyPiece bytes as they arrive (BodyStream), so a request holds one piece, never the body.
+constexpr uint64_t kSettlementBodyLimit = uint64_t{4} << 30;
+constexpr size_t kBodyPiece = 64 << 10;
 bool isSettlementLines(http::verb method, std::string_view target) {
   target = target.substr(0, target.find('?'));
   return method == http::verb::post && target.starts_with("/api/v1/regions/") &&
@@ -292,6 +294,8 @@ struct HttpServer::Impl {
 
 namespace {
 
+class SessionBody;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& s, HttpServer::Impl& server) : stream_(std::move(s)), server_(server) {
@@ -354,6 +358,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read() {
+    body_parser_.reset();
+    body_open_ = false;
     parser_.emplace();
     // The header first: the body's limit depends on the path (onHeader), and a Content-Length
     // is checked against the limit as the header ends, so no limit applies until then (not
@@ -376,12 +382,20 @@ class Session : public std::enable_shared_from_this<Session> {
         upload ? kUploadBodyLimit : (lines ? kSettlementBodyLimit : server_.opt.body_limit);
     if (auto n = parser_->content_length(); n && *n > limit)
       return fail(413, upload  ? "上传文件不能超过 5 MB"
-                       : lines ? "费用明细不能超过 256 MB，请按月分批上传"
+                       : lines ? "费用明细不能超过 4 GB，请分批上传"
                                : "请求体过大");
     parser_->body_limit(limit);  // a chunked body is counted as it arrives
     // A 5 MiB file over a slow mobile link takes longer than the idle timeout gives a request.
     if (upload || lines)
       stream_.expires_after(std::chrono::seconds(std::max(server_.opt.idle_timeout_seconds, 120)));
+    if (lines) {
+      // The same parser, now with a body that is a window onto one piece (Beast allows the change
+      // of body type between the header and the first body byte).
+      body_parser_.emplace(std::move(*parser_));
+      body_parser_->body_limit(limit);
+      parser_.reset();
+      return dispatchStreamed();
+    }
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
@@ -407,13 +421,21 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     auto& msg = parser_->get();
+    HttpRequest req;
+    if (!startRequest(msg, req)) return;
+    req.body = std::move(msg.body());
+    handle(std::move(req));
+  }
+
+  // The request's fields from its header; false (and answered 400) when one is not valid UTF-8.
+  template <class Message>
+  bool startRequest(const Message& msg, HttpRequest& req) {
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     head_ = msg.method() == http::verb::head;
     beginRequest(methodLabel(msg.method()));
     stream_.expires_never();
 
-    HttpRequest req;
     req.request_id = request_id_;
     req.remote_address = remote_;
     req.method = std::string(msg.method_string());
@@ -428,11 +450,17 @@ class Session : public std::enable_shared_from_this<Session> {
         !validUtf8(req.authorization) || !validUtf8(req.idempotency_key) ||
         !validUtf8(req.content_type) || !validUtf8(req.id_no) || !validUtf8(req.query_code) ||
         !validUtf8(req.file_name)) {
-      return write(
-          {400, kJson, errorBody("invalid_encoding", "请求地址或参数不是有效的 UTF-8 编码")});
+      write({400, kJson, errorBody("invalid_encoding", "请求地址或参数不是有效的 UTF-8 编码")});
+      return false;
     }
-    req.body = std::move(msg.body());
+    return true;
+  }
 
+  // A streamed request: the handler runs as the header ends; the body is read when (if) the
+  // route asks for it (startBody), in pieces, on this strand.
+  void dispatchStreamed();  // after SessionBody
+
+  void handle(HttpRequest&& req) {
     auto pending = std::make_shared<Pending>(shared_from_this());
     // The barrier: whatever a handler throws is answered 500 here and the server goes on.
     // (Answers are posted, so none is written before route_ is set below.)
@@ -446,6 +474,61 @@ class Session : public std::enable_shared_from_this<Session> {
       route_ = req.route;
       if (!pending->answered.exchange(true)) internalError("unhandled_exception", "(not std)");
     }
+  }
+
+ public:
+  // BodyStream::read for the current request (SessionBody), on the strand.
+  void startBody(BodyStream::OnPiece on_piece, BodyStream::OnEnd on_end) {
+    if (!body_open_ || on_end_ || body_stop_) return on_end("正文已读取");
+    on_piece_ = std::move(on_piece);
+    on_end_ = std::move(on_end);
+    if (!piece_) piece_ = std::make_unique<char[]>(kBodyPiece);
+    readPiece();
+  }
+
+ private:
+  void readPiece() {
+    auto& b = body_parser_->get().body();
+    b.data = piece_.get();
+    b.size = kBodyPiece;
+    stream_.expires_after(std::chrono::seconds(std::max(server_.opt.idle_timeout_seconds, 120)));
+    // read_some: a piece is handed on as soon as bytes arrive (up to kBodyPiece), not when the
+    // piece is full, so that a refusal in the first lines is answered while the client still sends.
+    http::async_read_some(
+        stream_, buffer_, *body_parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onPiece(ec); });
+  }
+
+  void onPiece(beast::error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};  // the piece is full: hand it on, read the next
+    const size_t got = kBodyPiece - body_parser_->get().body().size;
+    try {
+      if (got > 0 && !body_stop_ && !on_piece_(std::string_view(piece_.get(), got)))
+        body_stop_ = true;
+      if (body_stop_) return endBody(std::nullopt);
+      if (ec)
+        return endBody(ec == http::error::body_limit ? "费用明细超过 4 GB，请分批上传"
+                                                     : "上传中断，请重新上传");
+      if (body_parser_->is_done()) {
+        body_open_ = false;
+        stream_.expires_never();
+        return endBody(std::string());
+      }
+    } catch (const std::exception& e) {
+      on_piece_ = nullptr;
+      on_end_ = nullptr;
+      body_stop_ = true;
+      return internalError("unhandled_exception", e.what());
+    }
+    readPiece();
+  }
+
+  // Drops the callbacks (they hold the route's state) and calls on_end unless reading stopped.
+  void endBody(std::optional<std::string> error) {
+    auto end = std::move(on_end_);
+    on_piece_ = nullptr;
+    on_end_ = nullptr;
+    if (error && end) end(std::move(*error));
   }
 
  public:
@@ -468,7 +551,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(HttpResponse r) {
-    bool keep = keep_alive_ && !server_.draining;
+    // A body not read to its end (a refusal before it, a piece refused) leaves the connection in
+    // the middle of a request: answer, then close.
+    body_stop_ = body_open_;
+    bool keep = keep_alive_ && !server_.draining && !body_open_;
     try {
       auto res = std::make_shared<http::response<http::string_body>>(
           static_cast<http::status>(r.status), version_);
@@ -517,6 +603,13 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // A streamed request's parser (after the header: parser_ moved into it) and its state.
+  std::optional<http::request_parser<http::buffer_body>> body_parser_;
+  bool body_open_ = false;  // the streamed body's end has not been read
+  bool body_stop_ = false;  // the answer is out (or a piece was refused): read no further
+  std::unique_ptr<char[]> piece_;
+  BodyStream::OnPiece on_piece_;
+  BodyStream::OnEnd on_end_;
   bool keep_alive_ = true;
   bool head_ = false;  // the current request is HEAD: its answer is sent without the body
   unsigned version_ = 11;
@@ -528,6 +621,30 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string_view route_;   // the router's pattern, empty when unmatched
   std::string remote_;
 };
+
+// The streamed body of a Session's current request.
+class SessionBody final : public BodyStream {
+ public:
+  explicit SessionBody(std::shared_ptr<Session> s) : session_(std::move(s)) {}
+  void read(OnPiece on_piece, OnEnd on_end) override {
+    net::dispatch(session_->executor(),
+                  [s = session_, p = std::move(on_piece), e = std::move(on_end)]() mutable {
+                    s->startBody(std::move(p), std::move(e));
+                  });
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+};
+
+void Session::dispatchStreamed() {
+  body_open_ = true;  // until the body's last byte is read, the connection cannot be reused
+  body_stop_ = false;
+  HttpRequest req;
+  if (!startRequest(body_parser_->get(), req)) return;
+  req.body_stream = std::make_shared<SessionBody>(shared_from_this());
+  handle(std::move(req));
+}
 
 }  // namespace
 
@@ -736,6 +853,28 @@ void HttpServer::waitForSignal(std::function<void()> on_hup) {
     obs::info("signal", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"},
                          {"connections", I.connections.load()}});
   I.drain();
+}
+
+namespace {
+// A body already in memory, handed to the route in pieces at once.
+class StringBody : public BodyStream {
+ public:
+  StringBody(std::string body, size_t piece) : body_(std::move(body)), piece_(piece) {}
+  void read(OnPiece on_piece, OnEnd on_end) override {
+    std::string_view b = body_;
+    for (size_t i = 0; i < b.size(); i += piece_)
+      if (!on_piece(b.substr(i, piece_))) return;
+    on_end(std::string());
+  }
+
+ private:
+  std::string body_;
+  size_t piece_;
+};
+}  // namespace
+
+std::shared_ptr<BodyStream> BodyStream::fromString(std::string body, size_t piece) {
+  return std::make_shared<StringBody>(std::move(body), piece == 0 ? 1 : piece);
 }
 
 }  // namespace jingban

@@ -24,6 +24,25 @@ namespace obs {
 class Metrics;
 }
 
+// A request body read as it arrives, for the one route whose bodies are larger than a request
+// should hold in memory (a month's fee lines, routes_settlements.cpp). The route checks what it
+// can from the header first and answers a refusal without reading the body at all (the connection
+// then closes after the answer); otherwise it calls read() once.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // `on_piece` gets each piece of the body in order (on the connection's strand, never two at
+  // once) and returns false to stop reading; `on_end` is called once after the last piece, with
+  // an empty message when the body arrived whole, or with why not (too large, cut off).
+  // The route answers through its Responder from either callback.
+  using OnPiece = std::function<bool(std::string_view)>;
+  using OnEnd = std::function<void(std::string error)>;
+  virtual void read(OnPiece on_piece, OnEnd on_end) = 0;
+  // A body that is already in memory, given in pieces of `piece` bytes (the same route called
+  // without a streaming server: tests, the fuzz target).
+  static std::shared_ptr<BodyStream> fromString(std::string body, size_t piece = 64 << 10);
+};
+
 struct HttpRequest {
   std::string request_id;      // assigned by the server, echoed in X-Request-Id and logs
   std::string remote_address;  // the peer's IP address
@@ -35,6 +54,8 @@ struct HttpRequest {
   // X-Id-No, X-Query-Code, X-File-Name; valid UTF-8.
   std::string id_no, query_code, file_name;
   std::string body;
+  // Set instead of `body` for the streamed routes (see BodyStream); null otherwise.
+  std::shared_ptr<BodyStream> body_stream = {};
   // Set by Router::dispatch before it calls the route's handler: the matched pattern
   // ("/api/v1/cases/{case_no}/{action}"), empty when nothing matched. Points into the router,
   // which outlives the server's requests. For the request log and metrics, never the raw path.

@@ -290,10 +290,11 @@ bool Exchange::deliver(const json& message, std::string& error, bool& permanent)
   // stays pending and is sent again at the next start.
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, this);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, +[](void* self, curl_off_t, curl_off_t, curl_off_t,
-                                                    curl_off_t) -> int {
-    return static_cast<Exchange*>(self)->isStopping() ? 1 : 0;
-  });
+  curl_easy_setopt(
+      c, CURLOPT_XFERINFOFUNCTION,
+      +[](void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+        return static_cast<Exchange*>(self)->isStopping() ? 1 : 0;
+      });
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     error = std::string("curl: ") + curl_easy_strerror(rc);
