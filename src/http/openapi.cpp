@@ -2165,12 +2165,24 @@ json paths() {
   add("get", "/api/v1/regions/{region}/transfers",
       registerOp("listTransfers", "转移接续 of a person as this region records them")
           .describe("The same figures on both sides once done (状态 已完成). Each stage has 5 "
-                    "working days from the day it started.")
+                    "working days from the day it started. Staff of the region (bearer token), "
+                    "or the applicant themself (the portal): no token, the query code of one of "
+                    "their cases in this region in the X-Query-Code header and that case's number "
+                    "in case_no (every mismatch, the ID number too, answers the same 404; "
+                    "rate-limited as the progress query).")
+          .either()
           .param(queryParam("id_no", "the person's citizen ID number", true))
+          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
+          .param({{"name", "X-Query-Code"},
+                  {"in", "header"},
+                  {"required", false},
+                  {"description", "查询码 of that case (the applicant)"},
+                  {"schema", {{"type", "string"}}}})
           .ok(tArray(ref("Transfer")))
           .err(400, {"id_no_required"})
-          .err(404, {"unknown_region"})
-          .err(422, {"invalid_id_no"}));
+          .err(404, {"unknown_region", "no_such_application"})
+          .err(422, {"invalid_id_no"})
+          .err(429, {"rate_limited"}));
   add("get", "/api/v1/regions/{region}/transfers/outbox",
       registerOp("listTransferOutbox", "Transfer documents of the region not delivered yet")
           .ok(tArray(ref("TransferOutboxEntry")))

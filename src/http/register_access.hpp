@@ -1,7 +1,7 @@
 // Who may read the registers over HTTP: a signed-in staff member of the region asked about (the
 // one rule of routes_registers.cpp, routes_records.cpp and routes_notices.cpp), or for a person's
-// own register entries (filings, qualifications, maternity) the applicant themself; and the JSON
-// of an entry's change history, as those routes answer it.
+// own register entries (filings, qualifications, maternity, transfers) the applicant themself; and
+// the JSON of an entry's change history, as those routes answer it.
 #pragma once
 
 #include <optional>

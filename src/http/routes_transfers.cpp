@@ -1,6 +1,7 @@
 // Transfers between regions (转移接续, registers/transfer.hpp): a person's transfers as each side
-// records them (staff of the region), the documents not yet delivered, and the inbox where a peer
-// server delivers documents (authenticated by the shared key, not by a staff session).
+// records them (staff of the region, or the applicant themself through the portal), the documents
+// not yet delivered, and the inbox where a peer server delivers documents (authenticated by the
+// shared key, not by a staff session).
 #include "http/api.hpp"
 #include "http/json_io.hpp"
 #include "http/register_access.hpp"
@@ -18,8 +19,11 @@ void addTransferRoutes(Router& r, ApiDeps& d) {
           const std::string& region = p.at("region");
           if (!d.transfers->serves(region))
             return res(errorResponse({ErrorCode::kNotFound, "unknown_region", "未知的地区"}));
-          if (!registerReader(d, req, region, res)) return;
           auto id = req.query.find("id_no");
+          // Staff of the region, or the applicant themself with the case number and query code
+          // of one of their cases here (a wrong ID number answers the same 404 as a wrong code).
+          if (!staffOrApplicant(d, req, region, id == req.query.end() ? "" : id->second, res))
+            return;
           if (id == req.query.end() || id->second.empty())
             return res(errorResponse(
                 {ErrorCode::kBadRequest, "id_no_required", "须给出参保人的公民身份号码"}));

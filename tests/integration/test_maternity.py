@@ -17,7 +17,7 @@ class MaternityTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.db = os.path.join(cls.tmp.name, "jingban.db")
         cls.srv = Server(cls.db, FAKE_NOW).start()
-        cls.items = {}
+        cls.items, cls.query_codes = {}, {}
         for r in ("qinghai", "xining", "yunnan", "qingdao"):
             st, items = cls.srv.request("GET", "/api/v1/regions/%s/items" % r)
             assert st == 200
@@ -39,6 +39,8 @@ class MaternityTest(unittest.TestCase):
         st, case = self.srv.request("POST", "/api/v1/cases", body,
                                     token=self.tok(region, item["flow"][0]["role"]))
         self.assertEqual(st, expect, case)
+        if st == 201:
+            self.__class__.query_codes[case["case_no"]] = case["query_code"]
         return case.get("case_no") if st == 201 else case
 
     def act(self, region, no, action, role, expect=200, **body):
@@ -127,6 +129,22 @@ class MaternityTest(unittest.TestCase):
         benefits = [b for b in m["benefits"] if b["type"] == "allowance"]
         self.assertEqual(len(benefits), 1)
         self.assertEqual((benefits[0]["amount_fen"], benefits[0]["days"]), (2260000, 113))
+        # The mother reads her own record through the portal (her case's number and query code),
+        # the same figures as staff see; every other combination answers the same 404.
+        path = "/api/v1/regions/%s/persons/%s/maternity?case_no=%s"
+        code = self.query_codes[no]
+        st, mine = self.srv.request("GET", path % (r, mother, no), headers={"X-Query-Code": code})
+        self.assertEqual(st, 200, mine)
+        self.assertEqual(mine, m)
+        for url, qc in ((path % (r, mother, no), "AAAAAAAA"),  # a wrong query code
+                        (path % (r, citizen_id(804), no), code),  # another person's record
+                        (path % ("yunnan", mother, no), code),  # the case is not of that region
+                        ("/api/v1/regions/%s/persons/%s/maternity" % (r, mother), code)):  # no case
+            st, err = self.srv.request("GET", url, headers={"X-Query-Code": qc})
+            self.assertEqual((st, err["error"]["code"]), (404, "no_such_application"), url)
+            self.assertNotIn(mother, str(err))
+        st, _ = self.srv.request("GET", path % (r, mother, no))  # no credentials at all
+        self.assertEqual(st, 401)
         # The same birth a second time: refused at 受理.
         again = self.submit(r, "002036007004", {"kind": "person", "id_no": mother, "name": "王芳"}, form)
         self.assertEqual(self.accept(r, "002036007004", again, expect=422)["error"]["code"], "already_paid")

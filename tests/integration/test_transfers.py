@@ -89,6 +89,7 @@ class Side:
                 "conditions": list(conditions), "form": form}
         st, case = self.srv.request("POST", "/api/v1/cases", body, token=self.srv.token(self.user("window")))
         assert st == 201, case
+        self.__dict__.setdefault("query_codes", {})[case["case_no"]] = case["query_code"]
         return case["case_no"]
 
     def act(self, no, action, user, **body):
@@ -176,10 +177,37 @@ class OneServerTransfersTest(unittest.TestCase):
             self.assertEqual(in_acc["balance_fen"], bal)
             self.assertEqual([e["amount_fen"] for e in in_acc["entries"]], [bal])
 
+    def check_applicant(self, dest, src, id_no, no):
+        """The applicant reads their own transfer with their case's number and query code (the
+        portal); every other combination is refused."""
+        code = dest.query_codes[no]
+        path = "/api/v1/regions/%s/transfers?id_no=%s&case_no=%s"
+        st, mine = self.srv.request("GET", path % (dest.region, id_no, no), headers={"X-Query-Code": code})
+        self.assertEqual(st, 200, mine)
+        self.assertEqual(mine, dest.transfers(id_no))  # the figures staff see
+        self.assertEqual(mine[0]["status"], "已完成")
+        refused = [
+            (path % (dest.region, id_no, no), {"X-Query-Code": "AAAAAAAA"}),  # a wrong query code
+            (path % (dest.region, demo_id(src.region, 4), no), {"X-Query-Code": code}),  # another person
+            (path % (src.region, id_no, no), {"X-Query-Code": code}),  # the case is not of that region
+            (path % (dest.region, id_no, no[:-1] + ("1" if no[-1] == "0" else "0")), {"X-Query-Code": code}),  # another case
+            ("/api/v1/regions/%s/transfers?id_no=%s" % (dest.region, id_no), {"X-Query-Code": code}),  # no case
+        ]
+        for url, headers in refused:
+            st, err = self.srv.request("GET", url, headers=headers)
+            self.assertEqual((st, err["error"]["code"]), (404, "no_such_application"), url)
+            self.assertNotIn(id_no, json.dumps(err, ensure_ascii=False))
+        st, _ = self.srv.request("GET", path % (dest.region, id_no, no))  # no credentials at all
+        self.assertEqual(st, 401)
+        st, _ = self.srv.request("GET", "/api/v1/regions/%s/transfers?id_no=%s" % (dest.region, id_no),
+                                 token=self.srv.token(src.user("window")))  # staff of another region
+        self.assertEqual(st, 403)
+
     def test_1_transfer_both_ways_and_rebuild(self):
-        id1, m1, b1, _ = self.run_transfer(self.yn, self.qh, 1)  # 青海 → 云南 (four steps)
+        id1, m1, b1, no1 = self.run_transfer(self.yn, self.qh, 1)  # 青海 → 云南 (four steps)
         self.assertGreater(b1, 0)
         self.check_done(self.yn, self.qh, id1, m1, b1)
+        self.check_applicant(self.yn, self.qh, id1, no1)
         id2, m2, b2, _ = self.run_transfer(self.qh, self.yn, 2)  # 云南 → 青海 (发函)
         self.check_done(self.qh, self.yn, id2, m2, b2)
         id3, m3, b3, _ = self.run_transfer(self.qd, self.qh, 3)  # 青海 → 青岛 (转入 item)

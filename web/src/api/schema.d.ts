@@ -844,7 +844,7 @@ export interface paths {
         };
         /**
          * 转移接续 of a person as this region records them
-         * @description The same figures on both sides once done (状态 已完成). Each stage has 5 working days from the day it started.
+         * @description The same figures on both sides once done (状态 已完成). Each stage has 5 working days from the day it started. Staff of the region (bearer token), or the applicant themself (the portal): no token, the query code of one of their cases in this region in the X-Query-Code header and that case's number in case_no (every mismatch, the ID number too, answers the same 404; rate-limited as the progress query).
          */
         get: operations["listTransfers"];
         put?: never;
@@ -8040,10 +8040,15 @@ export interface operations {
     listTransfers: {
         parameters: {
             query: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
                 /** @description the person's citizen ID number */
                 id_no: string;
             };
-            header?: never;
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
             path: {
                 /** @description region id (qinghai, xining, yunnan, qingdao …) */
                 region: string;
@@ -8092,7 +8097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 不存在。error.code：`unknown_region` */
+            /** @description 不存在。error.code：`unknown_region`, `no_such_application` */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8115,6 +8120,18 @@ export interface operations {
             /** @description 被业务规则拒绝。error.code：`invalid_id_no` */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };

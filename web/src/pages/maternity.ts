@@ -35,7 +35,7 @@ function rows(list: MaternityRecord[], caseLink: (no: string) => Node | string, 
   );
 }
 
-function render(m: Maternity, caseLink: (no: string) => Node | string): Node[] {
+export function render(m: Maternity, caseLink: (no: string) => Node | string): Node[] {
   const out: Node[] = [h("h2", null, "生育保险")];
   if (!m.filings.length && !m.benefits.length) return [...out, h("p", null, "无生育备案或生育保险待遇记录。")];
   if (m.filings.length)

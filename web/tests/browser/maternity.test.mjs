@@ -5,7 +5,9 @@
 // carries: 6,000.00 元 ÷ 30 × 98 days), finance pays exactly that figure and the window closes the
 // case (all through the API, as the workbench tests drive the pages themselves). Then the staff
 // person page shows the 生育保险 section: the benefit, its days, payee and amount, the total and a
-// link to the case. Checked with axe-core; screenshots at 1366×768 and 390×844.
+// link to the case; and the portal's progress page shows the mother the same record (her case's
+// number and query code), and that query code opens no one else's. Checked with axe-core;
+// screenshots at 1366×768 and 390×844.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -93,4 +95,37 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
     assert.deepEqual(errors, []);
     await page.context().close();
   }
+
+  // The mother on the portal's progress page of her case: her own 生育保险 record, the same row
+  // and total as staff see, the case named without a link into the workbench.
+  for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
+    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const portal = await context.newPage();
+    const errors = [];
+    portal.on("pageerror", (e) => errors.push(String(e)));
+    await portal.goto(`${base}/progress`);
+    await portal.getByLabel("办件编号").fill(no);
+    await portal.getByLabel("公民身份号码或统一社会信用代码").fill(MOTHER.id_no);
+    await portal.getByLabel("查询码").fill(sub.body.query_code);
+    await portal.getByRole("button", { name: "查询" }).click();
+    const mine = portal.locator("section.portal-maternity");
+    const benefits = mine.locator("table.maternity-benefits");
+    await benefits.waitFor();
+    assert.equal(await mine.getByRole("heading", { level: 2 }).innerText(), "我的生育保险");
+    const row = benefits.locator("tbody tr", { hasText: "生育津贴" });
+    assert.equal(await row.count(), 1);
+    const text = await row.innerText();
+    for (const want of ["2026-02-01", "顺产", "98 天", "本人", "19600.00 元", no]) assert.ok(text.includes(want), `${want} in ${text} (portal)`);
+    assert.match(await benefits.locator("caption").innerText(), /合计 19600\.00 元/);
+    assert.equal(await row.getByRole("link").count(), 0);
+    await axe(portal, `portal progress with maternity (${label})`);
+    await portal.screenshot({ path: join(shots, `maternity-portal-${label}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  // The case's query code opens no other person's record (示例人员04).
+  const other = await fetch(`${base}/api/v1/regions/${R}/persons/${citizenId(904, "19770901", "630099")}/maternity?case_no=${no}`, {
+    headers: { "X-Query-Code": sub.body.query_code },
+  });
+  assert.deepEqual([other.status, (await other.json()).error.code], [404, "no_such_application"]);
 });
