@@ -9,6 +9,7 @@ import { h, render } from "../dom";
 import { lastReceipt, loadRegions } from "../state";
 import { uploadWidget, type UploadedFile } from "../uploads";
 import { myCareRecords } from "./filings";
+import { mySigningRecords } from "./signing";
 
 // What the applicant typed: it opens the progress and signs the applicant's actions.
 interface Who {
@@ -124,6 +125,7 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
     h("h3", null, "办理过程"),
     timeline(p),
     region ? myCareRecords(who, region.id) : null,
+    region ? mySigningRecords(who, region.id) : null,
     p.stage !== "已办结" ? withdrawBox(who, reload) : null,
   ];
 }
