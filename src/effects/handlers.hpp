@@ -51,4 +51,10 @@ std::unique_ptr<EffectHandler> makeSettlementEffect(std::string name,
 std::unique_ptr<EffectHandler> makeAssistanceSubsidyEffect(
     std::shared_ptr<const PolicySet> policies);
 
+// outpatient_pooling_signing (Qingdao 门诊统筹签约).
+std::unique_ptr<EffectHandler> makeOutpatientSigningEffect(
+    std::shared_ptr<const PolicySet> policies);
+// benefit_qualification (Qingdao 应届毕业生 / 退役军人医保待遇资格确认).
+std::unique_ptr<EffectHandler> makeBenefitQualificationEffect();
+
 }  // namespace jingban

@@ -138,6 +138,12 @@ const std::vector<std::string>& errorCodes() {
       "invalid_id_no", "bad_message", "bad_signature", "stale_signature", "peer_not_configured",
       "region_not_served", "unknown_transfer", "balance_mismatch", "months_mismatch",
       "person_mismatch", "figures_mismatch",
+      // Qingdao 门诊统筹签约 and 待遇资格确认 (effects/outpatient_signing.cpp,
+      // effects/benefit_qualification.cpp)
+      "no_signing_rules", "doctor_required", "institution_not_designated", "already_signed",
+      "no_signing_record", "unknown_qualification_item", "not_employee_insured",
+      "graduation_in_future", "discharge_in_future", "outside_enrolment_window",
+      "duplicate_benefit_qualification", "no_benefit_qualification_record",
       // register reads and the batch imports (routes_registers.cpp, effects/resident_import,
       // effects/account_credits)
       "bad_month", "csv_header", "invalid_csv", "not_utf8", "too_many_rows", "bad_header",
@@ -1438,6 +1444,62 @@ json schemas() {
               {"code", "name", "kind", "kind_name", "instant", "specialist", "from_seed"}))}},
         {"region", "example", "source", "validity_months", "renewal_window_days", "diseases"});
   }
+  // ---- Qingdao 门诊统筹签约 and 待遇资格确认 (routes_signing.cpp) ----
+  {
+    json change = tObject({{"at", tString("ISO 8601, Asia/Shanghai")},
+                           {"case_no", tString("the case that made the change")},
+                           {"changes", anyObject("field → {before, after}")}},
+                          {"at", "case_no", "changes"});
+    s["OutpatientSigning"] = tObject(
+        {{"id_no", tString("公民身份号码")},
+         {"name", tString()},
+         {"institution_code", tString("the designated community clinic (institution register)")},
+         {"institution_name", tString()},
+         {"doctor", tString("签约医生")},
+         {"channel", tString("社区医疗机构 | 网上 | 微信")},
+         {"status", tEnum({"有效"})},
+         {"from", tDate("签约日期: benefits run from this day")},
+         {"item_code", tString()},
+         {"case_no", tString("the case that signed")},
+         {"replaced_case", tString("the case of the signing this one replaced, or empty")}},
+        {"id_no", "institution_code", "doctor", "status", "from", "case_no"});
+    s["PersonOutpatientSigning"] = tObject(
+        {{"region", tString()},
+         {"id_no", tString()},
+         {"current", nullable(ref("OutpatientSigning"))},
+         {"history", tArray(change, "every signing as a change of the one entry, oldest first")},
+         {"rules",
+          nullable(tObject({{"example", tBool("示例参数")},
+                            {"source", tString()},
+                            {"change_min_months",
+                             tInt("months a signing runs before a new one may replace it")}},
+                           {"example", "source", "change_min_months"}))}},
+        {"region", "id_no", "current", "history"});
+    s["BenefitQualification"] =
+        tObject({{"id_no", tString()},
+                 {"name", tString()},
+                 {"category", tEnum({"graduate", "veteran"}, "应届毕业生 | 退役军人")},
+                 {"category_name", tString()},
+                 {"graduation_year", nullable(tInt("graduate: 毕业年度"))},
+                 {"discharge_date", nullable(tDate("veteran: 转业或复员日期"))},
+                 {"enrolment_month", tString("YYYY-MM: the 职工 enrolment it confirms")},
+                 {"unit", tString("that enrolment's unit (credit code), or empty")},
+                 {"window_from", tString("YYYY-MM")},
+                 {"window_to", tString("YYYY-MM")},
+                 {"status", tEnum({"有效"})},
+                 {"from", tDate("the first day of the enrolment month")},
+                 {"to", nullable(tDate("null: no end"))},
+                 {"confirmed_on", tDate()},
+                 {"item_code", tString()},
+                 {"case_no", tString()},
+                 {"history", tArray(change)}},
+                {"id_no", "category", "enrolment_month", "status", "from", "case_no", "history"});
+    s["BenefitQualifications"] = tObject(
+        {{"region", tString()},
+         {"id_no", tString()},
+         {"qualifications", tArray(ref("BenefitQualification"), "one per category at most")}},
+        {"region", "id_no", "qualifications"});
+  }
   return s;
 }
 
@@ -2417,6 +2479,40 @@ json paths() {
             .param(region)
             .ok(ref("DiseaseCatalogue"))
             .err(404, {"no_disease_catalog"}));
+  }
+  // ---- Qingdao 门诊统筹签约 and 待遇资格确认 (routes_signing.cpp) ----
+  {
+    auto personOp = [&region](const char* id, const char* summary) {
+      return Operation(id, summary, "registers")
+          .describe(
+              "Staff of the region (bearer token), or the applicant themself: no token, "
+              "the query code of one of their cases in the X-Query-Code header and that "
+              "case's number in case_no (every mismatch answers the same 404; rate-limited "
+              "as the progress query).")
+          .either()
+          .param(region)
+          .param(pathParam("id_no", "公民身份号码 (GB 11643)"))
+          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
+          .param({{"name", "X-Query-Code"},
+                  {"in", "header"},
+                  {"required", false},
+                  {"description", "查询码 of that case (the applicant)"},
+                  {"schema", {{"type", "string"}}}})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"no_such_application"})
+          .err(422, {"invalid_id_number"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable"});
+    };
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/outpatient-signing",
+        personOp("getPersonOutpatientSigning",
+                 "门诊统筹签约 of a person: the signing in force and every earlier one (history)")
+            .ok(ref("PersonOutpatientSigning")));
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/benefit-qualifications",
+        personOp("getPersonBenefitQualifications",
+                 "应届毕业生 / 退役军人医保待遇资格确认 of a person, each with its history")
+            .ok(ref("BenefitQualifications")));
   }
   return out;
 }

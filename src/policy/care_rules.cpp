@@ -60,6 +60,10 @@ const DiseaseCatalog* PolicySet::diseases(const std::string& region) const {
   return inherited(*this, diseases_, region);
 }
 
+const SigningRules* PolicySet::signingRules(const std::string& region) const {
+  return inherited(*this, signing_rules_, region);
+}
+
 namespace {
 
 class Reader {
@@ -239,6 +243,20 @@ void CareRulesLoader::load(const std::string& dir, PolicySet& set,
       }
     }
     if (!c.region.empty()) set.diseases_[c.region] = std::move(c);
+  }
+
+  for (const auto& path : yamlFiles(fs::path(dir) / "signing")) {
+    auto root = loadYaml(path, errors);
+    if (!root) continue;
+    Reader r(path.string(), errors);
+    r.keys(*root, {"region", "example", "source", "note", "change_min_months"});
+    SigningRules s;
+    s.file = path.string();
+    s.region = r.region(*root, path);
+    s.example = r.flag(*root, "example", true, true);
+    s.source = r.text(*root, "source", true);
+    if (auto v = r.integer(*root, "change_min_months", 0, 60)) s.change_min_months = *v;
+    if (!s.region.empty()) set.signing_rules_[s.region] = std::move(s);
   }
 }
 

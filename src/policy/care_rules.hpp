@@ -31,6 +31,16 @@ struct FilingRules {
   std::string file;
 };
 
+// Qingdao's 门诊统筹签约 (policy/signing/<region>.yaml): the seed says nothing of when a signing
+// may be changed, so the minimum period a signing runs before a new one replaces it is an example.
+struct SigningRules {
+  std::string region;
+  bool example = true;
+  std::string source;
+  int change_min_months = 12;  // 0 = a new signing may replace the current one at any time
+  std::string file;
+};
+
 struct Disease {
   std::string code, name;
   std::string kind;         // chronic | special (慢性病 / 特殊病)
@@ -60,8 +70,8 @@ struct DiseaseCatalog {
 const char* diseaseKindName(const std::string& kind);  // 慢性病 | 特殊病
 
 class PolicySet;
-// Reads <dir>/filings/*.yaml and <dir>/diseases/*.yaml (each optional, one file per region named
-// after it) into the set; every problem is appended as "file:line: message".
+// Reads <dir>/filings/*.yaml, <dir>/diseases/*.yaml and <dir>/signing/*.yaml (each optional, one
+// file per region named after it) into the set; every problem is appended as "file:line: message".
 class CareRulesLoader {
  public:
   static void load(const std::string& dir, PolicySet& set, std::vector<std::string>& errors);

@@ -126,12 +126,15 @@ class PolicySet {
   // nullptr when none is loaded (policy/filings/, policy/diseases/: care_rules.cpp).
   const FilingRules* filingRules(const std::string& region) const;
   const DiseaseCatalog* diseases(const std::string& region) const;
+  // 门诊统筹签约 rules (policy/signing/); nullptr when none is loaded.
+  const SigningRules* signingRules(const std::string& region) const;
 
  private:
   friend class PolicyLoader;
   friend class CareRulesLoader;
   std::map<std::string, FilingRules> filing_rules_;
   std::map<std::string, DiseaseCatalog> diseases_;
+  std::map<std::string, SigningRules> signing_rules_;
   const InsurancePolicy* exact(const std::string& region, const std::string& type, int year) const;
   std::vector<InsurancePolicy> policies_;
   std::map<std::string, std::string> extends_;

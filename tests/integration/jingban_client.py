@@ -398,6 +398,21 @@ class Registers:
             else:
                 form.update(month="2026-03", monthly_base_fen=600000)
             return {"kind": "unit", "id_no": unit, "name": "登记单位"}, form, []
+        if eff == "outpatient_pooling_signing":
+            # Qingdao 门诊统筹签约: an insured person and the demo's designated hospital (H + the
+            # division + 00001, seeded by --demo) with a doctor.
+            division = {"qinghai": "630000", "xining": "630100", "yunnan": "530000", "qingdao": "370200"}
+            form.update(institution_code="H%s00001" % division[region], doctor="签约医生")
+            return self.resident(region), form, []
+        if eff == "benefit_qualification":
+            # 应届毕业生 / 退役军人待遇资格确认: an employee enrolled from 2020-01 (employee()), who
+            # graduated that year, or was discharged the month before.
+            _, app = self.employee(region)
+            if "graduation_year" in fields:
+                form["graduation_year"] = 2020
+            else:
+                form["discharge_date"] = "2019-12-15"
+            return app, form, []
         if eff in ("institution_settlement", "pharmacy_settlement"):
             return None  # the upload of the month's fee lines is the application: test_settlements.py
         return (fresh_person if kinds[0] == "person" else dict(fresh_unit, kind=kinds[0])), form, []

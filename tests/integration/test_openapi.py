@@ -46,6 +46,8 @@ EITHER = {("post", "/api/v1/cases"), ("post", "/api/v1/cases/{case_no}/{action}"
           ("get", "/api/v1/regions/{region}/persons/{id_no}/qualifications"),
           ("get", "/api/v1/regions/{region}/persons/{id_no}/maternity"),
           ("get", "/api/v1/regions/{region}/transfers"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/outpatient-signing"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/benefit-qualifications"),
           # The institution's own settlement (its credit code) or staff.
           ("get", "/api/v1/regions/{region}/settlements/{institution_code}/{month}"),
           ("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines")}

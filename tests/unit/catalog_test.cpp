@@ -455,12 +455,17 @@ TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
       {"family_planning_payment", "maternity_fee_claim"},
       {"maternity_allowance", "maternity_benefit"},
       {"wage_declaration", "wage_declaration"},
-      {"fee_declaration", "fee_declaration"}};
+      {"fee_declaration", "fee_declaration"},
+      {"outpatient_pooling_signing", "outpatient_signing"}};
+  // One effect, two forms: what each item's applicant states differs (毕业年度 / 退役日期).
+  const std::map<std::string, std::string> byItem{{"370200990006", "graduate_qualification"},
+                                                  {"370200990007", "veteran_qualification"}};
   int items = 0;
   for (const auto& r : (*cat)->regions()) {
     for (const auto& it : r.items) {
       ++items;
       auto want = byEffect.count(it.effect) ? byEffect.at(it.effect) : std::string("remark");
+      if (byItem.count(it.code)) want = byItem.at(it.code);
       // An item with an applicant-side limit needs the date it counts from (生育后一年内).
       if (!it.applicant_limits.empty() && !byEffect.count(it.effect)) want = "maternity_benefit";
       EXPECT_EQ(it.formSchema().id, want) << r.id << " " << it.code << " " << it.effect;

@@ -638,6 +638,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/persons/{id_no}/benefit-qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 应届毕业生 / 退役军人医保待遇资格确认 of a person, each with its history
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonBenefitQualifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/persons/{id_no}/certificate.pdf": {
         parameters: {
             query?: never;
@@ -690,6 +710,26 @@ export interface paths {
          * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
          */
         get: operations["getPersonMaternity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/persons/{id_no}/outpatient-signing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 门诊统筹签约 of a person: the signing in force and every earlier one (history)
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonOutpatientSigning"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1159,6 +1199,66 @@ export interface components {
             /** @description send_back: the step to send back to */
             target_step?: string;
         };
+        BenefitQualification: {
+            case_no: string;
+            /**
+             * @description 应届毕业生 | 退役军人
+             * @enum {string}
+             */
+            category: "graduate" | "veteran";
+            category_name?: string;
+            /** Format: date */
+            confirmed_on?: string;
+            /**
+             * Format: date
+             * @description veteran: 转业或复员日期
+             */
+            discharge_date?: string | null;
+            /** @description YYYY-MM: the 职工 enrolment it confirms */
+            enrolment_month: string;
+            /**
+             * Format: date
+             * @description the first day of the enrolment month
+             */
+            from: string;
+            /**
+             * Format: int64
+             * @description graduate: 毕业年度
+             */
+            graduation_year?: number | null;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            id_no: string;
+            item_code?: string;
+            name?: string;
+            /** @enum {string} */
+            status: "有效";
+            /**
+             * Format: date
+             * @description null: no end
+             */
+            to?: string | null;
+            /** @description that enrolment's unit (credit code), or empty */
+            unit?: string;
+            /** @description YYYY-MM */
+            window_from?: string;
+            /** @description YYYY-MM */
+            window_to?: string;
+        };
+        BenefitQualifications: {
+            id_no: string;
+            /** @description one per category at most */
+            qualifications: components["schemas"]["BenefitQualification"][];
+            region: string;
+        };
         Calendar: {
             /**
              * Format: date
@@ -1587,7 +1687,7 @@ export interface components {
                  * @description machine-readable slug
                  * @enum {string}
                  */
-                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "upload_incomplete" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed";
+                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "upload_incomplete" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "no_signing_rules" | "doctor_required" | "institution_not_designated" | "already_signed" | "no_signing_record" | "unknown_qualification_item" | "not_employee_insured" | "graduation_in_future" | "discharge_in_future" | "outside_enrolment_window" | "duplicate_benefit_qualification" | "no_benefit_qualification_record" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed";
                 /** @description 中文说明，给经办人员或申请人看，不回显原始输入 */
                 message: string;
                 /** @description only on 500 `internal`: the request id to quote */
@@ -2239,6 +2339,30 @@ export interface components {
             /** @enum {string|null} */
             status: "pending" | "sent" | "failed" | null;
         };
+        OutpatientSigning: {
+            /** @description the case that signed */
+            case_no: string;
+            /** @description 社区医疗机构 | 网上 | 微信 */
+            channel?: string;
+            /** @description 签约医生 */
+            doctor: string;
+            /**
+             * Format: date
+             * @description 签约日期: benefits run from this day
+             */
+            from: string;
+            /** @description 公民身份号码 */
+            id_no: string;
+            /** @description the designated community clinic (institution register) */
+            institution_code: string;
+            institution_name?: string;
+            item_code?: string;
+            name?: string;
+            /** @description the case of the signing this one replaced, or empty */
+            replaced_case?: string;
+            /** @enum {string} */
+            status: "有效";
+        };
         /** @description 拨付台账 */
         PaymentList: {
             /**
@@ -2303,6 +2427,32 @@ export interface components {
              */
             paid_fen: number;
             region: string;
+        };
+        PersonOutpatientSigning: {
+            current: components["schemas"]["OutpatientSigning"] | null;
+            /** @description every signing as a change of the one entry, oldest first */
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            id_no: string;
+            region: string;
+            rules?: {
+                /**
+                 * Format: int64
+                 * @description months a signing runs before a new one may replace it
+                 */
+                change_min_months: number;
+                /** @description 示例参数 */
+                example: boolean;
+                source: string;
+            } | null;
         };
         /** @description 公开办理进度 */
         Progress: {
@@ -6765,6 +6915,141 @@ export interface operations {
             };
         };
     };
+    getPersonBenefitQualifications: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenefitQualifications"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPersonCertificate: {
         parameters: {
             query?: never;
@@ -7045,6 +7330,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonMaternity"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPersonOutpatientSigning: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOutpatientSigning"];
                 };
             };
             /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */

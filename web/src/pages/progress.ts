@@ -10,6 +10,7 @@ import { lastReceipt, loadRegions } from "../state";
 import { uploadWidget, type UploadedFile } from "../uploads";
 import { myCareRecords } from "./filings";
 import { myRegisterRecords } from "./portal_registers";
+import { mySigningRecords } from "./signing";
 
 // What the applicant typed: it opens the progress and signs the applicant's actions.
 interface Who {
@@ -126,6 +127,7 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
     timeline(p),
     region ? myCareRecords(who, region.id) : null,
     region ? myRegisterRecords(who, region.id) : null,
+    region ? mySigningRecords(who, region.id) : null,
     p.stage !== "已办结" ? withdrawBox(who, reload) : null,
   ];
 }
