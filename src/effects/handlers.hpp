@@ -51,4 +51,11 @@ std::unique_ptr<EffectHandler> makeSettlementEffect(std::string name,
 std::unique_ptr<EffectHandler> makeAssistanceSubsidyEffect(
     std::shared_ptr<const PolicySet> policies);
 
+// veteran_contribution (Yunnan 530000990002 退役士兵补缴城镇职工基本医疗保险).
+std::unique_ptr<EffectHandler> makeVeteranContributionEffect();
+// social_security_card (Yunnan 530000990003 社会保障卡（加载金融功能）).
+std::unique_ptr<EffectHandler> makeSocialSecurityCardEffect();
+// benefit_payment (Xining 630100990001 待遇支付, an internal payment run).
+std::unique_ptr<EffectHandler> makeBenefitPaymentEffect();
+
 }  // namespace jingban

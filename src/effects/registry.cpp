@@ -34,13 +34,15 @@ std::unique_ptr<EffectRegistry> makeEffects(std::shared_ptr<const PolicySet> pol
   r->add(makeInstitutionAgreementEffect("pharmacy_agreement", "零售药店"));
   for (const char* n : {"institution_settlement", "pharmacy_settlement"})
     r->add(makeSettlementEffect(n, policies));
+  r->add(makeVeteranContributionEffect());
+  r->add(makeSocialSecurityCardEffect());
+  r->add(makeBenefitPaymentEffect());
   return r;
 }
 
 const std::vector<std::string>& pendingEffects() {
-  static const std::vector<std::string> kPending{"social_security_card", "veteran_contribution",
-                                                 "outpatient_pooling_signing",
-                                                 "benefit_qualification", "benefit_payment"};
+  static const std::vector<std::string> kPending{"outpatient_pooling_signing",
+                                                 "benefit_qualification"};
   return kPending;
 }
 
