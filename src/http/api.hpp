@@ -92,6 +92,7 @@ void addTransferRoutes(Router& r, ApiDeps& d);      // routes_transfers.cpp (nee
 void addInstitutionRoutes(Router& r, ApiDeps& d);   // routes_institutions.cpp (定点医药机构)
 void addSettlementRoutes(Router& r, ApiDeps& d);    // routes_settlements.cpp (费用结算)
 void addMaternityRoutes(Router& r, ApiDeps& d);     // routes_maternity.cpp (生育, 工资申报)
+void addCardRoutes(Router& r, ApiDeps& d);  // routes_cards.cpp (社保卡, 退役士兵补缴, 待遇支付凭证)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 

@@ -45,6 +45,9 @@ EITHER = {("post", "/api/v1/cases"), ("post", "/api/v1/cases/{case_no}/{action}"
           ("get", "/api/v1/regions/{region}/persons/{id_no}/filings"),
           ("get", "/api/v1/regions/{region}/persons/{id_no}/qualifications"),
           ("get", "/api/v1/regions/{region}/persons/{id_no}/maternity"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/cards"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/cards/notice.html"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/back-payments"),
           # The institution's own settlement (its credit code) or staff.
           ("get", "/api/v1/regions/{region}/settlements/{institution_code}/{month}"),
           ("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines")}
