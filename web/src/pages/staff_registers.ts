@@ -9,6 +9,7 @@ import { h, link, render } from "../dom";
 import { facts, fen, go, instant, openFile, staffBar, staffOnly, table } from "../workbench";
 import { careSections } from "./filings";
 import { maternitySection } from "./maternity";
+import { cardsSection } from "./cards";
 import { transferSection } from "./transfers";
 
 const PAGE = 50;
@@ -187,6 +188,7 @@ async function person(session: Session, idNo: string) {
     careSections(session.token, region, idNo, caseLink),
     transferSection(session.token, region, idNo),
     maternitySection(session.token, region, idNo, caseLink),
+    cardsSection(session.token, region, idNo, caseLink),
   );
 }
 
