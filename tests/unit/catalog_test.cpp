@@ -455,7 +455,10 @@ TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
       {"family_planning_payment", "maternity_fee_claim"},
       {"maternity_allowance", "maternity_benefit"},
       {"wage_declaration", "wage_declaration"},
-      {"fee_declaration", "fee_declaration"}};
+      {"fee_declaration", "fee_declaration"},
+      {"veteran_contribution", "veteran_contribution"},
+      {"social_security_card", "social_security_card"},
+      {"benefit_payment", "benefit_payment"}};
   int items = 0;
   for (const auto& r : (*cat)->regions()) {
     for (const auto& it : r.items) {
