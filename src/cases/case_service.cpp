@@ -404,13 +404,20 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     return reply(std::unexpected(notFound("地区“" + region->name + "”没有事项 " + item_code)));
   // An agency's internal routine (Xining 630100990001 待遇支付) has no applicant and no channel:
   // refused as such, not as a channel or an applicant that does not fit.
-  if (item->internal)
-    return reply(fail(ErrorCode::kUnprocessable, "internal_item",
-                      "“" + item->name + "”是经办机构内部办理流程，不受理申请"));
-  auto id = checkId(s.applicant.kind == "person" ? IdKind::kCitizen : IdKind::kCreditCode,
-                    s.applicant.id_no);
-  if (!id) return reply(std::unexpected(id.error()));
-  s.applicant.id_no = *id;
+  // Its own staff open one (the Xining payment run), as the agency of the region: the applicant is
+  // the agency, named by the region's division code.
+  if (item->internal) {
+    if (!staff)
+      return reply(fail(ErrorCode::kUnprocessable, "internal_item",
+                        "“" + item->name + "”是经办机构内部办理流程，不受理申请"));
+    s.applicant = {kAgencyApplicant, region->division_code, region->name + "医疗保障经办机构", ""};
+    s.channel = kInternalChannel;
+  } else {
+    auto id = checkId(s.applicant.kind == "person" ? IdKind::kCitizen : IdKind::kCreditCode,
+                      s.applicant.id_no);
+    if (!id) return reply(std::unexpected(id.error()));
+    s.applicant.id_no = *id;
+  }
   // An online applicant's key is theirs alone: scoped by the applicant's ID number.
   std::string scope;
   if (!meta.idempotency_key.empty())

@@ -56,5 +56,11 @@ std::unique_ptr<EffectHandler> makeOutpatientSigningEffect(
     std::shared_ptr<const PolicySet> policies);
 // benefit_qualification (Qingdao 应届毕业生 / 退役军人医保待遇资格确认).
 std::unique_ptr<EffectHandler> makeBenefitQualificationEffect();
+// veteran_contribution (Yunnan 530000990002 退役士兵补缴城镇职工基本医疗保险).
+std::unique_ptr<EffectHandler> makeVeteranContributionEffect();
+// social_security_card (Yunnan 530000990003 社会保障卡（加载金融功能）).
+std::unique_ptr<EffectHandler> makeSocialSecurityCardEffect();
+// benefit_payment (Xining 630100990001 待遇支付, an internal payment run).
+std::unique_ptr<EffectHandler> makeBenefitPaymentEffect();
 
 }  // namespace jingban

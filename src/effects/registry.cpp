@@ -36,12 +36,14 @@ std::unique_ptr<EffectRegistry> makeEffects(std::shared_ptr<const PolicySet> pol
     r->add(makeSettlementEffect(n, policies));
   r->add(makeOutpatientSigningEffect(policies));
   r->add(makeBenefitQualificationEffect());
+  r->add(makeVeteranContributionEffect());
+  r->add(makeSocialSecurityCardEffect());
+  r->add(makeBenefitPaymentEffect());
   return r;
 }
 
 const std::vector<std::string>& pendingEffects() {
-  static const std::vector<std::string> kPending{"social_security_card", "veteran_contribution",
-                                                 "benefit_payment"};
+  static const std::vector<std::string> kPending{};
   return kPending;
 }
 

@@ -22,6 +22,7 @@ Api::Api(ApiDeps deps) : deps_(deps), hashing_(std::make_unique<WorkQueue>(1)) {
   addSettlementRoutes(router_, deps_);
   addMaternityRoutes(router_, deps_);
   addSigningRoutes(router_, deps_);
+  addCardRoutes(router_, deps_);
 }
 
 }  // namespace jingban

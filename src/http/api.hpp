@@ -93,6 +93,7 @@ void addInstitutionRoutes(Router& r, ApiDeps& d);   // routes_institutions.cpp (
 void addSettlementRoutes(Router& r, ApiDeps& d);    // routes_settlements.cpp (费用结算)
 void addMaternityRoutes(Router& r, ApiDeps& d);     // routes_maternity.cpp (生育, 工资申报)
 void addSigningRoutes(Router& r, ApiDeps& d);  // routes_signing.cpp (门诊统筹签约, 待遇资格确认)
+void addCardRoutes(Router& r, ApiDeps& d);  // routes_cards.cpp (社保卡, 退役士兵补缴, 待遇支付凭证)
 // Runs `job` on the hashing thread, or answers 503 `busy` when too many wait (routes_session.cpp).
 void postHashing(WorkQueue& hashing, const Responder& res, std::function<void()> job);
 

@@ -159,7 +159,17 @@ const std::vector<std::string>& errorCodes() {
       "file_too_large", "unsupported_file_type", "file_content_mismatch", "too_many_files",
       "file_not_found",
       // the notifications outbox (routes_notifications.cpp)
-      "bad_status", "notification_not_found", "not_failed"};
+      "bad_status", "notification_not_found", "not_failed",
+      // Yunnan 退役士兵补缴 and 社会保障卡, Xining 待遇支付 (effects/veteran_contribution.cpp,
+      // effects/social_security_card.cpp, effects/benefit_payment.cpp, routes_cards.cpp)
+      "back_payment_form_required", "discharged_after_cutoff", "bad_month_range",
+      "months_before_discharge", "months_not_due", "months_already_insured", "bad_unit_share_payer",
+      "unit_share_payer_required", "bad_personal_share_collected", "personal_share_not_collected",
+      "no_back_payment_record", "card_situation_required", "no_card", "loss_kind_required",
+      "card_already_valid", "no_card_record", "no_card_notice", "month_required",
+      "month_not_started", "no_lines", "bad_case_no", "case_paid_twice", "duplicate_line",
+      "bad_line_amount", "total_too_large", "run_amount_differs", "no_benefit_run", "not_paid",
+      "no_voucher"};
   return codes;
 }
 
@@ -988,10 +998,13 @@ json schemas() {
             tObject({{"region", tString()},
                      {"item_name", tString()},
                      {"channel", tString()},
-                     {"applicant", tObject({{"kind", tEnum({"unit", "person", "institution"})},
-                                            {"name", tString()},
-                                            {"id_no", tString("masked")}},
-                                           {"kind", "name", "id_no"})},
+                     {"applicant",
+                      tObject({{"kind", tEnum({"unit", "person", "institution", "agency"},
+                                              "agency: an internal routine opened "
+                                              "by the agency's staff")},
+                               {"name", tString()},
+                               {"id_no", tString("masked")}},
+                              {"kind", "name", "id_no"})},
                      {"conditions", tArray(tString())},
                      {"materials",
                       {{"type", "object"}, {"additionalProperties", tEnum(kMaterialStatuses)}}},
@@ -1061,7 +1074,10 @@ json schemas() {
        {"conditions", {{"type", "array"}, {"maxItems", 64}, {"items", tString("情形 id")}}},
        {"materials", ref("Materials")},
        {"form", anyObject("checked against the item's form_schema")}},
-      {"region", "item_code", "applicant"});
+      {"region", "item_code"},
+      "applicant is required, except for an internal routine (Xining 待遇支付), which the "
+      "agency's staff open without one: the agency of the region is its applicant, 内部 its "
+      "channel; anonymously it is refused 422 internal_item");
   s["Materials"] = {
       {"description", "{material id: status}, or a list of material ids (= provided)"},
       {"oneOf",
@@ -1355,6 +1371,89 @@ json schemas() {
                                     {"benefits", tArray(ref("MaternityRecord"), "benefits paid")},
                                     {"paid_fen", tInt("the sum of the benefits paid, fen")}},
                                    {"region", "id_no", "filings", "benefits", "paid_fen"});
+    // 社会保障卡, 退役士兵补缴, 待遇支付凭证 (routes_cards.cpp): the same history shape.
+    json card = tObject({{"card_no", tString("SB + division code + 6 digits")},
+                         {"status", tEnum({"有效", "挂失", "作废"})},
+                         {"issued_on", tDate()},
+                         {"ended_on", tDate("挂失 / 作废 on")},
+                         {"reason", tString("遗失 | 损坏")},
+                         {"case_no", tString("the case that issued it")},
+                         {"ended_by", tString("the case of the 补卡")}},
+                        {"card_no", "status", "issued_on", "case_no"});
+    json notice = tObject({{"number", tString("TZ + division code + 6 digits")},
+                           {"title", tString("云南省金融社保卡新发卡通知单")},
+                           {"name", tString()},
+                           {"id_no", tString()},
+                           {"issued_on", tDate()},
+                           {"bank", tString("合作银行网点, may be empty")},
+                           {"agency", tString()},
+                           {"case_no", tString()},
+                           {"instructions", tString()}},
+                          {"number", "title", "issued_on", "case_no"});
+    s["PersonCards"] = tObject(
+        {{"region", tString()},
+         {"id_no", tString()},
+         {"card",
+          nullable(tObject(
+              {{"status", tEnum({"有效", "待银行制卡", "挂失", "作废"})},
+               {"card_no", tString("the current card; empty while 待银行制卡")},
+               {"issued_on", tDate()},
+               {"name", tString()},
+               {"situation", tString("新参保制卡 | 损坏、遗失补卡 | 即时制卡 (the last case)")},
+               {"bank", tString()},
+               {"case_no", tString("the last case")},
+               {"notice", nullable(notice)},
+               {"cards", tArray(card, "every card the person held, oldest first")}},
+              {"status", "card_no", "cards", "notice"}))},
+         {"history", tArray(change)}},
+        {"region", "id_no", "card", "history"});
+    s["VeteranBackPayment"] = tObject(
+        {{"number", tString("TY + division code + 6 digits")},
+         {"status", tString("已补缴")},
+         {"id_no", tString()},
+         {"name", tString()},
+         {"discharge_date", tDate("退出现役日期")},
+         {"from_month", tString("YYYY-MM")},
+         {"to_month", tString("YYYY-MM")},
+         {"months", tInt()},
+         {"placement_unit", tString("原安置单位")},
+         {"unit_share_payer", tEnum({"原安置单位", "财政"})},
+         {"personal_share_collected", tBool()},
+         {"registered_before", tBool("false: the person was registered as 职工 by this case")},
+         {"contribution_months_before", tInt()},
+         {"contribution_months_after", tInt()},
+         {"case_no", tString()},
+         {"completed_on", tDate()},
+         {"history", tArray(change)}},
+        {"number", "from_month", "to_month", "months", "case_no", "history"});
+    s["PersonBackPayments"] = tObject({{"region", tString()},
+                                       {"id_no", tString()},
+                                       {"back_payments", tArray(ref("VeteranBackPayment"))},
+                                       {"months_total", tInt()}},
+                                      {"region", "id_no", "back_payments", "months_total"});
+    s["BenefitVoucher"] = tObject(
+        {{"number", tString("PZ + division code + 6 digits")},
+         {"status", tEnum({"已编制", "已对账"})},
+         {"case_no", tString("the 待遇支付 case")},
+         {"month", tString("the run's month (YYYY-MM)")},
+         {"total_fen", tInt()},
+         {"lines", tInt()},
+         {"by_purpose",
+          tArray(tObject({{"purpose", tString()}, {"count", tInt()}, {"amount_fen", tInt()}},
+                         {"purpose", "count", "amount_fen"}))},
+         {"paid_on", tDate()},
+         {"payments_month", tString("the month the payments were booked in (YYYY-MM)")},
+         {"made_on", tDate()},
+         {"made_by", tString()},
+         {"reconciled_on", tDate("月末与银行核对 (办结)")},
+         {"reconciled_by", tString()},
+         {"export", tString("the month's payments export, compared with the bank statement")},
+         {"history", tArray(change)}},
+        {"number", "status", "case_no", "total_fen", "by_purpose", "history"});
+    s["BenefitVouchers"] = tObject({{"region", tString()},
+                                    {"case_no", tString()},
+                                    {"vouchers", tArray(ref("BenefitVoucher"))}},
+                                   {"region", "case_no", "vouchers"});
     s["WageDeclaration"] = tObject(
         {{"year", tInt()},
          {"credit_code", tString()},
@@ -2513,6 +2612,59 @@ json paths() {
         personOp("getPersonBenefitQualifications",
                  "应届毕业生 / 退役军人医保待遇资格确认 of a person, each with its history")
             .ok(ref("BenefitQualifications")));
+  }
+  // ---- 社会保障卡, 退役士兵补缴, 待遇支付凭证 (routes_cards.cpp) ----
+  {
+    const json person = pathParam("id_no", "公民身份号码 (GB 11643)");
+    auto cardOp = [&region, &person](const char* id, const char* summary) {
+      return Operation(id, summary, "registers")
+          .describe(
+              "Staff of the region (bearer token), or the applicant themself: no token, "
+              "the query code of one of their cases in the X-Query-Code header and that "
+              "case's number in case_no (every mismatch answers the same 404; rate-limited "
+              "as the progress query).")
+          .either()
+          .param(region)
+          .param(person)
+          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
+          .param({{"name", "X-Query-Code"},
+                  {"in", "header"},
+                  {"required", false},
+                  {"description", "查询码 of that case (the applicant)"},
+                  {"schema", {{"type", "string"}}}})
+          .err(401, {"unauthorized"})
+          .err(403, {"wrong_region"})
+          .err(404, {"no_such_application"})
+          .err(422, {"invalid_id_number"})
+          .err(429, {"rate_limited"})
+          .err(503, {"storage_unavailable"});
+    };
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/cards",
+        cardOp("getPersonCards",
+               "社会保障卡 of a person (Yunnan): the current card, every earlier one, the bank "
+               "notice of an instant card, the history")
+            .ok(ref("PersonCards")));
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/cards/notice.html",
+        cardOp("getCardNotice",
+               "《云南省金融社保卡新发卡通知单》 of an instant card, as a printable page")
+            .ok(tString("HTML"), 200, "text/html")
+            .err(404, {"no_such_application", "no_card_notice"}));
+    add("get", "/api/v1/regions/{region}/persons/{id_no}/back-payments",
+        cardOp("getPersonBackPayments", "退役士兵补缴 records of a person (Yunnan), with history")
+            .ok(ref("PersonBackPayments")));
+    add("get", "/api/v1/regions/{region}/benefit-runs/{case_no}/vouchers",
+        Operation("getBenefitVouchers",
+                  "待遇支付会计凭证 of a payment run (Xining 630100990001), by its case number",
+                  "registers")
+            .describe("Staff of the region. Empty until the run's 编制会计凭证 step; 已对账 after "
+                      "办结 (月末与银行核对), with the link to the month's payments export.")
+            .param(region)
+            .param(pathParam("case_no", "办件编号 of the 待遇支付 case"))
+            .ok(ref("BenefitVouchers"))
+            .err(401, {"unauthorized"})
+            .err(403, {"wrong_region"})
+            .err(404, {"no_voucher"})
+            .err(503, {"storage_unavailable"}));
   }
   return out;
 }

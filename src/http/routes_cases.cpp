@@ -60,7 +60,20 @@ Result<void> limit(ApiDeps& d, RateKind kind, const HttpRequest& req, std::strin
   return d.limits->check(kind, req.remote_address, account);
 }
 
+Result<Submission> withFormAndMaterials(const json& b, const Item* item, Submission s);
+
 Result<Submission> submission(const json& b, const std::optional<Actor>& staff, const Item* item) {
+  // An agency's internal routine (Xining 待遇支付) is opened by its own staff, never applied for:
+  // it has no applicant and no channel (the case service names the agency as its applicant).
+  if (item && item->internal) {
+    if (!staff)
+      return fail(ErrorCode::kUnprocessable, "internal_item",
+                  "“" + item->name + "”是经办机构内部办理流程，不受理申请");
+    Submission s;
+    s.applicant = {"agency", "", "", ""};
+    s.channel = kInternalChannel;
+    return withFormAndMaterials(b, item, std::move(s));
+  }
   if (!b.contains("applicant") || !b["applicant"].is_object())
     return std::unexpected(badRequest("缺少 applicant 对象（kind、id_no、name）"));
   const json& a = b["applicant"];
@@ -84,9 +97,6 @@ Result<Submission> submission(const json& b, const std::optional<Actor>& staff, 
   s.applicant = {*kind, *id, *clean_name, clean_phone};
   s.channel = channel->empty() ? (staff ? "窗口" : "网上") : *channel;
   if (auto r = capped(s.channel, kMaxShort, "办理渠道"); !r) return std::unexpected(r.error());
-  if (item && item->internal)
-    return fail(ErrorCode::kUnprocessable, "internal_item",
-                "“" + item->name + "”是经办机构内部办理流程，不受理申请");
   if (item &&
       std::find(item->channels.begin(), item->channels.end(), s.channel) == item->channels.end()) {
     std::string list;
@@ -96,6 +106,11 @@ Result<Submission> submission(const json& b, const std::optional<Actor>& staff, 
   }
   if (!staff && s.channel == "窗口")
     return fail(ErrorCode::kUnauthorized, "unauthorized", "窗口申请须由登录的经办人员录入");
+  return withFormAndMaterials(b, item, std::move(s));
+}
+
+// The situations, materials and form of a submission (the form checked against the item's).
+Result<Submission> withFormAndMaterials(const json& b, const Item* item, Submission s) {
   if (b.contains("conditions")) {
     if (!b["conditions"].is_array()) return std::unexpected(badRequest("conditions 须为列表"));
     if (b["conditions"].size() > 64) return std::unexpected(badRequest("conditions 过多"));

@@ -304,7 +304,13 @@ Result<CaseState> pay(const WorkflowContext& ctx, const CaseState& c, const Acto
   auto paid = before->plus(*amount);
   if (!paid) return std::unexpected(paid.error());
   CaseState n = c;
-  n.paid_fen = paid->fen();
+  // A later pay step of the same flow (Xining 待遇支付's 编制待遇支付会计凭证) books what the first
+  // one paid: its amount is checked by the effect, not paid a second time.
+  bool paid_before = false;
+  const auto& flow = flowOf(ctx, c);
+  for (int i = 0; i < c.step; ++i)
+    paid_before |= flow[static_cast<size_t>(i)].kind == StepKind::kPay;
+  if (!paid_before) n.paid_fen = paid->fen();
   n.step = c.step + 1;
   return withEvent(ctx, std::move(n), actor, a, s.step, {{"amount_fen", *a.amount_fen}});
 }
@@ -551,10 +557,14 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
                            const std::string& case_no) {
   // A replay of a recorded 申请 carries the flow pinned then; the checks of that day were made.
   bool replay = s.pinned_flow != nullptr;
-  if (ctx.item.internal && !replay)
+  // An internal routine is opened by the agency's staff (entered_by), as the agency, never by an
+  // applicant.
+  bool by_agency = s.applicant.kind == kAgencyApplicant && s.channel == kInternalChannel &&
+                   !s.entered_by.empty();
+  if (ctx.item.internal && !replay && !by_agency)
     return fail(ErrorCode::kUnprocessable, "internal_item",
                 "“" + ctx.item.name + "”是经办机构内部办理流程，不受理申请");
-  if (!ctx.item.acceptsApplicant(s.applicant.kind) && !replay) {
+  if (!ctx.item.internal && !ctx.item.acceptsApplicant(s.applicant.kind) && !replay) {
     std::string kinds;
     for (const auto& k : ctx.item.applicant) kinds += (kinds.empty() ? "" : "/") + k;
     return fail(ErrorCode::kUnprocessable, "wrong_applicant",

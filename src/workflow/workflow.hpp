@@ -54,6 +54,11 @@ struct Submission {
   std::string pinned_flow_id, pinned_revision;
 };
 
+// An agency's internal routine (an item with `internal: true`) is opened by the agency's own staff:
+// its channel and its applicant's kind.
+inline constexpr const char* kInternalChannel = "内部";
+inline constexpr const char* kAgencyApplicant = "agency";
+
 // The actor of what the system does by itself (recounting deadlines after a calendar reload).
 inline constexpr const char* kSystemActor = "system";
 

@@ -343,6 +343,13 @@ class Registers:
                 return insured, form, []
             form.update({"insured_id_no": insured["id_no"], "insured_name": insured["name"]})
             return dict(fresh_unit, kind=kinds[0]), form, []
+        if eff == "veteran_contribution":
+            # Discharged by placement before 2019-01-21; months after the discharge, before this one.
+            form.update({"discharge_date": "2012-11-30", "from_month": "2013-01", "to_month": "2014-06",
+                         "unit_share_payer": "原安置单位", "personal_share_collected": True})
+            return fresh_person, form, []
+        if eff == "social_security_card":
+            return self.resident(region), form, ["new_card"]
         if eff == "chronic_disease_qualification":
             # A disease of the region's catalogue without a time-limit condition of its own.
             codes = {"qinghai": "H04", "xining": "H04", "yunnan": "C16", "qingdao": "Q14"}

@@ -64,11 +64,20 @@ class CatalogGapsTest(unittest.TestCase):
                     self.assertNotIn(word, html, (r["id"], it["code"]))
 
     def test_internal_routine_cannot_be_applied_for(self):
-        st, out = self.submit("xining", "630100990001", {}, 1)
+        # No one applies for an internal routine: anonymously it is refused as such.
+        body = {"region": "xining", "item_code": "630100990001", "channel": "网上",
+                "applicant": {"kind": "unit", "id_no": credit_code(1), "name": "测试单位1"}, "form": {}}
+        st, out = self.srv.request("POST", "/api/v1/cases", body)
         self.assertEqual(st, 422, out)
-        # The case service checks the channel before the workflow sees the item: an internal routine
-        # offers none, so either refusal names why no one can apply for it.
-        self.assertIn(out["error"]["code"], ("internal_item", "channel_not_offered"))
+        self.assertEqual(out["error"]["code"], "internal_item")
+        # The agency's own staff open it (the payment run, test_yunnan_xining_extras.py): the agency
+        # is its applicant, whatever applicant the body names.
+        form = {"month": "2026-02", "lines": [{"payee_kind": "个人", "payee": "张三", "payee_account": "1",
+                                               "amount_fen": 100, "purpose": "门诊待遇"}]}
+        st, out = self.submit("xining", "630100990001", form, 1)
+        self.assertEqual(st, 201, out)
+        st, case = self.srv.request("GET", "/api/v1/cases/" + out["case_no"], token=self.srv.token("xining_window"))
+        self.assertEqual((case["applicant"]["kind"], case["channel"]), ("agency", "内部"), case)
 
     def test_applicant_limit_is_checked_at_application(self):
         # Qinghai 生育津贴: 女职工生育后一年内 (chart 4-19). 2025-03-09 is past it on 2026-03-10.

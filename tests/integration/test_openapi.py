@@ -48,6 +48,9 @@ EITHER = {("post", "/api/v1/cases"), ("post", "/api/v1/cases/{case_no}/{action}"
           ("get", "/api/v1/regions/{region}/transfers"),
           ("get", "/api/v1/regions/{region}/persons/{id_no}/outpatient-signing"),
           ("get", "/api/v1/regions/{region}/persons/{id_no}/benefit-qualifications"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/cards"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/cards/notice.html"),
+          ("get", "/api/v1/regions/{region}/persons/{id_no}/back-payments"),
           # The institution's own settlement (its credit code) or staff.
           ("get", "/api/v1/regions/{region}/settlements/{institution_code}/{month}"),
           ("post", "/api/v1/regions/{region}/settlements/{institution_code}/{month}/lines")}

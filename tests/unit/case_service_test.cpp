@@ -198,19 +198,19 @@ TEST_F(CaseServiceTest, KeyedRetriesReplayTheFirstAnswerAndADifferentBodyIsRefus
   EXPECT_NE((*theirs)["case_no"], (*first)["case_no"]);
 }
 
-// Xining's 待遇支付 (chart 16) is the agency's internal finance routine: 申请 is refused as such,
-// before anything about the applicant or the channel, and nothing is stored.
-TEST_F(CaseServiceTest, AnInternalItemIsRefusedAtSubmission) {
+// An internal routine (Xining 630100990001 待遇支付) is never applied for: without a staff member
+// it is refused as such and nothing is stored. Its own staff open it, as the agency of the
+// region, whatever applicant and channel the submission names.
+TEST_F(CaseServiceTest, AnInternalItemIsRefusedToApplicantsAndOpenedByStaffAsTheAgency) {
   region_ = "xining";
   const Item* item = catalog_->region(region_)->item("630100990001");
   ASSERT_NE(item, nullptr);
   ASSERT_TRUE(item->internal);
   Submission s;
-  s.channel = "窗口";
+  s.channel = "网上";
   s.applicant = {"unit", "91630100MA0000001K", "某单位", ""};
-  Actor window = staff(region_ + "_window", "window");
   auto r = wait(
-      [&](auto reply) { cases_->submit(region_, item->code, s, &window, RequestMeta{}, reply); });
+      [&](auto reply) { cases_->submit(region_, item->code, s, nullptr, RequestMeta{}, reply); });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
   EXPECT_EQ(r.error().slug, "internal_item");
@@ -218,6 +218,18 @@ TEST_F(CaseServiceTest, AnInternalItemIsRefusedAtSubmission) {
   CaseFilter all;
   all.region = region_;
   EXPECT_EQ(store_->countCases(all).value_or(-1), 0);
+
+  s.channel = "窗口";
+  Actor window = staff(region_ + "_window", "window");
+  r = wait(
+      [&](auto reply) { cases_->submit(region_, item->code, s, &window, RequestMeta{}, reply); });
+  ASSERT_TRUE(r) << r.error().message;
+  auto stored = store_->loadCase((*r)["case_no"].get<std::string>());
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->applicant.kind, "agency");
+  EXPECT_EQ((*stored)->applicant.id_no, "630100");
+  EXPECT_EQ((*stored)->channel, "内部");
+  EXPECT_EQ(store_->countCases(all).value_or(-1), 1);
 }
 
 // A case accepted under a limit the seed does not state (未载明, Xining 630100990002) has no due

@@ -456,7 +456,11 @@ TEST(RealCatalogFormsTest, EveryItemHasTheSchemaOfItsEffect) {
       {"maternity_allowance", "maternity_benefit"},
       {"wage_declaration", "wage_declaration"},
       {"fee_declaration", "fee_declaration"},
-      {"outpatient_pooling_signing", "outpatient_signing"}};
+      {"outpatient_pooling_signing", "outpatient_signing"},
+      {"veteran_contribution", "veteran_contribution"},
+      {"social_security_card", "social_security_card"},
+      {"benefit_payment", "benefit_payment"}};
+
   // One effect, two forms: what each item's applicant states differs (毕业年度 / 退役日期).
   const std::map<std::string, std::string> byItem{{"370200990006", "graduate_qualification"},
                                                   {"370200990007", "veteran_qualification"}};

@@ -385,15 +385,16 @@ TEST_F(WorkflowTest, PayNeedsFinanceAndAnAmountOfOneFenToTenBillionYuan) {
   EXPECT_EQ(refused(p, D(2026, 3, 4), kFinance, pay).code, ErrorCode::kConflict);  // twice
 }
 
-// Xining's 待遇支付 (chart 16) pays twice (拨付 to the account, then to the bank): two payments of
-// the largest amount one payment may carry add up exactly, without overflow. The item is an
-// internal routine that no submission reaches, so this is checked on the flow itself.
-TEST_F(WorkflowTest, TwoPaymentsOfTheMaximumAddUpExactly) {
+// Xining's 待遇支付 (chart 16) has two pay steps: 支付审核后的各项医疗待遇 pays, then
+// 编制待遇支付会计凭证 books what was paid (its amount is checked by the effect against the total
+// paid, effects/benefit_payment.cpp). The second pay step of one flow does not pay again: the
+// case's paid amount stays that of the first, even at the largest amount one payment may carry.
+TEST_F(WorkflowTest, ASecondPayStepOfOneFlowBooksWithoutPayingAgain) {
   Item& it = region.items[0];
   it.flow = {{"受理", StepKind::kAccept, "window", "", {}},
              {"审核", StepKind::kReview, "reviewer", "", {}},
              {"拨付", StepKind::kPay, "finance", "", {}},
-             {"转账", StepKind::kPay, "finance", "", {}},
+             {"编制会计凭证", StepKind::kPay, "finance", "", {}},
              {"办结", StepKind::kComplete, "window", "", {}}};
   CaseState c = must(accepted(), D(2026, 3, 3), kReviewer, A("approve"));
   Action pay = A("pay");
@@ -402,10 +403,12 @@ TEST_F(WorkflowTest, TwoPaymentsOfTheMaximumAddUpExactly) {
   EXPECT_EQ(c.paid_fen, Money::kMaxFen);
   EXPECT_EQ(c.step, 3);
   c = must(c, D(2026, 3, 4), kFinance, pay);
-  EXPECT_EQ(c.paid_fen, 2 * Money::kMaxFen);
+  EXPECT_EQ(c.step, 4);
+  EXPECT_EQ(c.paid_fen, Money::kMaxFen);
+  EXPECT_EQ(c.events.back().data["amount_fen"], Money::kMaxFen);
   c = must(c, D(2026, 3, 5), kWindow, A("complete"));
   EXPECT_EQ(c.status, CaseStatus::kCompleted);
-  EXPECT_EQ(c.paid_fen, 2 * Money::kMaxFen);
+  EXPECT_EQ(c.paid_fen, Money::kMaxFen);
   EXPECT_EQ(c.events.back().action, "complete");
 }
 

@@ -331,6 +331,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/benefit-runs/{case_no}/vouchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待遇支付会计凭证 of a payment run (Xining 630100990001), by its case number
+         * @description Staff of the region. Empty until the run's 编制会计凭证 step; 已对账 after 办结 (月末与银行核对), with the link to the month's payments export.
+         */
+        get: operations["getBenefitVouchers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/dashboard": {
         parameters: {
             query?: never;
@@ -638,6 +658,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/persons/{id_no}/back-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 退役士兵补缴 records of a person (Yunnan), with history
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonBackPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/persons/{id_no}/benefit-qualifications": {
         parameters: {
             query?: never;
@@ -650,6 +690,46 @@ export interface paths {
          * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
          */
         get: operations["getPersonBenefitQualifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/persons/{id_no}/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 社会保障卡 of a person (Yunnan): the current card, every earlier one, the bank notice of an instant card, the history
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getPersonCards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{region}/persons/{id_no}/cards/notice.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 《云南省金融社保卡新发卡通知单》 of an instant card, as a printable page
+         * @description Staff of the region (bearer token), or the applicant themself: no token, the query code of one of their cases in the X-Query-Code header and that case's number in case_no (every mismatch answers the same 404; rate-limited as the progress query).
+         */
+        get: operations["getCardNotice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1259,6 +1339,57 @@ export interface components {
             qualifications: components["schemas"]["BenefitQualification"][];
             region: string;
         };
+        BenefitVoucher: {
+            by_purpose: {
+                /** Format: int64 */
+                amount_fen: number;
+                /** Format: int64 */
+                count: number;
+                purpose: string;
+            }[];
+            /** @description the 待遇支付 case */
+            case_no: string;
+            /** @description the month's payments export, compared with the bank statement */
+            export?: string;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            /** Format: int64 */
+            lines?: number;
+            made_by?: string;
+            /** Format: date */
+            made_on?: string;
+            /** @description the run's month (YYYY-MM) */
+            month?: string;
+            /** @description PZ + division code + 6 digits */
+            number: string;
+            /** Format: date */
+            paid_on?: string;
+            /** @description the month the payments were booked in (YYYY-MM) */
+            payments_month?: string;
+            reconciled_by?: string;
+            /**
+             * Format: date
+             * @description 月末与银行核对 (办结)
+             */
+            reconciled_on?: string;
+            /** @enum {string} */
+            status: "已编制" | "已对账";
+            /** Format: int64 */
+            total_fen: number;
+        };
+        BenefitVouchers: {
+            case_no: string;
+            region: string;
+            vouchers: components["schemas"]["BenefitVoucher"][];
+        };
         Calendar: {
             /**
              * Format: date
@@ -1411,8 +1542,11 @@ export interface components {
             applicant: {
                 /** @description masked */
                 id_no: string;
-                /** @enum {string} */
-                kind: "unit" | "person" | "institution";
+                /**
+                 * @description agency: an internal routine opened by the agency's staff
+                 * @enum {string}
+                 */
+                kind: "unit" | "person" | "institution" | "agency";
                 name: string;
             };
             channel: string;
@@ -1687,7 +1821,7 @@ export interface components {
                  * @description machine-readable slug
                  * @enum {string}
                  */
-                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "upload_incomplete" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "no_signing_rules" | "doctor_required" | "institution_not_designated" | "already_signed" | "no_signing_record" | "unknown_qualification_item" | "not_employee_insured" | "graduation_in_future" | "discharge_in_future" | "outside_enrolment_window" | "duplicate_benefit_qualification" | "no_benefit_qualification_record" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed";
+                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "upload_incomplete" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "no_signing_rules" | "doctor_required" | "institution_not_designated" | "already_signed" | "no_signing_record" | "unknown_qualification_item" | "not_employee_insured" | "graduation_in_future" | "discharge_in_future" | "outside_enrolment_window" | "duplicate_benefit_qualification" | "no_benefit_qualification_record" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed" | "back_payment_form_required" | "discharged_after_cutoff" | "bad_month_range" | "months_before_discharge" | "months_not_due" | "months_already_insured" | "bad_unit_share_payer" | "unit_share_payer_required" | "bad_personal_share_collected" | "personal_share_not_collected" | "no_back_payment_record" | "card_situation_required" | "no_card" | "loss_kind_required" | "card_already_valid" | "no_card_record" | "no_card_notice" | "month_required" | "month_not_started" | "no_lines" | "bad_case_no" | "case_paid_twice" | "duplicate_line" | "bad_line_amount" | "total_too_large" | "run_amount_differs" | "no_benefit_run" | "not_paid" | "no_voucher";
                 /** @description 中文说明，给经办人员或申请人看，不回显原始输入 */
                 message: string;
                 /** @description only on 500 `internal`: the request id to quote */
@@ -2398,6 +2532,76 @@ export interface components {
              */
             total_fen: number;
         };
+        PersonBackPayments: {
+            back_payments: components["schemas"]["VeteranBackPayment"][];
+            id_no: string;
+            /** Format: int64 */
+            months_total: number;
+            region: string;
+        };
+        PersonCards: {
+            card: {
+                bank?: string;
+                /** @description the current card; empty while 待银行制卡 */
+                card_no: string;
+                /** @description every card the person held, oldest first */
+                cards: {
+                    /** @description SB + division code + 6 digits */
+                    card_no: string;
+                    /** @description the case that issued it */
+                    case_no: string;
+                    /** @description the case of the 补卡 */
+                    ended_by?: string;
+                    /**
+                     * Format: date
+                     * @description 挂失 / 作废 on
+                     */
+                    ended_on?: string;
+                    /** Format: date */
+                    issued_on: string;
+                    /** @description 遗失 | 损坏 */
+                    reason?: string;
+                    /** @enum {string} */
+                    status: "有效" | "挂失" | "作废";
+                }[];
+                /** @description the last case */
+                case_no?: string;
+                /** Format: date */
+                issued_on?: string;
+                name?: string;
+                notice: {
+                    agency?: string;
+                    /** @description 合作银行网点, may be empty */
+                    bank?: string;
+                    case_no: string;
+                    id_no?: string;
+                    instructions?: string;
+                    /** Format: date */
+                    issued_on: string;
+                    name?: string;
+                    /** @description TZ + division code + 6 digits */
+                    number: string;
+                    /** @description 云南省金融社保卡新发卡通知单 */
+                    title: string;
+                } | null;
+                /** @description 新参保制卡 | 损坏、遗失补卡 | 即时制卡 (the last case) */
+                situation?: string;
+                /** @enum {string} */
+                status: "有效" | "待银行制卡" | "挂失" | "作废";
+            } | null;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            id_no: string;
+            region: string;
+        };
         PersonList: {
             /** Format: int64 */
             limit: number;
@@ -2835,8 +3039,9 @@ export interface components {
             updated_at: string | null;
             username: string;
         };
+        /** @description applicant is required, except for an internal routine (Xining 待遇支付), which the agency's staff open without one: the agency of the region is its applicant, 内部 its channel; anonymously it is refused 422 internal_item */
         Submission: {
-            applicant: {
+            applicant?: {
                 /** @description 公民身份号码 (person) or 统一社会信用代码 */
                 id_no: string;
                 /** @enum {string} */
@@ -2997,6 +3202,49 @@ export interface components {
             region: string;
             /** @description newest year first */
             wages: components["schemas"]["WageDeclaration"][];
+        };
+        VeteranBackPayment: {
+            case_no: string;
+            /** Format: date */
+            completed_on?: string;
+            /** Format: int64 */
+            contribution_months_after?: number;
+            /** Format: int64 */
+            contribution_months_before?: number;
+            /**
+             * Format: date
+             * @description 退出现役日期
+             */
+            discharge_date?: string;
+            /** @description YYYY-MM */
+            from_month: string;
+            history: {
+                /** @description ISO 8601, Asia/Shanghai */
+                at: string;
+                /** @description the case that made the change */
+                case_no: string;
+                /** @description field → {before, after} */
+                changes: {
+                    [key: string]: unknown;
+                };
+            }[];
+            id_no?: string;
+            /** Format: int64 */
+            months: number;
+            name?: string;
+            /** @description TY + division code + 6 digits */
+            number: string;
+            personal_share_collected?: boolean;
+            /** @description 原安置单位 */
+            placement_unit?: string;
+            /** @description false: the person was registered as 职工 by this case */
+            registered_before?: boolean;
+            /** @description 已补缴 */
+            status?: string;
+            /** @description YYYY-MM */
+            to_month: string;
+            /** @enum {string} */
+            unit_share_payer?: "原安置单位" | "财政";
         };
         WageDeclaration: {
             /**
@@ -5082,6 +5330,113 @@ export interface operations {
             };
         };
     };
+    getBenefitVouchers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 办件编号 of the 待遇支付 case */
+                case_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenefitVouchers"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_voucher` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDashboard: {
         parameters: {
             query?: {
@@ -6915,6 +7270,141 @@ export interface operations {
             };
         };
     };
+    getPersonBackPayments: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonBackPayments"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPersonBenefitQualifications: {
         parameters: {
             query?: {
@@ -6976,6 +7466,276 @@ export interface operations {
                 };
             };
             /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPersonCards: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonCards"];
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`invalid_id_number` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁。error.code：`rate_limited` */
+            429: {
+                headers: {
+                    /** @description 等待的秒数 */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCardNotice: {
+        parameters: {
+            query?: {
+                /** @description the applicant's case (with X-Query-Code) */
+                case_no?: string;
+            };
+            header?: {
+                /** @description 查询码 of that case (the applicant) */
+                "X-Query-Code"?: string;
+            };
+            path: {
+                /** @description 公民身份号码 (GB 11643) */
+                id_no: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description 请求有误。error.code：`invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`no_such_application`, `no_such_application`, `no_card_notice` */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

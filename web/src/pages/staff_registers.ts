@@ -10,6 +10,7 @@ import { facts, fen, go, instant, openFile, staffBar, staffOnly, table } from ".
 import { careSections } from "./filings";
 import { maternitySection } from "./maternity";
 import { signingSection } from "./signing";
+import { cardsSection } from "./cards";
 import { transferSection } from "./transfers";
 
 const PAGE = 50;
@@ -189,6 +190,7 @@ async function person(session: Session, idNo: string) {
     transferSection(session.token, region, idNo),
     maternitySection(session.token, region, idNo, caseLink),
     signingSection(session.token, region, idNo, caseLink),
+    cardsSection(session.token, region, idNo, caseLink),
   );
 }
 
