@@ -336,21 +336,24 @@ class HardeningTest(Base):
         out = self.act(no, "pay", finance, amount_fen=due)
         self.assertEqual(out["paid_fen"], due)
 
-    def test_two_payments_of_the_maximum_add_up_exactly(self):
-        # The one flow with two pay steps is Xining's 待遇支付 (chart 16), an internal finance
-        # routine since issue 6: nobody applies for it, so no case of it can reach a payment over
-        # HTTP (the sum of two maximum payments is checked on that flow in workflow_test,
-        # TwoPaymentsOfTheMaximumAddUpExactly). Here: its shape, and 申请 refused with nothing stored.
+    def test_internal_payment_run_opened_by_staff_only(self):
+        # The one flow with two pay steps is Xining's 待遇支付 (chart 16), the agency's internal
+        # finance routine: nobody applies for it; its own staff open it as the agency (the run, its
+        # two pay steps paying once, the payments and the voucher: test_yunnan_xining_extras;
+        # the arithmetic of the second pay step: workflow_test). Here: its shape, an applicant's
+        # 申请 refused, a staff run without its 结算单 refused, nothing stored either way.
         it = self.item("xining", "630100990001")
         self.assertEqual([s["kind"] for s in it["flow"]], ["accept", "review", "pay", "pay", "complete"])
         self.assertTrue(it["internal"])
         self.assertEqual(it["applicant"], [])
         before = self.count("xining", it, "xining_window")
-        body = {"region": "xining", "item_code": it["code"], "channel": "窗口", "materials": {},
+        body = {"region": "xining", "item_code": it["code"], "channel": "网上", "materials": {},
                 "applicant": {"kind": "unit", "id_no": credit_code(next(_seq)), "name": "某单位"}, "form": {}}
-        st, err = self.srv.request("POST", "/api/v1/cases", body, token=self.srv.token("xining_window"))
-        self.assertEqual(st, 422, err)
-        self.assertIn(err["error"]["code"], ("internal_item", "channel_not_offered"))
+        st, err = self.srv.request("POST", "/api/v1/cases", body)
+        self.assertEqual((st, err["error"]["code"]), (422, "internal_item"), err)
+        st, err = self.srv.request("POST", "/api/v1/cases", dict(body, channel="窗口"),
+                                   token=self.srv.token("xining_window"))
+        self.assertEqual((st, err["error"]["code"]), (422, "invalid_form"), err)
         self.assertEqual(self.count("xining", it, "xining_window"), before)
 
     # -- 5. sizes ------------------------------------------------------------------------------
