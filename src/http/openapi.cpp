@@ -116,9 +116,9 @@ const std::vector<std::string>& errorCodes() {
       "settlement_not_found", "too_many_lines", "month_not_ended", "no_settlement_item",
       "settlement_exists", "not_the_institution", "not_ordered", "wrong_category",
       "no_accepted_lines", "no_fee_catalogue", "outside_agreement", "catalogue_missing",
-      "empty_upload", "upload_incomplete", "no_subsidy", "not_resident", "not_suspended", "nothing_payable",
-      "nothing_to_change", "settlement_outdated", "suspended_enrolment", "unit_cancelled",
-      "arrears_mismatch", "account_closed", "account_insufficient",
+      "empty_upload", "upload_incomplete", "no_subsidy", "not_resident", "not_suspended",
+      "nothing_payable", "nothing_to_change", "settlement_outdated", "suspended_enrolment",
+      "unit_cancelled", "arrears_mismatch", "account_closed", "account_insufficient",
       // remote-care filings and disease qualifications (effects/remote_care_filing.cpp,
       // effects/disease_qualification.cpp, the 门诊慢特病 hook of effects/reimbursement.cpp)
       "no_filing_rules", "category_mismatch", "unknown_filing_item", "not_retired",
@@ -2394,8 +2394,10 @@ json paths() {
                 "the fund's share. When a line passes, a case of 010001 / 010002 (chosen by the "
                 "institution's category) is submitted with the totals. The institution itself "
                 "sends it without a token (X-Id-No = its credit code), or a window clerk with one. "
-                "Only a month that has ended; one settlement per institution and month. The body is "
-                "streamed (Content-Length or chunked, up to 4 GB): every refusal the header decides "
+                "Only a month that has ended; one settlement per institution and month. The body "
+                "is "
+                "streamed (Content-Length or chunked, up to 4 GB): every refusal the header "
+                "decides "
                 "comes before the body is read, and the connection then closes; an upload cut off "
                 "in the middle settles nothing (upload_incomplete).")
             .either()
