@@ -2,7 +2,9 @@
 // 530000990002): a section of the staff person page (one line in staff_registers.ts). The current
 // card and every earlier one with its status and dates, the bank notice of an instant card (opened
 // as a printable page), and the months back-paid with the case of each. Read-only; every figure
-// is the server's (GET …/persons/{id_no}/cards and …/back-payments).
+// is the server's (GET …/persons/{id_no}/cards and …/back-payments). The parts are shared with
+// the applicant's own view on the portal (pages/portal_cards.ts), which opens the notice with the
+// case's query code instead of a token.
 import type { Schemas } from "../api/client";
 import { h } from "../dom";
 import { openFile, table } from "../workbench";
@@ -19,7 +21,9 @@ async function read<T>(token: string, path: string): Promise<T> {
   return body;
 }
 
-function cardPart(c: Cards, token: string, noticeUrl: string, caseLink: (no: string) => Node | string): Node[] {
+// `openNotice` fetches the printable notice with the reader's credentials and opens it; a failure
+// is written into `msg`.
+export function cardPart(c: Cards, openNotice: (msg: HTMLElement) => void, caseLink: (no: string) => Node | string): Node[] {
   const card = c.card;
   if (!card) return [h("p", null, "无社会保障卡记录。")];
   const out: Node[] = [
@@ -32,7 +36,7 @@ function cardPart(c: Cards, token: string, noticeUrl: string, caseLink: (no: str
         "p",
         { class: "card-notice" },
         `已出具《${card.notice.title}》${card.notice.number}（${card.notice.issued_on}），待合作银行网点制卡。`,
-        h("button", { type: "button", class: "button no-print", onclick: () => void openFile(token, noticeUrl, msg) }, "打印通知单"),
+        h("button", { type: "button", class: "button no-print", onclick: () => openNotice(msg) }, "打印通知单"),
         msg,
       ),
     );
@@ -49,7 +53,7 @@ function cardPart(c: Cards, token: string, noticeUrl: string, caseLink: (no: str
   return out;
 }
 
-function backPaymentPart(b: BackPayments, caseLink: (no: string) => Node | string): Node[] {
+export function backPaymentPart(b: BackPayments, caseLink: (no: string) => Node | string): Node[] {
   if (!b.back_payments.length) return [h("p", null, "无退役士兵补缴记录。")];
   return [
     table(
@@ -66,7 +70,7 @@ export function cardsSection(token: string, region: string, idNo: string, caseLi
   const box = h("section", { class: "cards-section", "aria-label": "社会保障卡与退役士兵补缴" }, title(), h("p", null, "正在读取……"));
   const base = `/api/v1/regions/${enc(region)}/persons/${enc(idNo)}`;
   void Promise.all([read<Cards>(token, `${base}/cards`), read<BackPayments>(token, `${base}/back-payments`)])
-    .then(([c, b]) => box.replaceChildren(title(), h("h3", null, "社会保障卡"), ...cardPart(c, token, `${base}/cards/notice.html`, caseLink), h("h3", null, "退役士兵补缴"), ...backPaymentPart(b, caseLink)))
+    .then(([c, b]) => box.replaceChildren(title(), h("h3", null, "社会保障卡"), ...cardPart(c, (msg) => void openFile(token, `${base}/cards/notice.html`, msg), caseLink), h("h3", null, "退役士兵补缴"), ...backPaymentPart(b, caseLink)))
     .catch((e: unknown) => box.replaceChildren(title(), h("p", { class: "error", role: "alert" }, e instanceof Error ? e.message : "读取失败")));
   return box;
 }

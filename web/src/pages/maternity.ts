@@ -1,9 +1,12 @@
 // A person's 生育保险 record as this region keeps it: a section of the staff person page (one line
 // in staff_registers.ts). The 生育备案 and every benefit paid (产前检查费, 生育医疗费, 计划生育医疗费,
 // 生育津贴) with its date, kind, days, payee and amount, and the total. Read-only; every figure is
-// the server's (GET …/persons/{id_no}/maternity).
+// the server's (GET …/persons/{id_no}/maternity). The tables take the shared `.cases` look (style.css):
+// at phone width each row becomes a card whose cells carry their column's name, as on the
+// workbench's lists; the portal (pages/portal_registers.ts) shows the same tables.
 import type { Schemas } from "../api/client";
 import { h } from "../dom";
+import "./maternity.css";
 
 type Maternity = Schemas["PersonMaternity"];
 type MaternityRecord = Schemas["MaternityRecord"];
@@ -19,18 +22,25 @@ const TYPES: Record<string, string> = {
 };
 const PAYEES: Record<string, string> = { unit: "单位", person: "本人" };
 
+const FILING_HEADS = ["类别", "日期", "情形", "状态", "办件"];
+const BENEFIT_HEADS = ["待遇", "生育或手术日期", "情形", "天数", "支付给", "金额", "办件"];
+
+// One row per record; the first cell is the row header, every other cell names its column
+// (`data-label`, shown before the value when the row is a card).
 function rows(list: MaternityRecord[], caseLink: (no: string) => Node | string, benefits: boolean) {
+  const heads = benefits ? BENEFIT_HEADS : FILING_HEADS;
+  const cell = (i: number, content: Node | string, cls?: string) => h("td", { class: cls ?? null, "data-label": heads[i] }, content);
   return list.map((r) =>
     h(
       "tr",
       null,
       h("th", { scope: "row" }, TYPES[r.type] ?? r.type),
-      h("td", null, r.event_date || "—"),
-      h("td", null, r.event_kind || "—"),
+      cell(1, r.event_date || "—"),
+      cell(2, r.event_kind || "—"),
       ...(benefits
-        ? [h("td", null, r.days ? `${r.days} 天` : "—"), h("td", null, PAYEES[r.payee_kind ?? ""] ?? "—"), h("td", { class: "num" }, yuan(r.amount_fen))]
-        : [h("td", null, r.status)]),
-      h("td", null, caseLink(r.case_no)),
+        ? [cell(3, r.days ? `${r.days} 天` : "—"), cell(4, PAYEES[r.payee_kind ?? ""] ?? "—"), cell(5, yuan(r.amount_fen), "num")]
+        : [cell(3, r.status)]),
+      cell(heads.length - 1, caseLink(r.case_no)),
     ),
   );
 }
@@ -42,9 +52,9 @@ export function render(m: Maternity, caseLink: (no: string) => Node | string): N
     out.push(
       h(
         "table",
-        { class: "maternity-filings" },
+        { class: "cases maternity-filings" },
         h("caption", null, "生育备案"),
-        h("thead", null, h("tr", null, ...["类别", "日期", "情形", "状态", "办件"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", null, h("tr", null, ...FILING_HEADS.map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, ...rows(m.filings, caseLink, false)),
       ),
     );
@@ -52,9 +62,9 @@ export function render(m: Maternity, caseLink: (no: string) => Node | string): N
     out.push(
       h(
         "table",
-        { class: "maternity-benefits" },
+        { class: "cases maternity-benefits" },
         h("caption", null, `生育保险待遇（合计 ${yuan(m.paid_fen)}）`),
-        h("thead", null, h("tr", null, ...["待遇", "生育或手术日期", "情形", "天数", "支付给", "金额", "办件"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", null, h("tr", null, ...BENEFIT_HEADS.map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, ...rows(m.benefits, caseLink, true)),
       ),
     );

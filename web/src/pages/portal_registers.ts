@@ -7,7 +7,6 @@ import { h } from "../dom";
 import type { PortalWho } from "./filings";
 import { render as maternityView } from "./maternity";
 import { loadTransfers, transferBlock } from "./transfers";
-import "./portal_registers.css";
 
 type Maternity = Schemas["PersonMaternity"];
 
@@ -20,17 +19,6 @@ async function loadMaternity(who: PortalWho, region: string): Promise<Maternity>
   const body = (await res.json().catch(() => null)) as (Maternity & { error?: { message?: string } }) | null;
   if (!res.ok || !body || !Array.isArray(body.benefits)) throw new Error(body?.error?.message || `读取失败（${res.status}）`);
   return body;
-}
-
-// The maternity tables read as the workbench's lists do (style.css `.cases`): at phone width each
-// row becomes a card whose cells carry their column's name, taken from the table's own header.
-function asCards(table: Element) {
-  table.classList.add("cases");
-  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent ?? "");
-  for (const tr of table.querySelectorAll("tbody tr"))
-    [...tr.children].forEach((cell, i) => {
-      if (cell.tagName === "TD" && heads[i]) cell.setAttribute("data-label", heads[i]);
-    });
 }
 
 // A section hidden until its records arrive. A failure leaves it hidden, as myCareRecords does:
@@ -47,7 +35,6 @@ function myMaternity(who: PortalWho, region: string): HTMLElement {
       if (!m.filings.length && !m.benefits.length) return;
       const [, ...tables] = maternityView(m, (no) => h("span", { class: "mono" }, no));
       box.replaceChildren(h("h2", null, "我的生育保险"), ...tables);
-      box.querySelectorAll("table").forEach(asCards);
       box.hidden = false;
     })
     .catch(() => undefined);

@@ -9,6 +9,7 @@ import { h, render } from "../dom";
 import { lastReceipt, loadRegions } from "../state";
 import { uploadWidget, type UploadedFile } from "../uploads";
 import { myCareRecords } from "./filings";
+import { myCardRecords } from "./portal_cards";
 import { myRegisterRecords } from "./portal_registers";
 import { mySigningRecords } from "./signing";
 
@@ -127,6 +128,7 @@ function show(p: Progress, who: Who, region: Region | null, reload: (message: HT
     timeline(p),
     region ? myCareRecords(who, region.id) : null,
     region ? myRegisterRecords(who, region.id) : null,
+    region ? myCardRecords(who, region.id) : null,
     region ? mySigningRecords(who, region.id) : null,
     p.stage !== "已办结" ? withdrawBox(who, reload) : null,
   ];

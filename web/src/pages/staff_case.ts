@@ -9,6 +9,7 @@ import { wb, type ActionBody, type CaseDetail, type Settlement } from "../api/wo
 import { h, link, render } from "../dom";
 import { fieldLabel } from "../form_fields";
 import { uploadWidget } from "../uploads";
+import { runVouchers } from "./benefit_run";
 import { facts, fen, instant, keepSession, KINDS, light, openFile, reload, signInForm, staffBar, staffOnly, STATUS, table } from "../workbench";
 
 export function staffCasePage(caseNo: string) {
@@ -74,6 +75,7 @@ async function casePage(session: Session, caseNo: string) {
     filesSection(session, c, item),
     deadlineSection(c),
     effectSection(c),
+    runVouchers(session.token, c),
     noticeSection(session, c),
     timelineSection(c),
   );

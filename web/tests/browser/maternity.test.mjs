@@ -90,6 +90,20 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
     for (const want of ["2026-02-01", "顺产", "98 天", "本人", "19600.00 元", no]) assert.ok(text.includes(want), `${want} in ${text}`);
     assert.match(await benefits.locator("caption").innerText(), /合计 19600\.00 元/);
     await row.getByRole("link", { name: no }).waitFor();
+    // At phone width the row is a card: every cell names its column and takes the card's width
+    // (not a column one letter wide), and the page does not scroll sideways.
+    if (label === "phone")
+      for (const table of [benefits, section.locator("table.maternity-filings")]) {
+        if (!(await table.count())) continue;
+        const cells = await table.locator("tbody td").evaluateAll((tds) => tds.map((td) => [td.dataset.label ?? "", td.getBoundingClientRect().width]));
+        assert.ok(cells.length > 0);
+        for (const [name, width] of cells) {
+          assert.ok(name, "each cell names its column");
+          assert.ok(width > 250, `${name}: ${width}px wide at phone width`);
+        }
+        const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+        assert.ok(sw <= cw, `person page is ${sw}px wide in a ${cw}px viewport`);
+      }
     await axe(page, `person page with maternity (${label})`);
     await page.screenshot({ path: join(shots, `maternity-person-${label}.png`), fullPage: true });
     assert.deepEqual(errors, []);
