@@ -14,10 +14,10 @@ import subprocess
 import tempfile
 import unittest
 
-from jingban_client import BINARY, ROOT, Registers, Server, credit_code
+from jingban_client import BINARY, ROOT, Registers, Server, citizen_id, credit_code
 
 R = "qinghai"
-OUTPATIENT, INPATIENT = "002036006001", "002036006002"
+OUTPATIENT, INPATIENT, MATERNITY = "002036006001", "002036006002", "002036007002"
 HOSPITAL, PHARMACY = "H63000000001", "P63000000001"
 LINES = [{"code": "A001", "name": "床位费", "class": "甲", "amount_fen": 800000},
          {"code": "B001", "name": "乙类药品", "class": "乙", "amount_fen": 200000}]
@@ -124,6 +124,32 @@ class Claims(unittest.TestCase):
         self.assertEqual(self.accept(OUTPATIENT, no, expect=422)["error"]["code"], "hospital_level_required")
         s = self.settled(OUTPATIENT, dict(form, hospital_level=1))
         self.assertEqual((s["institution"]["category"], s["institution"]["level"]), ("零售药店", 1))
+
+    def test_e_a_maternity_fee_claim_names_its_hospital(self):
+        unit = self.regs.unit(R)
+        mother = citizen_id(848, "19940101")  # an even sequence digit: a woman
+        item = self.regs.by_effect(R, "employee_enrolment")
+        no = self.regs.submit(R, item, {"kind": "unit", "id_no": unit, "name": "登记单位"},
+                              {"change": "新增", "start_month": "2020-01",
+                               "persons": [{"id_no": mother, "name": "陈静", "contribution_base_fen": 600000}]},
+                              conditions=[c["id"] for c in item["conditions"] if c["id"] == "employee"])
+        self.regs.drive(R, item, no["case_no"])
+        form = {"fee_lines": [{"code": "A1", "name": "分娩", "class": "甲", "amount_fen": 300000}],
+                "visit_date": "2026-03-05", "birth_date": "2026-03-05", "birth_kind": "顺产", "babies": 1,
+                "payee_account": "6222"}
+        app = {"kind": "person", "id_no": mother, "name": "陈静", "phone": "13800000000"}
+        # A pharmacy does not deliver: refused at 受理, whatever the level.
+        no = self.submit(MATERNITY, app, dict(form, institution_code=PHARMACY, hospital_level=1))
+        self.assertEqual(self.accept(MATERNITY, no, expect=422)["error"]["code"], "institution_is_pharmacy")
+        # The designated hospital, no level typed: settled and paid, the institution recorded.
+        no = self.submit(MATERNITY, app, dict(form, institution_code=HOSPITAL))
+        out = self.regs.drive(R, self.items[MATERNITY], no)
+        self.assertEqual(out["status"], "completed", out)
+        c = self.case(no)
+        self.assertEqual(c["register_effect"]["payable_fen"], 300000)
+        recorded = [e["data"]["maternity"] for e in c["events"] if "maternity" in e["data"]]
+        inst = recorded[-1]["institution"]  # the 初审 record of the benefit
+        self.assertEqual((inst["code"], inst["level"], inst["typed_level"]), (HOSPITAL, 2, 0))
 
     def test_z_rebuild_reproduces_the_registers(self):
         self.srv.stop()
