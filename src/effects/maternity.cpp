@@ -250,8 +250,12 @@ class MaternityBenefitEffect : public EffectHandler {
     if (!r) return std::unexpected(noRules());
     auto ctx = context(c, *r, view, eventDay(c));
     if (!ctx) return std::unexpected(ctx.error());
+    // A fee claim naming its institution: a designated 医疗机构 on the visit date (the level does
+    // not matter: one maternity ratio for every level).
+    auto institution = effects::claimInstitution(c, view, false, false);
+    if (!institution) return std::unexpected(institution.error());
     if (!settles) return Verdict{};
-    return settle(c, *r, *ctx, view);
+    return settle(c, *r, *ctx, view, *institution);
   }
 
   std::optional<int64_t> payable(const CaseState& c) const override {
@@ -468,7 +472,8 @@ class MaternityBenefitEffect : public EffectHandler {
   }
 
   Result<Verdict> settle(const CaseState& c, const MaternityRules& r, const Context& ctx,
-                         RegisterView& view) const {
+                         RegisterView& view,
+                         const std::optional<TreatingInstitution>& institution) const {
     json m = {{"benefit", maternityBenefitKey(benefit_)},
               {"insured",
                {{"id_no", ctx.who.id_no},
@@ -504,6 +509,11 @@ class MaternityBenefitEffect : public EffectHandler {
     } else {
       auto input = claimInputFromForm(*c.form, {});
       if (!input) return std::unexpected(input.error());
+      if (institution) {
+        // Any level settles alike (maternityClaimPolicy): an ungraded hospital counts as 一级.
+        input->hospital_level = std::max(1, institution->level);
+        m["institution"] = treatingInstitutionJson(*institution);
+      }
       auto before = paidBefore(c, ctx, view);
       if (!before) return std::unexpected(before.error());
       auto s = settleMaternityClaim(r, benefit_, *input, *before);

@@ -6,10 +6,17 @@
 //
 // 008002 pays the 医疗救助 part only: its applicant brings the 结算单 of the basic insurance and
 // 大病保险 already settled (materials of chart 4-21), so those parts are shown, not paid again.
+//
+// A claim naming the treating institution (form.institution_code) is checked against the
+// institution register at 受理 and at every review approval (policy/claim_institution.hpp: a
+// designated 医疗机构 of the region whose agreement covers the visit date; a 零售药店 only for an
+// outpatient or 医疗救助 claim), and the 结算单 uses the register's level rather than the typed
+// hospital_level: when they differ the register wins and the 起付线 step's note says so.
 #include <algorithm>
 
 #include "effects/handlers.hpp"
 #include "effects/support.hpp"
+#include "policy/claim_institution.hpp"
 #include "policy/policy.hpp"
 #include "policy/settlement.hpp"
 #include "registers/filing.hpp"
@@ -60,6 +67,11 @@ class Reimbursement : public EffectHandler {
       return settleNow(c, *ctx, view);
     }
     if (e.action == "pay") return recheckAtPay(in, view);
+    if (e.action == "approve") {
+      // A later review approves only while the institution is still designated.
+      auto t = institutionOf(c, view);
+      if (!t) return std::unexpected(t.error());
+    }
     return Verdict{};
   }
 
@@ -124,6 +136,7 @@ class Reimbursement : public EffectHandler {
     // 门诊慢特病: the policy with the chronic-disease deductible and ratios, and the qualification.
     std::optional<InsurancePolicy> chronic;
     json qualification;
+    std::optional<TreatingInstitution> institution;  // form.institution_code, when given
     const InsurancePolicy& settling() const { return chronic ? *chronic : *policy; }
   };
 
@@ -159,6 +172,12 @@ class Reimbursement : public EffectHandler {
     auto input = claimInputFromForm(*c.form, {});
     if (!input) return std::unexpected(input.error());
     ctx.input = std::move(*input);
+    auto institution = institutionOf(c, view);
+    if (!institution) return std::unexpected(institution.error());
+    if (*institution) {
+      ctx.institution = **institution;
+      ctx.input.hospital_level = ctx.institution->level;
+    }
     std::string visit = effects::text(*c.form, "visit_date");
     ctx.year = std::stoi(visit.substr(0, 4));  // claimInputFromForm checked the date
     int month = monthIndex(visit.substr(0, 7));
@@ -215,6 +234,13 @@ class Reimbursement : public EffectHandler {
     auto s = compute(c, ctx, view, &ytd);
     if (!s) return std::unexpected(s.error());
     json sj = settlementJson(*s);
+    if (ctx.institution) {
+      sj["institution"] = treatingInstitutionJson(*ctx.institution);
+      if (!ctx.institution->note.empty())
+        for (auto& step : sj["steps"])
+          if (step.value("name", "") == "起付线")
+            step["note"] = step.value("note", "") + "；" + ctx.institution->note;
+    }
     if (payableOf(sj) <= 0)
       return std::unexpected(
           refusal("nothing_payable",
@@ -277,6 +303,14 @@ class Reimbursement : public EffectHandler {
       }
     }
     return Verdict{};
+  }
+
+  // form.institution_code: the institution register's entry checked for this claim, or nullopt
+  // when the form names none (the typed hospital_level then stands, as before). A 定点零售药店
+  // sells outpatient medicines; an admission is a hospital's.
+  Result<std::optional<TreatingInstitution>> institutionOf(const CaseState& c,
+                                                           RegisterView& view) const {
+    return effects::claimInstitution(c, view, name_ != "inpatient_reimbursement", true);
   }
 
   // form.chronic_disease_code: an outpatient claim for a disease the claimant is qualified for on

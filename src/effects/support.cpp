@@ -1,5 +1,7 @@
 #include "effects/support.hpp"
 
+#include <algorithm>
+
 #include "validate/identity.hpp"
 
 namespace jingban::effects {
@@ -50,5 +52,29 @@ Enrolment* openPeriod(Person& p) {
 }
 
 std::string masked(const std::string& id_no) { return maskId(id_no); }
+
+Result<std::optional<TreatingInstitution>> claimInstitution(const CaseState& c, RegisterView& view,
+                                                            bool pharmacy_allowed,
+                                                            bool level_needed) {
+  std::string code = text(*c.form, "institution_code");
+  if (code.empty()) return std::optional<TreatingInstitution>();
+  TreatmentClaim claim;
+  claim.region = c.region;
+  claim.code = code;
+  claim.visit_date = text(*c.form, "visit_date");
+  claim.pharmacy_allowed = pharmacy_allowed;
+  claim.level_needed = level_needed;
+  if (auto l = c.form->find("hospital_level"); l != c.form->end() && l->is_number_integer())
+    claim.typed_level = static_cast<int>(std::clamp<int64_t>(l->get<int64_t>(), 0, 9));
+  std::optional<Institution> registered;
+  if (isInstitutionCode(code)) {  // anything else is refused without a register read
+    auto entry = view.entry(kInstitutionRegister, c.region, code);
+    if (!entry) return std::unexpected(entry.error());
+    if (*entry) registered = institutionFromEntry(**entry);
+  }
+  auto t = treatingInstitution(claim, registered);
+  if (!t) return std::unexpected(t.error());
+  return std::optional<TreatingInstitution>(std::move(*t));
+}
 
 }  // namespace jingban::effects

@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
+#include "policy/claim_institution.hpp"
 #include "registers/registers.hpp"
 #include "workflow/case_state.hpp"
 
@@ -28,6 +29,12 @@ const Event* latestWith(const CaseState& c, const char* key);
 // The open enrolment period (to == ""), if any.
 const Enrolment* openPeriod(const Person& p);
 Enrolment* openPeriod(Person& p);
+// The treating institution a claim's form names (form.institution_code), checked against the
+// institution register for the form's visit_date (policy/claim_institution.hpp); nullopt when
+// the form names none.
+Result<std::optional<TreatingInstitution>> claimInstitution(const CaseState& c, RegisterView& view,
+                                                            bool pharmacy_allowed,
+                                                            bool level_needed);
 // A masked ID for messages (never the whole number).
 std::string masked(const std::string& id_no);
 

@@ -68,6 +68,11 @@ json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d
             {"rating", c.rating},
             {"follow_up", c.follow_up},
             {"version", c.version()}};
+  if (d.notice_due) {  // 定点医药机构 applications: the one-time notice's own deadline
+    j["notice_due_on"] = d.notice_due->str();
+    j["notice_answered_on"] = optDate(d.notice_answered_on);
+    if (d.notice_status) j["notice_deadline_status"] = deadlineStatusName(*d.notice_status);
+  }
   if (!c.events.empty()) {
     const Event& e = c.events.back();
     j["event"] = {{"seq", e.seq},       {"at", e.at.iso()}, {"actor", e.actor},

@@ -169,7 +169,10 @@ const std::vector<std::string>& errorCodes() {
       "card_already_valid", "no_card_record", "no_card_notice", "month_required",
       "month_not_started", "no_lines", "bad_case_no", "case_paid_twice", "duplicate_line",
       "bad_line_amount", "total_too_large", "run_amount_differs", "no_benefit_run", "not_paid",
-      "no_voucher"};
+      "no_voucher",
+      // the treating institution of a claim (policy/claim_institution.cpp)
+      "institution_code_invalid", "institution_unknown", "institution_outside_agreement",
+      "institution_is_pharmacy", "hospital_level_required"};
   return codes;
 }
 
@@ -962,6 +965,17 @@ json schemas() {
                                    "a limit (转移接续 5+5+5); the item's limit still "
                                    "decides overdue"))},
        {"step_deadline_status", nullable(tEnum(kDeadlineStatuses))},
+       // h4: the one-time notice of a 定点医药机构 application (009001 / 009002 only).
+       {"notice_due_on",
+        tDate("009001 / 009002 only: the day by which the 一次性告知 (a return at 受理) or the "
+              "acceptance is owed, 5 working days after the application date")},
+       {"notice_answered_on",
+        nullable(tDate("009001 / 009002 only: the day the application was first answered "
+                       "(return, accept or not_accept); null while unanswered"))},
+       {"notice_deadline_status",
+        tEnum({"on_time", "due_soon", "overdue"},
+              "009001 / 009002 only: as of the answer, or of today while unanswered; overdue "
+              "= no notice and no acceptance by notice_due_on")},
        {"extended_working_days",
         tInt("working days added by approved extensions (遇特殊情况适当延长); due_on counts them")},
        {"extensions", tArray(tObject({{"seq", tInt("the event that recorded it")},

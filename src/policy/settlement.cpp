@@ -122,10 +122,17 @@ Result<ClaimInput> claimInputFromForm(const nlohmann::json& form,
     in.lines.push_back(std::move(f));
   }
   auto level = form.find("hospital_level");
-  if (level == form.end() || !level->is_number_integer() || level->get<int64_t>() < 1 ||
-      level->get<int64_t>() > 3)
-    return invalid("医疗机构等级（hospital_level）应为 1、2 或 3");
-  in.hospital_level = static_cast<int>(level->get<int64_t>());
+  auto institution = form.find("institution_code");
+  bool named = institution != form.end() && institution->is_string() &&
+               !institution->get<std::string>().empty();
+  if (named && (level == form.end() || level->is_null())) {
+    in.hospital_level = 0;  // the institution register gives it (policy/claim_institution.hpp)
+  } else {
+    if (level == form.end() || !level->is_number_integer() || level->get<int64_t>() < 1 ||
+        level->get<int64_t>() > 3)
+      return invalid("医疗机构等级（hospital_level）应为 1、2 或 3");
+    in.hospital_level = static_cast<int>(level->get<int64_t>());
+  }
   auto visit = form.find("visit_date");
   if (visit == form.end() || !visit->is_string() || !Date::parse(visit->get<std::string>()))
     return invalid("就诊日期（visit_date）应为 YYYY-MM-DD");

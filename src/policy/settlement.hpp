@@ -28,7 +28,7 @@ struct FeeLine {
 
 struct ClaimInput {
   std::vector<FeeLine> lines;
-  int hospital_level = 1;               // 1 … 3
+  int hospital_level = 1;               // 1 … 3 (0 until the institution register gives it)
   std::string admission;                // admission / visit date, YYYY-MM-DD
   std::vector<std::string> identities;  // the claimant's (低保, 特困 …) for 医疗救助
 };
@@ -39,7 +39,9 @@ inline constexpr size_t kMaxFeeLines = 1000;
 inline constexpr int64_t kMaxLineFen = 1'000'000'000'000;  // Money::kMaxFen
 
 // The claim of a reimbursement form (`fee_lines`, `hospital_level`, `visit_date`, and
-// `admission_date` when given: the per-admission deductible counts admissions). 422
+// `admission_date` when given: the per-admission deductible counts admissions). A form naming
+// `institution_code` may leave `hospital_level` out (hospital_level 0: the caller takes the
+// level from the institution register before settling). 422
 // `invalid_claim` names the problem (never the input).
 Result<ClaimInput> claimInputFromForm(const nlohmann::json& form,
                                       std::vector<std::string> identities);

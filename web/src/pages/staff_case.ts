@@ -195,6 +195,8 @@ function deadlineSection(c: CaseDetail) {
       ["时限状态", light(c.deadline_status)],
       ["受理日期", c.accepted_on ?? "未受理"],
       ["办结期限", c.due_on ? c.due_on + (c.due_provisional ? "（暂定：跨未公布节假日安排的年度）" : "") : "—"],
+      // 定点医药机构 applications (009001 / 009002): the one-time notice owed within 5 working days.
+      ["一次性告知期限", c.notice_due_on ? [c.notice_due_on, " ", ...(c.notice_deadline_status ? light(c.notice_deadline_status) : []), c.notice_answered_on ? `（${c.notice_answered_on} 已告知或受理）` : "（尚未告知或受理）"] : null],
       ["本环节期限", c.step_due ? [c.step_due, " ", ...(c.step_deadline_status ? light(c.step_deadline_status) : [])] : null],
       ["办结日期", c.closed_on],
       ["暂停计时", c.paused ? `暂停中（${c.pause_period || "—"}）` : "否"],

@@ -97,6 +97,10 @@ test("apply → 一次性告知 → supplement → 受理 → 评估 → 办结 
 
   const clerk = await staffPage(`${R}_window`);
   await openCase(clerk, no);
+  // The one-time notice's deadline (5 working days from the application), answered by the return.
+  const limits = await clerk.locator('section[aria-labelledby="dl-h"]').innerText();
+  assert.match(limits, /一次性告知期限\s*\d{4}-\d{2}-\d{2}/);
+  assert.match(limits, /已告知或受理/);
   await act(clerk, "accept");
   await flash(clerk, "已受理");
   const evaluator = await staffPage(`${R}_evaluator`);
