@@ -2541,32 +2541,34 @@ json paths() {
             .err(429, {"rate_limited"})
             .err(503, {"storage_unavailable"}));
   }
+  // A person's register entries (filings, qualifications, maternity, signing, cards …): staff of
+  // the region, or the applicant with the query code of one of their cases.
+  const json person = pathParam("id_no", "公民身份号码 (GB 11643)");
+  auto personOp = [&region, &person](const char* id, const char* summary) {
+    return Operation(id, summary, "registers")
+        .describe(
+            "Staff of the region (bearer token), or the applicant themself: no token, "
+            "the query code of one of their cases in the X-Query-Code header and that "
+            "case's number in case_no (every mismatch answers the same 404; rate-limited "
+            "as the progress query).")
+        .either()
+        .param(region)
+        .param(person)
+        .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
+        .param({{"name", "X-Query-Code"},
+                {"in", "header"},
+                {"required", false},
+                {"description", "查询码 of that case (the applicant)"},
+                {"schema", {{"type", "string"}}}})
+        .err(401, {"unauthorized"})
+        .err(403, {"wrong_region"})
+        .err(404, {"no_such_application"})
+        .err(422, {"invalid_id_number"})
+        .err(429, {"rate_limited"})
+        .err(503, {"storage_unavailable"});
+  };
   // ---- remote-care filings and disease qualifications (routes_filings.cpp) ----
   {
-    const json person = pathParam("id_no", "公民身份号码 (GB 11643)");
-    auto personOp = [&region, &person](const char* id, const char* summary) {
-      return Operation(id, summary, "registers")
-          .describe(
-              "Staff of the region (bearer token), or the applicant themself: no token, "
-              "the query code of one of their cases in the X-Query-Code header and that "
-              "case's number in case_no (every mismatch answers the same 404; rate-limited "
-              "as the progress query).")
-          .either()
-          .param(region)
-          .param(person)
-          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
-          .param({{"name", "X-Query-Code"},
-                  {"in", "header"},
-                  {"required", false},
-                  {"description", "查询码 of that case (the applicant)"},
-                  {"schema", {{"type", "string"}}}})
-          .err(401, {"unauthorized"})
-          .err(403, {"wrong_region"})
-          .err(404, {"no_such_application"})
-          .err(422, {"invalid_id_number"})
-          .err(429, {"rate_limited"})
-          .err(503, {"storage_unavailable"});
-    };
     add("get", "/api/v1/regions/{region}/persons/{id_no}/filings",
         personOp("getPersonFilings", "异地就医备案 of a person over time, each with its history")
             .ok(ref("RemoteCareFilings")));
@@ -2597,29 +2599,6 @@ json paths() {
   }
   // ---- Qingdao 门诊统筹签约 and 待遇资格确认 (routes_signing.cpp) ----
   {
-    auto personOp = [&region](const char* id, const char* summary) {
-      return Operation(id, summary, "registers")
-          .describe(
-              "Staff of the region (bearer token), or the applicant themself: no token, "
-              "the query code of one of their cases in the X-Query-Code header and that "
-              "case's number in case_no (every mismatch answers the same 404; rate-limited "
-              "as the progress query).")
-          .either()
-          .param(region)
-          .param(pathParam("id_no", "公民身份号码 (GB 11643)"))
-          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
-          .param({{"name", "X-Query-Code"},
-                  {"in", "header"},
-                  {"required", false},
-                  {"description", "查询码 of that case (the applicant)"},
-                  {"schema", {{"type", "string"}}}})
-          .err(401, {"unauthorized"})
-          .err(403, {"wrong_region"})
-          .err(404, {"no_such_application"})
-          .err(422, {"invalid_id_number"})
-          .err(429, {"rate_limited"})
-          .err(503, {"storage_unavailable"});
-    };
     add("get", "/api/v1/regions/{region}/persons/{id_no}/outpatient-signing",
         personOp("getPersonOutpatientSigning",
                  "门诊统筹签约 of a person: the signing in force and every earlier one (history)")
@@ -2631,42 +2610,18 @@ json paths() {
   }
   // ---- 社会保障卡, 退役士兵补缴, 待遇支付凭证 (routes_cards.cpp) ----
   {
-    const json person = pathParam("id_no", "公民身份号码 (GB 11643)");
-    auto cardOp = [&region, &person](const char* id, const char* summary) {
-      return Operation(id, summary, "registers")
-          .describe(
-              "Staff of the region (bearer token), or the applicant themself: no token, "
-              "the query code of one of their cases in the X-Query-Code header and that "
-              "case's number in case_no (every mismatch answers the same 404; rate-limited "
-              "as the progress query).")
-          .either()
-          .param(region)
-          .param(person)
-          .param(queryParam("case_no", "the applicant's case (with X-Query-Code)"))
-          .param({{"name", "X-Query-Code"},
-                  {"in", "header"},
-                  {"required", false},
-                  {"description", "查询码 of that case (the applicant)"},
-                  {"schema", {{"type", "string"}}}})
-          .err(401, {"unauthorized"})
-          .err(403, {"wrong_region"})
-          .err(404, {"no_such_application"})
-          .err(422, {"invalid_id_number"})
-          .err(429, {"rate_limited"})
-          .err(503, {"storage_unavailable"});
-    };
     add("get", "/api/v1/regions/{region}/persons/{id_no}/cards",
-        cardOp("getPersonCards",
-               "社会保障卡 of a person (Yunnan): the current card, every earlier one, the bank "
-               "notice of an instant card, the history")
+        personOp("getPersonCards",
+                 "社会保障卡 of a person (Yunnan): the current card, every earlier one, the bank "
+                 "notice of an instant card, the history")
             .ok(ref("PersonCards")));
     add("get", "/api/v1/regions/{region}/persons/{id_no}/cards/notice.html",
-        cardOp("getCardNotice",
-               "《云南省金融社保卡新发卡通知单》 of an instant card, as a printable page")
+        personOp("getCardNotice",
+                 "《云南省金融社保卡新发卡通知单》 of an instant card, as a printable page")
             .ok(tString("HTML"), 200, "text/html")
             .err(404, {"no_such_application", "no_card_notice"}));
     add("get", "/api/v1/regions/{region}/persons/{id_no}/back-payments",
-        cardOp("getPersonBackPayments", "退役士兵补缴 records of a person (Yunnan), with history")
+        personOp("getPersonBackPayments", "退役士兵补缴 records of a person (Yunnan), with history")
             .ok(ref("PersonBackPayments")));
     add("get", "/api/v1/regions/{region}/benefit-runs/{case_no}/vouchers",
         Operation("getBenefitVouchers",

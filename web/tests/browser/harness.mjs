@@ -1,6 +1,7 @@
 // What the browser tests share: where things are, the real server started on a database file of
 // the test's own (demo data, a fixed clock, the built UI) and stopped, and valid generated ID
-// numbers and credit codes; a staff member signed in to the workbench; the axe-core check.
+// numbers and credit codes; a staff member signed in to the workbench; the axe-core check; the
+// API client the tests drive cases with (apiClient).
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
@@ -88,4 +89,32 @@ export async function assertAxeClean(page, what) {
     return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
   });
   assert.deepEqual(found, [], `${what}: axe`);
+}
+
+// The API as a test drives it: `call` (JSON in and out), `token` (a demo staff member's session,
+// signed in once) and `act` (a case action that must answer 200). `base` is a function because
+// the server's address is known only after before() started it.
+export function apiClient(base) {
+  async function call(method, path, body, token) {
+    const headers = { "Content-Type": "application/json" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const r = await fetch(base() + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  }
+  const tokens = new Map();
+  async function token(username) {
+    if (!tokens.has(username)) {
+      const r = await call("POST", "/api/v1/session", { username, password: "jingban-demo" });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      tokens.set(username, r.body.token);
+    }
+    return tokens.get(username);
+  }
+  async function act(no, action, user, body = {}) {
+    const r = await call("POST", `/api/v1/cases/${no}/${action}`, body, await token(user));
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+  return { call, token, act };
 }

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer } from "./harness.mjs";
+import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer, apiClient } from "./harness.mjs";
 
 const R = "qinghai";
 const ALLOWANCE = "002036007004"; // 生育津贴: 受理 → 审核 → 拨付 → 办结
@@ -36,27 +36,7 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-async function call(method, path, body, token) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : null };
-}
-const tokens = new Map();
-async function token(username) {
-  if (!tokens.has(username)) {
-    const r = await call("POST", "/api/v1/session", { username, password: "jingban-demo" });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    tokens.set(username, r.body.token);
-  }
-  return tokens.get(username);
-}
-async function act(no, action, user, body = {}) {
-  const r = await call("POST", `/api/v1/cases/${no}/${action}`, body, await token(user));
-  assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const { call, token, act } = apiClient(() => base);
 const axe = assertAxeClean;
 
 test("生育津贴 paid, then shown on the staff person page with days, payee, amount and the case", async () => {
