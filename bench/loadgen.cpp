@@ -254,12 +254,15 @@ SimpleResponse simpleRequest(const tcp::endpoint& ep, http::verb verb, const std
 // What to drive, found from the catalog through the API.
 
 // A form the item's definition accepts, with every required field filled as a clerk would (for a
-// reimbursement: three fee lines, one of each class).
+// reimbursement: three fee lines, one of each class, and the hospital level).
 json sampleForm(const json& fields) {
   json out = json::object();
   for (const auto& f : fields) {
-    if (!f.value("required", false)) continue;
     const std::string type = f["type"];
+    // A bounded integer is filled even when optional: a reimbursement's hospital level is required
+    // unless the claim names a designated institution, and the load claims name none.
+    bool bounded = type == "integer" && f.contains("min") && f.contains("max");
+    if (!f.value("required", false) && !bounded) continue;
     const std::string id = f["id"];
     if (type == "enum") {
       out[id] = f["values"][0];
