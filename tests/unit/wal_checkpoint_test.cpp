@@ -71,5 +71,54 @@ TEST(WalCheckpoint, TheWalStaysBoundedAndThePagesReachTheDatabase) {
   for (auto* s : {"", "-wal", "-shm"}) fs::remove(db.string() + s);
 }
 
+// A batch that fills the writer's page cache (a resident import) makes the store replace its
+// writer connection (the cache's hash table never shrinks, and SQLite walks it at commits); the
+// new connection must carry the background checkpoints on, and nothing committed is lost.
+TEST(WalCheckpoint, AfterABatchThatFilledTheCacheTheWriterIsRenewedAndCheckpointsGoOn) {
+  fs::path db = fs::temp_directory_path() / ("jingban_renew_" + std::to_string(::getpid()) + ".db");
+  for (auto* s : {"", "-wal", "-shm"}) fs::remove(db.string() + s);
+  const std::string big(16 * 1024, 'y');
+  auto opened = SqliteStore::open(db.string());
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto& store = **opened;
+  auto batch = [&](int first, int rows, int per_unit) {
+    std::vector<UnitOfWork> units;
+    for (int u = 0; u < rows / per_unit; ++u)
+      units.push_back([&, first, u, per_unit](Tx& tx) -> Result<void> {
+        for (int i = 0; i < per_unit; ++i)
+          if (auto r = tx.recordRead(first, "staff",
+                                     "case-" + std::to_string(first + u * per_unit + i), big);
+              !r)
+            return r;
+        return {};
+      });
+    std::vector<Result<void>> results;
+    store.runBatch(units, results);
+    for (const auto& r : results) ASSERT_TRUE(r) << r.error().message;
+  };
+  batch(0, 100, 10);  // 1.6 MiB: the cache stays small
+  EXPECT_EQ(store.writerRenewals(), 0u);
+  batch(100, 6000, 6000);  // ~94 MiB in one unit, as an import writes it
+  EXPECT_EQ(store.writerRenewals(), 1u);
+  auto before = store.checkpointStats();
+  constexpr int kBatches = 80, kRows = 50;  // ~64 MiB more, in small batches
+  for (int b = 0; b < kBatches; ++b) batch(10000 + b * kRows, kRows, 1);
+  auto after = store.checkpointStats();
+  EXPECT_GT(after.checkpoints + after.writer_checkpoints,
+            before.checkpoints + before.writer_checkpoints)
+      << "the renewed writer's commits no longer wake the checkpointer";
+  EXPECT_EQ(store.writerRenewals(), 1u) << "small batches only trim the cache";
+  opened->reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT count(*) FROM case_reads", -1, &q, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(q, 0), 100 + 6000 + kBatches * kRows);
+  sqlite3_finalize(q);
+  sqlite3_close(raw);
+  for (auto* s : {"", "-wal", "-shm"}) fs::remove(db.string() + s);
+}
+
 }  // namespace
 }  // namespace jingban

@@ -22,6 +22,12 @@ std::unique_ptr<WalCheckpointer> WalCheckpointer::start(const std::string& path,
 
 WalCheckpointer::WalCheckpointer() = default;
 
+void WalCheckpointer::attach(Conn& writer) {
+  if (writer_) sqlite3_wal_hook(writer_->db, nullptr, nullptr);
+  writer_ = &writer;
+  sqlite3_wal_hook(writer.db, &WalCheckpointer::onCommit, this);
+}
+
 WalCheckpointer::~WalCheckpointer() {
   if (writer_) sqlite3_wal_hook(writer_->db, nullptr, nullptr);
   {

@@ -29,6 +29,10 @@ class WalCheckpointer {
   static std::unique_ptr<WalCheckpointer> start(const std::string& path, Conn& writer);
   ~WalCheckpointer();  // stops the thread; the last connection's close checkpoints the rest
 
+  // Moves the hook from the current writer to `writer` (the store renews its writer connection;
+  // see SqliteStore::runBatch). Called on the committer's thread, between batches.
+  void attach(Conn& writer);
+
   struct Stats {
     uint64_t checkpoints = 0;         // background
     uint64_t writer_checkpoints = 0;  // the writer's own, past kWriterPages

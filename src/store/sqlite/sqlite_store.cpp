@@ -47,8 +47,31 @@ int readEvents(Stmt& e, Events& out) {
   return rc;
 }
 
-// What the writer's cache may keep between batches (the busiest day's pages fit easily).
-constexpr int kKeptCacheBytes = 64 << 20;
+// The writer's page cache. SQLite (3.40) truncates the cache at every commit after a B-tree
+// balance — balance_nonroot re-keys a page through the lock-byte page number, 262,145 with 4 KiB
+// pages, which raises the cache's largest key — and that truncation walks the cache's whole hash
+// table. Its cost grows with what the cache has ever held (the hash table never shrinks): with
+// 200,000 persons enrolled it was 6 % of the server's CPU under the lifecycle load. So the
+// cache may hold up to kCacheKiB during a batch (a resident import touches every page of the
+// person tables; in SQLite's default 2 MiB it spills dirty pages and reads them back, several
+// times slower), but after a batch it keeps at most kKeptCacheBytes, and a connection whose
+// cache held more than kRenewCacheBytes is replaced by a fresh one.
+constexpr int kCacheKiB = 524288;
+constexpr int kKeptCacheBytes = 8 << 20;
+constexpr int kRenewCacheBytes = 64 << 20;
+
+// The writer's memory: its page cache (see kCacheKiB; readers keep SQLite's default), and its
+// statement journals in memory. Every unit of work runs in a SAVEPOINT, whose journal holds the
+// original of each page the unit changes; past SQLite's 64 KiB a batch of a dozen units spilled
+// it to a temporary file on every commit (open, write, unlink: 6 % of the server's CPU under the
+// lifecycle load). The journal never outlives its transaction, so durability is unchanged; its
+// size is bounded by the pages one batch changes.
+Result<void> writerCache(sqlite::Conn& w) {
+  if (!w.exec(("PRAGMA cache_size=-" + std::to_string(kCacheKiB) + "; PRAGMA temp_store=MEMORY")
+                  .c_str()))
+    return std::unexpected(sqlite::dbError(w.db, "设置缓存"));
+  return {};
+}
 
 Error unavailable() {
   return Error{ErrorCode::kUnavailable, "storage_unavailable", "数据存储暂不可用，请稍后重试"};
@@ -233,12 +256,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   auto w = sqlite::openConnection(path);
   if (!w) return std::unexpected(w.error());
   s->writer_ = std::move(*w);
-  // The writer's page cache: a batch import of a million residents touches every page of the
-  // person tables and indexes; in SQLite's default 2 MiB it spills dirty pages to the WAL and
-  // reads them back, several times slower. The cache grows only as pages are used; readers keep
-  // the default.
-  if (!s->writer_->exec("PRAGMA cache_size=-524288"))  // in KiB: at most 512 MiB
-    return std::unexpected(sqlite::dbError(s->writer_->db, "设置缓存"));
+  if (auto c = writerCache(*s->writer_); !c) return std::unexpected(c.error());
   if (auto m = sqlite::migrate(*s->writer_); !m) return std::unexpected(m.error());
   if (auto u = s->upgradeRows(); !u) return std::unexpected(u.error());
   // Checkpoints run in the background from here on, not inside the commits of the busiest
@@ -328,6 +346,11 @@ void SqliteStore::release(Conn* c) {
 
 void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) {
   std::lock_guard lk(writer_mu_);
+  runUnits(units, results);
+  trimWriterCache();
+}
+
+void SqliteStore::runUnits(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results) {
   Conn& w = *writer_;
   results.clear();
   results.reserve(units.size());
@@ -363,12 +386,37 @@ void SqliteStore::runBatch(std::vector<UnitOfWork>& units, std::vector<Result<vo
     auto events = tx.takeCommitted();
     if (!events.empty()) listener_(std::move(events));
   }
-  // After a batch that filled the writer's cache (a resident import), hand the memory back: the
-  // pages are clean now and the operating system's file cache still holds them.
+}
+
+uint64_t SqliteStore::writerRenewals() {
+  std::lock_guard lk(writer_mu_);
+  return writer_renewals_;
+}
+
+sqlite::WalCheckpointer::Stats SqliteStore::checkpointStats() {
+  std::lock_guard lk(writer_mu_);
+  return checkpointer_ ? checkpointer_->stats() : sqlite::WalCheckpointer::Stats{};
+}
+
+void SqliteStore::trimWriterCache() {
+  // The pages are clean after a commit and the operating system's file cache still holds them.
   int used = 0, highwater = 0;
-  if (sqlite3_db_status(w.db, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0) == SQLITE_OK &&
-      used > kKeptCacheBytes)
-    sqlite3_db_release_memory(w.db);
+  if (sqlite3_db_status(writer_->db, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0) !=
+          SQLITE_OK ||
+      used <= kKeptCacheBytes)
+    return;
+  if (used > kRenewCacheBytes) {
+    // Releasing the pages would leave the cache's hash table at its largest (see kCacheKiB).
+    auto fresh = sqlite::openConnection(path_);
+    if (fresh && writerCache(**fresh)) {
+      if (checkpointer_) checkpointer_->attach(**fresh);
+      writer_ = std::move(*fresh);
+      ++writer_renewals_;
+      return;
+    }
+    // Could not open one (descriptors, memory): keep the old connection, only smaller.
+  }
+  sqlite3_db_release_memory(writer_->db);
 }
 
 Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_no) {

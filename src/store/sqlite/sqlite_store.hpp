@@ -6,12 +6,12 @@
 #include <mutex>
 #include <vector>
 
+#include "store/sqlite/checkpointer.hpp"
 #include "store/store.hpp"
 
 namespace jingban::sqlite {
 struct Conn;
 class SqliteRegisterReads;
-class WalCheckpointer;
 }  // namespace jingban::sqlite
 
 namespace jingban {
@@ -37,6 +37,11 @@ class SqliteStore : public Store {
   Result<std::optional<ImportBatch>> importBatch(const std::string& batch_id) override;
   Result<int64_t> countCases(const CaseFilter& f) override;
 
+  // Engine facts for tests and operators: how often the writer connection was replaced (see
+  // trimWriterCache) and what the background checkpointer did.
+  uint64_t writerRenewals();
+  sqlite::WalCheckpointer::Stats checkpointStats();
+
  private:
   SqliteStore() = default;
   using Conn = sqlite::Conn;
@@ -46,10 +51,15 @@ class SqliteStore : public Store {
   std::shared_ptr<Conn> borrow();  // a reader for the registers, back to the pool when dropped
   void release(Conn* c);
   Result<void> upgradeRows();
+  // runBatch's two halves, under writer_mu_: the units in one transaction; then the writer's
+  // page cache brought back to size, or the connection renewed (see kCacheKiB in the .cpp).
+  void runUnits(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results);
+  void trimWriterCache();
 
   std::string path_;
   std::unique_ptr<Conn> writer_;
   std::mutex writer_mu_;
+  uint64_t writer_renewals_ = 0;  // under writer_mu_
   CommitListener listener_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> readers_;
