@@ -141,7 +141,9 @@ Result<CaseState> CaseService::withEffect(const WorkflowContext& ctx, const Case
   if (action.name != "accept" && action.name != "approve" && action.name != "pay") return next;
   // Validated on the committed registers: a case they cannot take is refused here, at 受理 or
   // review, never at 办结. (The transaction re-checks what it writes.)
-  auto verdict = h->validate(EffectInput{ctx.region, ctx.item, next}, store_.registers());
+  // One snapshot for all the handler's reads: they agree with each other.
+  auto view = store_.registers().snapshot();
+  auto verdict = h->validate(EffectInput{ctx.region, ctx.item, next}, *view);
   if (!verdict) return std::unexpected(verdict.error());
   if (!verdict->send_back_to.empty()) {
     // The effect's own check failed in a way the flow draws as a loop (chart 4-3: the figures

@@ -39,4 +39,47 @@ int contributionMonths(const std::vector<Enrolment>& periods, const std::string&
   return total;
 }
 
+namespace {
+
+// RegisterReads::snapshot's default: every read on its own.
+class ReadsView : public RegisterView {
+ public:
+  explicit ReadsView(RegisterReads& r) : r_(r) {}
+  Result<std::optional<Unit>> unit(const std::string& region, const std::string& code) override {
+    return r_.unit(region, code);
+  }
+  Result<std::optional<Person>> person(const std::string& region,
+                                       const std::string& id_no) override {
+    return r_.person(region, id_no);
+  }
+  Result<std::optional<Account>> account(const std::string& region,
+                                         const std::string& id_no) override {
+    return r_.account(region, id_no);
+  }
+  Result<YearToDate> claimsInYear(const std::string& region, const std::string& id_no,
+                                  int year) override {
+    return r_.claimsInYear(region, id_no, year);
+  }
+  Result<std::vector<PremiumEntry>> premiums(const std::string& region, const std::string& id_no,
+                                             int year) override {
+    return r_.premiums(region, id_no, year);
+  }
+  Result<std::optional<RegisterEntry>> entry(const std::string& kind, const std::string& region,
+                                             const std::string& key) override {
+    return r_.entry(kind, region, key);
+  }
+  Result<std::vector<RegisterEntry>> entries(const EntryFilter& f) override {
+    return r_.entries(f);
+  }
+
+ private:
+  RegisterReads& r_;
+};
+
+}  // namespace
+
+std::unique_ptr<RegisterView> RegisterReads::snapshot() {
+  return std::make_unique<ReadsView>(*this);
+}
+
 }  // namespace jingban

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -220,6 +221,11 @@ class RegisterReads : public RegisterView {
   // Every register as one canonical JSON document (sorted, without row ids): what the rebuild
   // test compares before and after replaying the events.
   virtual Result<nlohmann::json> dump() = 0;
+  // The registers as of one moment, for a sequence of reads that belong together (an effect's
+  // validation reads the person, the year's claims, qualifications …): an engine may answer all
+  // of them from one read transaction. The view must not outlive this object. By default each
+  // read goes through this object on its own.
+  virtual std::unique_ptr<RegisterView> snapshot();
 };
 
 // Months between two "YYYY-MM" (inclusive) and helpers on them.

@@ -255,5 +255,23 @@ TEST_F(RegisterStoreTest, PutPersonTimingOnTheImportPath) {
   EXPECT_TRUE((*h)[0].changes["name"]["before"].is_null());
 }
 
+// An effect's validation reads through one snapshot: a commit made after the snapshot was taken
+// is not seen by it (its reads agree with each other), and a new snapshot sees it.
+TEST_F(RegisterStoreTest, ASnapshotReadsOneMoment) {
+  auto s = open();
+  Person p;
+  p.region = "qinghai";
+  p.id_no = "630102199001011234";
+  p.name = "张三";
+  ASSERT_TRUE(runOne(*s, [&](Tx& tx) { return tx.registers().putPerson(p, Cause{"c", 1, 1}); }));
+  auto before = s->registers().snapshot();
+  ASSERT_EQ((*before->person("qinghai", p.id_no))->name, "张三");
+  p.name = "张叁";
+  ASSERT_TRUE(runOne(*s, [&](Tx& tx) { return tx.registers().putPerson(p, Cause{"c", 2, 2}); }));
+  EXPECT_EQ((*before->person("qinghai", p.id_no))->name, "张三");
+  EXPECT_EQ((*s->registers().person("qinghai", p.id_no))->name, "张叁");
+  EXPECT_EQ((*s->registers().snapshot()->person("qinghai", p.id_no))->name, "张叁");
+}
+
 }  // namespace
 }  // namespace jingban

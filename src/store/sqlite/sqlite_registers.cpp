@@ -1285,6 +1285,51 @@ Result<nlohmann::json> SqliteRegisterReads::dump() {
   return out;
 }
 
+namespace {
+
+class SnapshotView : public RegisterView {
+ public:
+  explicit SnapshotView(std::shared_ptr<Conn> c) : lease_(std::move(c)), txn_(*lease_) {}
+  Result<std::optional<Unit>> unit(const std::string& region, const std::string& code) override {
+    return readUnit(*lease_, region, code);
+  }
+  Result<std::optional<Person>> person(const std::string& region,
+                                       const std::string& id_no) override {
+    return readPerson(*lease_, region, id_no);
+  }
+  Result<std::optional<Account>> account(const std::string& region,
+                                         const std::string& id_no) override {
+    return readAccount(*lease_, region, id_no);
+  }
+  Result<YearToDate> claimsInYear(const std::string& region, const std::string& id_no,
+                                  int year) override {
+    return readClaimsInYear(*lease_, region, id_no, year);
+  }
+  Result<std::vector<PremiumEntry>> premiums(const std::string& region, const std::string& id_no,
+                                             int year) override {
+    return readPremiums(*lease_, region, id_no, year);
+  }
+  Result<std::optional<RegisterEntry>> entry(const std::string& kind, const std::string& region,
+                                             const std::string& key) override {
+    return readEntry(*lease_, kind, region, key);
+  }
+  Result<std::vector<RegisterEntry>> entries(const EntryFilter& f) override {
+    return readEntries(*lease_, f);
+  }
+
+ private:
+  std::shared_ptr<Conn> lease_;
+  ReadTxn txn_;  // after lease_: committed before the connection goes back to the pool
+};
+
+}  // namespace
+
+std::unique_ptr<RegisterView> SqliteRegisterReads::snapshot() {
+  std::shared_ptr<Conn> c = borrow_();
+  if (!c) return RegisterReads::snapshot();  // no connection now: each read tries on its own
+  return std::make_unique<SnapshotView>(std::move(c));
+}
+
 Result<std::optional<RegisterEntry>> SqliteRegisterReads::entry(const std::string& kind,
                                                                 const std::string& region,
                                                                 const std::string& key) {

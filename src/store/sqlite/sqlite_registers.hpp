@@ -64,6 +64,11 @@ class SqliteRegisterReads : public RegisterReads {
  public:
   explicit SqliteRegisterReads(BorrowConn borrow) : borrow_(std::move(borrow)) {}
 
+  // One reader connection in one read transaction (BEGIN … COMMIT) for the view's life: one
+  // snapshot of the registers, and one WAL read lock and page-cache refresh instead of one per
+  // read (a connection drops its page cache whenever another has committed since its last read).
+  std::unique_ptr<RegisterView> snapshot() override;
+
   Result<std::optional<Unit>> unit(const std::string& region,
                                    const std::string& credit_code) override;
   Result<std::optional<Person>> person(const std::string& region,
