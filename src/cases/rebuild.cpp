@@ -5,6 +5,7 @@
 #include "common/hash.hpp"
 #include "effects/account_credits.hpp"
 #include "effects/institution_list.hpp"
+#include "effects/institution_status.hpp"
 #include "effects/resident_import.hpp"
 #include "registers/transfer.hpp"
 #include "settlement/settlement_record.hpp"
@@ -39,6 +40,11 @@ Result<void> applyBatch(const ImportBatch& b, RegisterTx& tx) {
     if (!fresh) return std::unexpected(fresh.error());
     if (!*fresh) return {};
     return transfer::applyReceipt(*receipt, tx, cause);
+  }
+  if (b.kind == kInstitutionStatusBatchKind) {  // 暂停 / 恢复 / 解除 (routes_institutions)
+    auto r = applyInstitutionStatus(b, tx);
+    if (!r) return std::unexpected(r.error());
+    return {};
   }
   if (b.kind == settlement::kConfirmationBatchKind)  // an institution's 对账 (routes_settlements)
     return settlement::applyConfirmation(b.region, b.rows, b.at, b.batch_id, tx);

@@ -4,10 +4,9 @@
 // - 受理 and 审核医疗待遇支付结算单 check the 结算单: at least one line, case numbers of this
 //   region and none paid twice, no line repeated, the total within 10^12 fen, the month not later
 //   than the month of the action. The total is what 拨付 must pay.
-// - 拨付 (支付审核后的各项医疗待遇) books one payment per line in the payments ledger. The ledger
-//   holds one payment per (case number, event sequence), so line n of the 拨付 event of sequence s
-//   is booked under the sequence s × 1000 + n (at most 500 lines): the run's payments stay
-//   distinct, and applying the event a second time is refused by the register log (exactly once).
+// - 拨付 (支付审核后的各项医疗待遇) books one payment per line in the payments ledger: line n of
+//   the 结算单 as line n of the 拨付 event (the ledger is keyed by case, event and line). Applying
+//   the event a second time is refused by the register log (exactly once).
 // - 编制待遇支付会计凭证 (the flow's second pay step, which the workflow does not count as paid a
 //   second time) must equal the total paid, and records the voucher (kind benefit_voucher, number
 //   PZ + division + 6 digits from the registers' counter, totals by purpose).
@@ -26,7 +25,7 @@ using effects::refusal;
 using nlohmann::json;
 
 constexpr const char* kRecordKey = "benefit_run";
-constexpr int kMaxLines = 500;  // the form's cap; keeps s × 1000 + n unique
+constexpr int kMaxLines = 500;  // the form's cap
 
 const char* payeeKind(const std::string& kind) {
   if (kind == "个人") return "person";
@@ -138,7 +137,8 @@ class BenefitPayment : public EffectHandler {
         Payment p;
         p.region = c.region;
         p.case_no = c.case_no;
-        p.event_seq = e.seq * 1000 + static_cast<int>(i) + 1;
+        p.event_seq = e.seq;
+        p.line = static_cast<int>(i) + 1;
         p.payee_kind = payeeKind(effects::text(l, "payee_kind"));
         p.payee = effects::text(l, "payee");
         p.payee_account = effects::text(l, "payee_account");

@@ -131,6 +131,11 @@ const std::vector<std::string>& errorCodes() {
       "applicant_not_institution", "already_designated", "reapply_too_early", "reapply_barred",
       "bad_level", "level_not_applicable", "code_exhausted", "code_unavailable", "bad_filter",
       "institution_not_found", "no_application_outcome",
+      // a change of an institution's status (registers/institution.cpp changeStatus, the route
+      // POST …/institutions/{code}/status)
+      "institution_status_invalid", "reason_too_long", "effective_on_invalid",
+      "institution_terminated", "status_unchanged", "effective_before_agreement",
+      "effective_in_future", "effective_before_last_change",
       // transfers between regions (effects/relation_transfer.cpp, registers/transfer.cpp, the
       // peer inbox of routes_transfers.cpp)
       "from_region_required", "same_region", "no_enrolment", "transfer_open", "transfer_refused",
@@ -535,8 +540,12 @@ void registerSchemas(json& s) {
                                 {"payee_account", tString("masked (the export has it in full)")},
                                 {"amount_fen", tInt()},
                                 {"purpose", tString()},
-                                {"at", tString(at)}},
-                               {"case_no", "payee_kind", "payee", "amount_fen", "purpose", "at"}),
+                                {"at", tString(at)},
+                                {"event_seq", tInt("the case event that paid it")},
+                                {"line", tInt("0: the event's one payment; 1..n: the lines of a "
+                                              "待遇支付 run paid at that event")}},
+                               {"case_no", "payee_kind", "payee", "amount_fen", "purpose", "at",
+                                "event_seq", "line"}),
                        "this page, in booking order")}},
               {"region", "month", "count", "total_fen", "limit", "offset", "payments"}, "拨付台账");
   s["PersonList"] =
@@ -1307,9 +1316,34 @@ json schemas() {
       {"region", "code", "credit_code", "status", "from", "to", "name", "category", "level",
        "division", "agreement_no", "case_no", "address", "bank_account"},
       "定点医药机构");
-  s["InstitutionDetail"] = {
+  s["InstitutionStatusChange"] = tObject(
+      {{"status", tEnum({"定点", "暂停", "解除"}, "the status from effective_on")},
+       {"before", tEnum({"定点", "暂停", "解除"}, "the status it followed")},
+       {"effective_on", tString("YYYY-MM-DD: in force from this day (a claim's visit date is "
+                                "checked against the status in force on it)")},
+       {"reason", tString()},
+       {"by", tString("the staff member who recorded it")},
+       {"at", tString("ISO 8601 instant, +08:00: when it was recorded")}},
+      {"status", "before", "effective_on", "reason", "by", "at"},
+      "暂停 / 恢复定点 / 解除协议 of a designated institution");
+  s["InstitutionStatusRequest"] = tObject(
+      {{"status",
+        tEnum({"定点", "暂停", "解除"},
+              "暂停 (suspend), 定点 (restore: 恢复定点), 解除 (end the agreement: final)")},
+       {"reason", tString("why (at most 200 characters)")},
+       {"effective_on",
+        tString("YYYY-MM-DD: not before the agreement's start or the previous change's day, not "
+                "after today")}},
+      {"status", "reason", "effective_on"});
+  s["InstitutionStaffView"] = {
       {"allOf",
        {ref("Institution"),
+        tObject({{"status_changes",
+                  tArray(ref("InstitutionStatusChange"), "oldest first; `status` is the last's")}},
+                {"status_changes"})}}};
+  s["InstitutionDetail"] = {
+      {"allOf",
+       {ref("InstitutionStaffView"),
         tObject({{"history", tArray(ref("HistoryEntry"), "every change, oldest first")}},
                 {"history"})}}};
   s["InstitutionList"] =
@@ -2188,7 +2222,11 @@ json paths() {
           .describe("Every payment of the month and a 合计 row, to compare with the bank's "
                     "statement. CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and CRLF line "
                     "ends; a cell that a spreadsheet would read as a formula is prefixed with an "
-                    "apostrophe. Sent as an attachment (Content-Disposition).")
+                    "apostrophe. The last two columns, 拨付事件 and 明细行, name each payment in "
+                    "the ledger "
+                    "(the case event that paid it, and its line: 0 for an event's one payment, "
+                    "1..n for the lines of a 待遇支付 run). Sent as an attachment "
+                    "(Content-Disposition).")
           .param(month)
           .param(queryParam("format", "csv (default) or xlsx", false, tEnum({"csv", "xlsx"})))
           .ok(tString("CSV text"), 200, "text/csv")
@@ -2513,6 +2551,26 @@ json paths() {
             .ok(ref("InstitutionDetail"))
             .err(400, {"bad_request"})
             .err(404, {"institution_not_found"}));
+    add("post", "/api/v1/regions/{region}/institutions/{code}/status",
+        registerOp("changeInstitutionStatus",
+                   "暂停 / 恢复定点 / 解除协议 of a designated institution from a date")
+            .describe("复审人员 (senior_reviewer) of the region. The change is recorded with who, "
+                      "when and why in the institution's status changes and change history "
+                      "(kept as a batch the rebuild applies again). A reimbursement or maternity "
+                      "claim naming the institution is checked against the status in force on "
+                      "its visit date. 解除 is final.")
+            .param(inst)
+            .param(idempotencyKey())
+            .takes(ref("InstitutionStatusRequest"))
+            .ok(ref("InstitutionStaffView"))
+            .err(400, {"bad_request", "too_deep"})
+            .err(403, {"role_required"})
+            .err(404, {"institution_not_found"})
+            .err(409, {"idempotency_key_in_use"})
+            .err(422, {"institution_status_invalid", "reason_required", "reason_too_long",
+                       "effective_on_invalid", "institution_terminated", "status_unchanged",
+                       "effective_before_agreement", "effective_in_future",
+                       "effective_before_last_change", "idempotency_key_reused"}));
     add("get", "/api/v1/regions/{region}/institutions/{code}/history",
         registerOp("getInstitutionHistory", "定点医药机构: its change history alone")
             .param(inst)

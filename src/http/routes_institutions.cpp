@@ -2,13 +2,18 @@
 // its staff — the list (by category and status), one institution with its agreement and change
 // history, and an institution's application outcomes (failed evaluations, the re-application
 // date) — and, for the applicant institution, the designation its own case produced (case number
-// + credit code + 查询码, as the progress query).
+// + credit code + 查询码, as the progress query). One write: a 复审 staff member changes an
+// institution's status (暂停 / 恢复定点 / 解除协议) from a date, kept as a batch
+// (effects/institution_status) and idempotent under an Idempotency-Key.
+#include "common/hash.hpp"
 #include "common/text.hpp"
+#include "effects/institution_status.hpp"
 #include "http/api.hpp"
 #include "http/json_io.hpp"
 #include "http/rate_limit.hpp"
 #include "http/register_access.hpp"
 #include "registers/institution.hpp"
+#include "store/committer.hpp"
 #include "validate/identity.hpp"
 
 namespace jingban {
@@ -21,6 +26,9 @@ namespace {
 // thousands, not hundreds of thousands).
 constexpr int kMaxInstitutions = 200'000;
 constexpr int kReadPage = 1000;
+// Who may suspend, restore or end an institution's agreement: the 复审 staff (the section head,
+// 科长, holds the role too), who sign off the agency's decisions.
+constexpr const char* kStatusRole = "senior_reviewer";
 
 std::string param(const HttpRequest& req, const char* key) {
   auto it = req.query.find(key);
@@ -44,11 +52,110 @@ bool wellFormedCode(const std::string& code) {
 json historyJson(const std::vector<HistoryEntry>& h) {
   json out = json::array();
   for (const auto& e : h)
-    out.push_back({{"at", Instant{e.at}.iso()},
-                   {"case_no", e.source},
-                   {"import_batch", nullptr},
-                   {"changes", e.changes}});
+    if (e.source.starts_with("import:"))  // a list taken over, or a change of status
+      out.push_back({{"at", Instant{e.at}.iso()},
+                     {"case_no", nullptr},
+                     {"import_batch", e.source.substr(7)},
+                     {"changes", e.changes}});
+    else
+      out.push_back({{"at", Instant{e.at}.iso()},
+                     {"case_no", e.source},
+                     {"import_batch", nullptr},
+                     {"changes", e.changes}});
   return out;
+}
+
+// The staff view of one institution: the register's fields and its status changes.
+json institutionDetail(const Institution& i) {
+  json out = institutionJson(i);
+  out["status_changes"] = statusChangesJson(i.status_changes);
+  return out;
+}
+
+Error institutionNotFound() {
+  return {ErrorCode::kNotFound, "institution_not_found", "未找到该定点医药机构"};
+}
+
+Error badCode() {
+  return badRequest("定点编码须为 H 或 P 加 6 位行政区划代码和 5 位顺序号，共 12 位");
+}
+
+// POST …/institutions/{code}/status: {status: 定点 | 暂停 | 解除, reason, effective_on}.
+void changeStatusRoute(ApiDeps& d, HttpRequest&& req, const Params& p, Responder res) {
+  const std::string& region = p.at("region");
+  auto staff = registerReader(d, req, region, res);
+  if (!staff) return;
+  if (!staff->hasRole(kStatusRole))
+    return res(errorResponse({ErrorCode::kForbidden, "role_required",
+                              "只有复审人员（科长）可以暂停、恢复或解除定点医药机构的定点"}));
+  const std::string& code = p.at("code");
+  if (!wellFormedCode(code)) return res(errorResponse(badCode()));
+  auto body = parseBody(req);
+  if (!body) return res(errorResponse(body.error()));
+  StatusRequest r;
+  for (auto [key, out] : {std::pair{"status", &r.status}, std::pair{"reason", &r.reason},
+                          std::pair{"effective_on", &r.effective_on}}) {
+    auto v = str(*body, key, false);
+    if (!v) return res(errorResponse(v.error()));
+    *out = std::move(*v);
+  }
+  const int64_t now = d.auth.now();
+  r.by = staff->username;
+  r.at = Instant{now}.iso();
+  r.today = Instant{now}.date().str();
+
+  // An Idempotency-Key: the same request again answers what the first one did.
+  std::string scope, hash;
+  if (!req.idempotency_key.empty()) {
+    scope =
+        staff->username + "|institution_status|" + region + "/" + code + "|" + req.idempotency_key;
+    hash = sha256Hex(body->dump());
+    auto seen = d.store->idempotency(scope);
+    if (!seen) return res(errorResponse(seen.error()));
+    if (*seen) {
+      if ((*seen)->request_hash != hash)
+        return res(
+            errorResponse({ErrorCode::kUnprocessable, "idempotency_key_reused",
+                           "该幂等键（Idempotency-Key）已用于内容不同的另一请求，请换用新的键"}));
+      return res(ok(json::parse((*seen)->response, nullptr, false)));
+    }
+  }
+
+  // Refused at once on the committed register; the unit of work checks again on its own.
+  auto e = d.store->registers().entry(kInstitutionRegister, region, code);
+  if (!e) return res(errorResponse(e.error()));
+  if (!*e) return res(errorResponse(institutionNotFound()));
+  if (auto c = changeStatus(institutionFromEntry(**e), r); !c) return res(errorResponse(c.error()));
+
+  auto answer = std::make_shared<json>();
+  UnitOfWork work = [region, code, r, now, scope, hash, answer](Tx& tx) -> Result<void> {
+    auto n = tx.nextSequence("institution_status");
+    if (!n) return std::unexpected(n.error());
+    ImportBatch b{"institution-status-" + std::to_string(*n),
+                  region,
+                  kInstitutionStatusBatchKind,
+                  now,
+                  r.by,
+                  institutionStatusRows(code, r),
+                  1,
+                  0};
+    if (auto put = tx.putImportBatch(b); !put) return put;
+    auto changed = applyInstitutionStatus(b, tx.registers());
+    if (!changed) return std::unexpected(changed.error());
+    *answer = institutionDetail(*changed);
+    if (!scope.empty()) return tx.putIdempotency({scope, hash, code, answer->dump(), now});
+    return {};
+  };
+  d.committer->submit(std::move(work), [&d, res, scope, hash, answer](Result<void> done) {
+    if (!done) {
+      // The same key committed meanwhile by a retry of this request: answer what it answered.
+      if (!scope.empty() && done.error().slug == "idempotency_key_in_use")
+        if (auto seen = d.store->idempotency(scope); seen && *seen && (*seen)->request_hash == hash)
+          return res(ok(json::parse((*seen)->response, nullptr, false)));
+      return res(errorResponse(done.error()));
+    }
+    res(ok(*answer));
+  });
 }
 
 json applicationJson(const RegisterEntry& e) {
@@ -162,10 +269,16 @@ void addInstitutionRoutes(Router& R, ApiDeps& d) {
                 {ErrorCode::kNotFound, "institution_not_found", "未找到该定点医药机构"}));
           auto history = reads.entryHistory(kInstitutionRegister, region, code);
           if (!history) return res(errorResponse(history.error()));
-          json out = institutionJson(institutionFromEntry(**e));
+          json out = institutionDetail(institutionFromEntry(**e));
           out["history"] = historyJson(*history);
           res(ok(out));
         });
+
+  if (d.committer)
+    R.add("POST", "/api/v1/regions/{region}/institutions/{code}/status",
+          [&d](HttpRequest&& req, const Params& p, Responder res) {
+            changeStatusRoute(d, std::move(req), p, std::move(res));
+          });
 
   R.add("GET", "/api/v1/regions/{region}/institutions/{code}/history",
         [&d](HttpRequest&& req, const Params& p, Responder res) {

@@ -168,8 +168,11 @@ std::string csvCell(const std::string& v) {
   return q + "\"";
 }
 
+// The last two columns name the payment in the ledger: the case's 拨付 event and the line of it
+// (0 for an event's one payment, 1..n for the lines of a 待遇支付 run).
 const std::vector<std::string> kExportColumns = {"办件编号",   "收款方类型", "收款方", "收款账号",
-                                                 "金额（元）", "金额（分）", "用途",   "拨付时间"};
+                                                 "金额（元）", "金额（分）", "用途",   "拨付时间",
+                                                 "拨付事件",   "明细行"};
 
 std::string yuan(int64_t fen) {
   auto m = Money::total(fen);
@@ -183,10 +186,11 @@ std::string paymentsCsv(const std::vector<Payment>& list, int64_t total) {
   for (const auto& p : list) {
     out += csvCell(p.case_no) + "," + csvCell(p.payee_kind) + "," + csvCell(p.payee) + "," +
            csvCell(p.payee_account) + "," + yuan(p.amount_fen) + "," +
-           std::to_string(p.amount_fen) + "," + csvCell(p.purpose) + "," + iso(p.at) + "\r\n";
+           std::to_string(p.amount_fen) + "," + csvCell(p.purpose) + "," + iso(p.at) + "," +
+           std::to_string(p.event_seq) + "," + std::to_string(p.line) + "\r\n";
   }
   out += "合计（" + std::to_string(list.size()) + " 笔）,,,," + yuan(total) + "," +
-         std::to_string(total) + ",,\r\n";
+         std::to_string(total) + ",,,,\r\n";
   return out;
 }
 
@@ -203,7 +207,9 @@ Result<std::string> paymentsXlsx(const std::vector<Payment>& list, int64_t total
                     {"payee_account", p.payee_account},
                     {"amount_fen", p.amount_fen},
                     {"purpose", p.purpose},
-                    {"at", iso(p.at)}});
+                    {"at", iso(p.at)},
+                    {"event_seq", p.event_seq},
+                    {"line", p.line}});
   xlsx::Sheet sheet{
       "拨付明细 " + month,
       {{kExportColumns[0], "case_no"},
@@ -213,7 +219,9 @@ Result<std::string> paymentsXlsx(const std::vector<Payment>& list, int64_t total
        {kExportColumns[4], "amount_fen", Kind::kMoneyFen},
        {kExportColumns[5], "amount_fen", Kind::kInteger},
        {kExportColumns[6], "purpose"},
-       {kExportColumns[7], "at", Kind::kDateTime}},
+       {kExportColumns[7], "at", Kind::kDateTime},
+       {kExportColumns[8], "event_seq", Kind::kInteger},
+       {kExportColumns[9], "line", Kind::kInteger}},
       std::move(rows),
       json{{"case_no", "合计（" + std::to_string(list.size()) + " 笔）"}, {"amount_fen", total}}};
   return xlsx::workbook({sheet});
@@ -352,7 +360,9 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
                             {"payee_account", maskId(x.payee_account)},
                             {"amount_fen", x.amount_fen},
                             {"purpose", x.purpose},
-                            {"at", iso(x.at)}});
+                            {"at", iso(x.at)},
+                            {"event_seq", x.event_seq},
+                            {"line", x.line}});
           }
           if (*as_xlsx) {
             using xlsx::Kind;
@@ -363,7 +373,9 @@ void addRegisterRoutes(Router& R, ApiDeps& d) {
                                {"收款账号", "payee_account"},
                                {"金额（元）", "amount_fen", Kind::kMoneyFen},
                                {"用途", "purpose"},
-                               {"拨付时间", "at", Kind::kDateTime}},
+                               {"拨付时间", "at", Kind::kDateTime},
+                               {"拨付事件", "event_seq", Kind::kInteger},
+                               {"明细行", "line", Kind::kInteger}},
                               std::move(list)};
             return res(listXlsx(std::move(sheet), "拨付记录-" + *month, "payments-" + *month,
                                 "整月对账文件请用 payments/export"));

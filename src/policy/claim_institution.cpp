@@ -39,10 +39,16 @@ Result<TreatingInstitution> treatingInstitution(const TreatmentClaim& claim,
         "institution_unknown",
         "所填机构编码不在本统筹区定点医药机构名单中，非定点机构发生的费用不能按本统筹区待遇报销"));
   const Institution& i = *registered;
-  if (i.status != kInstitutionStatusDesignated)
+  // The status in force on the visit date: a visit before a suspension stays payable, one during
+  // it is not (and one after the institution is restored is again).
+  if (std::string on = statusOn(i, claim.visit_date); on != kInstitutionStatusDesignated) {
+    std::string since = statusSince(i, claim.visit_date);
     return std::unexpected(refuse(
         "institution_not_designated",
-        "“" + i.name + "”目前的定点状态为“" + i.status + "”，不是定点医药机构，其费用不能报销"));
+        since.empty() ? "“" + i.name + "”的定点状态为“" + on + "”，不是定点医药机构，其费用不能报销"
+                      : "“" + i.name + "”自 " + since + " 起定点状态为“" + on + "”，就诊日期 " +
+                            claim.visit_date + " 发生的费用不能报销"));
+  }
   if (i.from.empty() || claim.visit_date < i.from || (!i.to.empty() && claim.visit_date > i.to))
     return std::unexpected(
         refuse("institution_outside_agreement",

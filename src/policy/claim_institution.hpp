@@ -41,7 +41,8 @@ struct TreatingInstitution {
 
 // The institution of `claim`, `registered` being the register's entry for (region, code), if any.
 // Refusals (422): institution_code_invalid (not H/P + 11 digits), institution_unknown (not in the
-// region's register), institution_not_designated (status 暂停 or 解除),
+// region's register), institution_not_designated (status 暂停 or 解除 on the visit date: the
+// status in force then, from the institution's status changes, not today's),
 // institution_outside_agreement (the visit date outside the agreement period),
 // institution_is_pharmacy (a pharmacy where only a 医疗机构 may treat), hospital_level_required (no
 // level registered and none typed, when needed). The level: the register's when it grades the

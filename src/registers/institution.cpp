@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/text.hpp"
+
 namespace jingban {
 
 using nlohmann::json;
@@ -72,7 +74,30 @@ RegisterEntry toEntry(const Institution& i) {
   e.data = {{"name", i.name},         {"category", i.category},         {"level", i.level},
             {"division", i.division}, {"agreement_no", i.agreement_no}, {"case_no", i.case_no},
             {"address", i.address},   {"bank_account", i.bank_account}};
+  if (!i.status_changes.empty()) e.data["status_changes"] = statusChangesJson(i.status_changes);
   return e;
+}
+
+json statusChangesJson(const std::vector<StatusChange>& changes) {
+  json out = json::array();
+  for (const auto& c : changes)
+    out.push_back({{"status", c.status},
+                   {"before", c.before},
+                   {"effective_on", c.effective_on},
+                   {"reason", c.reason},
+                   {"by", c.by},
+                   {"at", c.at}});
+  return out;
+}
+
+std::vector<StatusChange> statusChangesFrom(const json& j) {
+  std::vector<StatusChange> out;
+  if (!j.is_array()) return out;
+  for (const auto& c : j)
+    if (c.is_object())
+      out.push_back({str(c, "status"), str(c, "before"), str(c, "effective_on"), str(c, "reason"),
+                     str(c, "by"), str(c, "at")});
+  return out;
 }
 
 Institution institutionFromEntry(const RegisterEntry& e) {
@@ -91,6 +116,8 @@ Institution institutionFromEntry(const RegisterEntry& e) {
   i.case_no = str(e.data, "case_no");
   i.address = str(e.data, "address");
   i.bank_account = str(e.data, "bank_account");
+  if (auto c = e.data.find("status_changes"); c != e.data.end())
+    i.status_changes = statusChangesFrom(*c);
   return i;
 }
 
@@ -109,6 +136,68 @@ json institutionJson(const Institution& i) {
           {"case_no", i.case_no},
           {"address", i.address},
           {"bank_account", i.bank_account}};
+}
+
+// ---- status over time --------------------------------------------------------------------------
+
+std::string statusOn(const Institution& i, const std::string& day) {
+  if (i.status_changes.empty()) return i.status;
+  std::string s = i.status_changes.front().before;
+  for (const auto& c : i.status_changes)
+    if (c.effective_on <= day) s = c.status;
+  return s;
+}
+
+std::string statusSince(const Institution& i, const std::string& day) {
+  std::string since;
+  for (const auto& c : i.status_changes)
+    if (c.effective_on <= day) since = c.effective_on;
+  return since;
+}
+
+namespace {
+
+Error refuse(const char* slug, std::string message) {
+  return Error{ErrorCode::kUnprocessable, slug, std::move(message)};
+}
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+}  // namespace
+
+Result<Institution> changeStatus(const Institution& i, const StatusRequest& r) {
+  if (r.status != kInstitutionStatusDesignated && r.status != kInstitutionStatusSuspended &&
+      r.status != kInstitutionStatusEnded)
+    return std::unexpected(refuse("institution_status_invalid",
+                                  "定点状态须为“定点”（恢复定点）、“暂停”或“解除”（解除协议）"));
+  if (blank(r.reason))
+    return std::unexpected(refuse("reason_required", "请填写变更定点状态的原因"));
+  if (utf8Length(r.reason) > kMaxStatusReasonChars)
+    return std::unexpected(refuse("reason_too_long", "变更原因至多 200 个字"));
+  if (!parseYmd(r.effective_on))
+    return std::unexpected(
+        refuse("effective_on_invalid", "生效日期须为 YYYY-MM-DD 格式的有效日期"));
+  if (i.status == kInstitutionStatusEnded)
+    return std::unexpected(
+        refuse("institution_terminated", "“" + i.name + "”的服务协议已解除，定点状态不能再变更"));
+  if (r.status == i.status)
+    return std::unexpected(
+        refuse("status_unchanged", "“" + i.name + "”目前已是“" + i.status + "”状态，无需变更"));
+  if (i.from.empty() || r.effective_on < i.from)
+    return std::unexpected(refuse("effective_before_agreement",
+                                  "生效日期不能早于服务协议起始日期（" +
+                                      (i.from.empty() ? std::string("未定") : i.from) + "）"));
+  if (!r.today.empty() && r.effective_on > r.today)
+    return std::unexpected(refuse("effective_in_future",
+                                  "生效日期不能晚于今天：定点状态的变更请在生效当日或之后登记"));
+  if (!i.status_changes.empty() && r.effective_on < i.status_changes.back().effective_on)
+    return std::unexpected(
+        refuse("effective_before_last_change", "生效日期不能早于上一次定点状态变更的生效日期（" +
+                                                   i.status_changes.back().effective_on + "）"));
+  Institution out = i;
+  out.status_changes.push_back({r.status, i.status, r.effective_on, r.reason, r.by, r.at});
+  out.status = r.status;
+  return out;
 }
 
 std::string designationPrefix(const std::string& category) {

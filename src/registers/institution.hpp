@@ -20,11 +20,26 @@ inline constexpr const char* kInstitutionStatusDesignated = "定点";
 inline constexpr const char* kInstitutionStatusSuspended = "暂停";
 inline constexpr const char* kInstitutionStatusEnded = "解除";
 
+// The reason given for a change of status, in characters.
+inline constexpr size_t kMaxStatusReasonChars = 200;
+
 inline constexpr const char* kCategoryHospital = "医疗机构";
 inline constexpr const char* kCategoryPharmacy = "零售药店";
 
+// One change of an institution's status by the agency (暂停 / 恢复定点 / 解除协议), in force from
+// `effective_on`: what a claim's visit date is checked against (statusOn).
+struct StatusChange {
+  std::string status;        // 定点 | 暂停 | 解除: the status from effective_on
+  std::string before;        // the status it followed
+  std::string effective_on;  // YYYY-MM-DD
+  std::string reason;
+  std::string by;  // the staff member's username
+  std::string at;  // when it was decided (ISO 8601, Asia/Shanghai)
+};
+
 // One designated institution. The entry's shape is fixed (the monthly settlement reads it):
-// key = code, owner = credit code, status, from/to = the agreement period, data = the rest.
+// key = code, owner = credit code, status, from/to = the agreement period, data = the rest
+// (status_changes only once there is one).
 struct Institution {
   std::string region;
   std::string code;         // H or P + the 6-digit division + a 5-digit sequence
@@ -36,11 +51,43 @@ struct Institution {
   std::string level;     // 一级 | 二级 | 三级 | "" (pharmacies, and hospitals not graded)
   std::string division;  // 630000 …
   std::string agreement_no, case_no, address, bank_account;
+  std::vector<StatusChange> status_changes;  // oldest first; `status` is the last one's
 };
 
 RegisterEntry toEntry(const Institution& i);
 Institution institutionFromEntry(const RegisterEntry& e);
+// The register's fields, without the status changes (the staff routes add them: they name staff).
 nlohmann::json institutionJson(const Institution& i);
+
+nlohmann::json statusChangesJson(const std::vector<StatusChange>& changes);
+std::vector<StatusChange> statusChangesFrom(const nlohmann::json& j);
+
+// ---- status over time --------------------------------------------------------------------------
+
+// The status in force on `day` (YYYY-MM-DD): the status before the first change, then each change
+// from its effective_on on (a later change of the same day wins). Without changes, the status as
+// registered (an entry of a list taken over may carry 暂停 with no history).
+std::string statusOn(const Institution& i, const std::string& day);
+// The day the status in force on `day` took effect ("" when it is the original one).
+std::string statusSince(const Institution& i, const std::string& day);
+
+// A staff member's change of status (POST …/institutions/{code}/status).
+struct StatusRequest {
+  std::string status;        // 定点 | 暂停 | 解除
+  std::string reason;        // required
+  std::string effective_on;  // YYYY-MM-DD
+  std::string by, at;        // who and when (ISO 8601)
+  std::string today;         // the decision's day: effective_on may not be later
+};
+
+// The institution with the change applied (status, status_changes), or the refusal (422):
+// institution_status_invalid (not 定点 / 暂停 / 解除), reason_required, reason_too_long (over 200
+// characters), effective_on_invalid (not a date), institution_terminated (解除 is final),
+// status_unchanged (already that status), effective_before_agreement (before the agreement's
+// start), effective_in_future (after today: a change is recorded when it takes effect, so the
+// registered status is always the one in force), effective_before_last_change (before the
+// effective day of the previous change).
+Result<Institution> changeStatus(const Institution& i, const StatusRequest& r);
 
 // H for a 医疗机构, P for a 零售药店; "" for anything else.
 std::string designationPrefix(const std::string& category);

@@ -83,9 +83,12 @@ struct Account {
   int64_t balance_fen = 0;  // derived: the sum of the entries
 };
 
+// One payment of the ledger, booked by the event that paid it. An event pays once (line 0), or
+// a run pays several payees at one event (待遇支付: lines 1..n of its 结算单).
 struct Payment {
   std::string region, case_no;
   int event_seq = 0;
+  int line = 0;
   std::string payee_kind;  // unit | person | heir | institution
   std::string payee;       // name
   std::string payee_account;
@@ -179,7 +182,7 @@ class RegisterTx : public RegisterView {
   // Only at balance zero (else kConflict).
   virtual Result<void> closeAccount(const std::string& region, const std::string& id_no,
                                     const Cause& cause) = 0;
-  // Exactly once per (case number, event sequence): a second one fails (kConflict).
+  // Exactly once per (case number, event sequence, line): a second one fails (kConflict).
   virtual Result<void> addPayment(const Payment& p) = 0;
   virtual Result<void> addClaim(const Claim& c) = 0;
   virtual Result<void> addPremium(const PremiumEntry& e) = 0;

@@ -243,12 +243,28 @@ class YunnanXiningExtrasTest(unittest.TestCase):
         self.assertEqual(err["code"], "run_amount_differs")
         out = self.act(no, "pay", "xining_finance", amount_fen=650050)
         self.assertEqual(out["paid_fen"], 650050)
+        self.assertEqual(out["event"]["action"], "pay")
+        pay_seq = out["event"]["seq"]
         after = self.get("payments?month=2026-03", X)
         self.assertEqual(after["count"] - before["count"], 3)
         self.assertEqual(after["total_fen"] - before["total_fen"], 650050)
         mine = [p for p in after["payments"] if p["case_no"] == no]
         self.assertEqual(sorted(p["amount_fen"] for p in mine), [30050, 120000, 500000])
         self.assertIn("住院待遇（630100-20260205-000003）", [p["purpose"] for p in mine])
+        # Each line of the 结算单 is a line of the 拨付 event, under the event's own sequence.
+        self.assertLess(pay_seq, 100)
+        self.assertEqual(sorted((p["event_seq"], p["line"], p["amount_fen"]) for p in mine),
+                         [(pay_seq, 1, 120000), (pay_seq, 2, 30050), (pay_seq, 3, 500000)])
+        # Single payments of other cases are line 0 of their event.
+        self.assertTrue(all(p["line"] == 0 for p in after["payments"] if p["case_no"] != no))
+        st, export = self.srv.request("GET", "/api/v1/regions/xining/payments/export?month=2026-03&format=csv",
+                                      token=self.srv.token("xining_finance"))
+        self.assertEqual(st, 200)
+        rows = [r.split(",") for r in export.lstrip("\ufeff").split("\r\n") if r]
+        self.assertEqual(rows[0][-2:], ["拨付事件", "明细行"])
+        self.assertEqual(sorted((r[-2], r[-1]) for r in rows if r[0] == no),
+                         [(str(pay_seq), "1"), (str(pay_seq), "2"), (str(pay_seq), "3")])
+        type(self).run_payments = (no, sorted((p["event_seq"], p["line"], p["payee"], p["amount_fen"]) for p in mine))
         self.assertEqual(self.get("benefit-runs/%s/vouchers" % no, X)["vouchers"], [])
         out = self.act(no, "pay", "xining_finance", amount_fen=650050)
         self.assertEqual(out["paid_fen"], 650050)  # the voucher pays nothing more
@@ -301,6 +317,12 @@ class YunnanXiningExtrasTest(unittest.TestCase):
         finally:
             self.srv.start()
         self.assertEqual(self.get("persons/%s/cards" % app["id_no"]), cards)
+        # The run's payments come back as the lines of its 拨付 event.
+        run = getattr(type(self), "run_payments", None)
+        if run:
+            no, lines = run
+            again = [p for p in self.get("payments?month=2026-03", X)["payments"] if p["case_no"] == no]
+            self.assertEqual(sorted((p["event_seq"], p["line"], p["payee"], p["amount_fen"]) for p in again), lines)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ class FakeRegisterTx : public RegisterTx {
   }
   Result<void> addPayment(const Payment& p) override {
     for (const auto& q : payments)
-      if (q.case_no == p.case_no && q.event_seq == p.event_seq)
+      if (q.case_no == p.case_no && q.event_seq == p.event_seq && q.line == p.line)
         return fail(ErrorCode::kConflict, "duplicate_payment", "重复拨付");
     payments.push_back(p);
     return {};

@@ -1,7 +1,8 @@
 // The SQLite engine's registers beyond the engine-neutral contract (store_conformance_test.cpp):
-// migration 4 upgrades a version-3 file (the register_journal stub goes, cases stay), `verify`
-// reports a register that breaks its invariants, and the cost of putPerson on the resident import's
-// path (printed, not asserted: the bench is the judge of speed).
+// migration 4 upgrades a version-3 file (the register_journal stub goes, cases stay), migration 10
+// gives a version-9 file's payments their line (a 待遇支付 run's s × 1000 + n rows converted),
+// `verify` reports a register that breaks its invariants, and the cost of putPerson on the resident
+// import's path (printed, not asserted: the bench is the judge of speed).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <string>
 
+#include "store/sqlite/db.hpp"
 #include "store/sqlite/sqlite_maintenance.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "workflow/event_chain.hpp"
@@ -149,6 +151,80 @@ TEST_F(RegisterStoreTest, MigrationFourUpgradesAVersionThreeFile) {
   EXPECT_TRUE(*s->registers().unit("qinghai", "91630100MA0000001X"));
 }
 
+// A file as version 9 left it: a Xining 待遇支付 run (item 630100990001) whose 拨付 event 3 paid
+// three lines, booked under 3001 … 3003, a reimbursement paid at its event 4, and a hand-made row
+// of another item with a sequence past 1000 (not a run: kept as it is, verify then reports it).
+TEST_F(RegisterStoreTest, MigrationTenSplitsARunsEncodedSequenceIntoEventAndLine) {
+  const std::string run = "630100-20260305-000001", claim = "630100-20260301-000002";
+  {
+    auto c = sqlite::openConnection(path_);
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_TRUE(sqlite::migrate(**c, 9)) << "migrations 1-9";
+    ASSERT_FALSE(sqlite::migrate(**c, sqlite::schemaVersion() + 1));
+  }
+  ASSERT_EQ(scalar("PRAGMA user_version"), 9);
+  ASSERT_EQ(scalar("SELECT count(*) FROM pragma_table_info('payments') WHERE name='line'"), 0);
+  auto caseSql = [](const std::string& no, const char* item) {
+    return "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
+           "version,fixed,body) VALUES('" +
+           no + "','xining','" + item + "','closed','办结','x',1,4,'{}','{}');";
+  };
+  auto paySql = [&](int id, const std::string& no, int seq, int64_t fen, int64_t at) {
+    return "INSERT INTO payments(id,region,case_no,event_seq,payee_kind,payee,payee_account,"
+           "amount_fen,purpose,at,month) VALUES(" +
+           std::to_string(id) + ",'xining','" + no + "'," + std::to_string(seq) +
+           ",'person','某人','6222'," + std::to_string(fen) + ",'住院待遇'," + std::to_string(at) +
+           ",'2026-03');";
+  };
+  exec(caseSql(run, "630100990001") + caseSql(claim, "630100002001") +
+       paySql(1, claim, 4, 500, 10) + paySql(2, run, 3001, 100, 20) +
+       paySql(3, run, 3002, 200, 20) + paySql(4, run, 3003, 300, 20) +
+       paySql(5, claim, 1200, 7, 30));
+
+  auto s = open();
+  EXPECT_EQ(scalar("PRAGMA user_version"), SqliteStore::schemaVersion());
+  using SeqLine = std::pair<int64_t, int64_t>;  // (event_seq, line)
+  auto seqOf = [&](int id) {
+    return SeqLine{scalar("SELECT event_seq FROM payments WHERE id=" + std::to_string(id)),
+                   scalar("SELECT line FROM payments WHERE id=" + std::to_string(id))};
+  };
+  EXPECT_EQ(seqOf(1), SeqLine(4, 0));
+  EXPECT_EQ(seqOf(2), SeqLine(3, 1));
+  EXPECT_EQ(seqOf(3), SeqLine(3, 2));
+  EXPECT_EQ(seqOf(4), SeqLine(3, 3));
+  EXPECT_EQ(seqOf(5), SeqLine(1200, 0));  // not a run's row
+  EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_schema WHERE name='payments_by_month'"), 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_schema WHERE name='payments_v10'"), 0);
+
+  // The ledger reads them back with their lines, in booking order (ids kept).
+  auto month = s->registers().payments({"xining", "2026-03"});
+  ASSERT_TRUE(month);
+  ASSERT_EQ(month->size(), 5u);
+  EXPECT_EQ((*month)[0].case_no, claim);
+  EXPECT_EQ((*month)[1].line, 1);
+  EXPECT_EQ((*month)[3].line, 3);
+  EXPECT_EQ((*month)[3].event_seq, 3);
+  EXPECT_EQ((*month)[3].amount_fen, 300);
+
+  // Unique per (case, event, line): the event's next line books, a line already booked does not.
+  auto pay = [&](int line) {
+    return runOne(*s, [&, line](Tx& tx) -> Result<void> {
+      Payment p;
+      p.region = "xining";
+      p.case_no = run;
+      p.event_seq = 3;
+      p.line = line;
+      p.amount_fen = 1;
+      p.month = "2026-03";
+      return tx.registers().addPayment(p);
+    });
+  };
+  auto again = pay(2);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().slug, "payment_exists");
+  EXPECT_TRUE(pay(4));
+}
+
 TEST_F(RegisterStoreTest, VerifyReportsRegistersThatBreakTheirInvariants) {
   const std::string no = "630000-20260310-000001";
   {
@@ -179,16 +255,20 @@ TEST_F(RegisterStoreTest, VerifyReportsRegistersThatBreakTheirInvariants) {
   EXPECT_TRUE(problems().empty());
 
   // Hand edits the engine would never make: a debit below zero, a payment of a case that does not
-  // exist, a register change whose case event does not exist.
+  // exist, a register change whose case event does not exist, a payment of an event that does not
+  // exist (the s × 1000 + n of a run before migration 10).
   exec(
       "INSERT INTO account_entries(region,id_no,at,amount_fen,kind,source) "
       "VALUES('qinghai','630102199001011234',2,-700,'支取','x');"
       "INSERT INTO payments(region,case_no,event_seq,payee_kind,payee,payee_account,amount_fen,"
       "purpose,at,month) VALUES('qinghai','630000-20260310-000099',1,'person','','',1,'',1,"
       "'2026-03');"
-      "INSERT INTO register_log(source,event_seq,at) VALUES('630000-20260310-000001',9,1);");
+      "INSERT INTO register_log(source,event_seq,at) VALUES('630000-20260310-000001',9,1);"
+      "INSERT INTO payments(region,case_no,event_seq,line,payee_kind,payee,payee_account,"
+      "amount_fen,purpose,at,month) VALUES('qinghai','630000-20260310-000001',3001,0,'person',"
+      "'','',1,'',1,'2026-03');");
   auto found = problems();
-  ASSERT_EQ(found.size(), 3u);
+  ASSERT_EQ(found.size(), 4u);
   std::string all;
   for (const auto& f : found) all += f + "\n";
   EXPECT_NE(all.find("balance -200 fen is below zero"), std::string::npos) << all;
@@ -196,6 +276,9 @@ TEST_F(RegisterStoreTest, VerifyReportsRegistersThatBreakTheirInvariants) {
             std::string::npos)
       << all;
   EXPECT_NE(all.find("register log 630000-20260310-000001 seq 9"), std::string::npos) << all;
+  EXPECT_NE(all.find("payment 630000-20260310-000001 seq 3001 line 0: no such case event"),
+            std::string::npos)
+      << all;
 }
 
 TEST_F(RegisterStoreTest, HistoryOfMalformedTextIsRefusedNotStored) {

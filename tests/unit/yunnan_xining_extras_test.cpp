@@ -390,8 +390,11 @@ TEST_F(BenefitRunTest, PaysEachLineOnceThenMakesAndReconcilesTheVoucher) {
   ASSERT_TRUE(act(*h_, "pay", "拨付", {{"amount_fen", 650050}}));
   ASSERT_TRUE(applyLast());
   ASSERT_EQ(regs_.payments.size(), 3u);
-  EXPECT_EQ(regs_.payments[0].event_seq, 3001);
-  EXPECT_EQ(regs_.payments[2].event_seq, 3003);
+  // Booked under the 拨付 event's own sequence, one line per line of the 结算单.
+  for (size_t i = 0; i < regs_.payments.size(); ++i) {
+    EXPECT_EQ(regs_.payments[i].event_seq, c_.events.back().seq) << i;
+    EXPECT_EQ(regs_.payments[i].line, static_cast<int>(i) + 1) << i;
+  }
   EXPECT_EQ(regs_.payments[0].purpose, "住院待遇（630100-20260205-000003）");
   EXPECT_EQ(regs_.payments[0].payee_kind, "person");
   EXPECT_EQ(regs_.payments[2].payee_kind, "institution");

@@ -356,13 +356,53 @@ CREATE TABLE peer_deliveries(
   last_error TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 10: a payment is one line of an event: (case, event, line), line 0 for the single payment
+    // of an event and 1..n for the lines of a 待遇支付 run (Xining 630100990001), which before
+    // this booked line n of its 拨付 event s under the made-up sequence s × 1000 + n. SQLite
+    // cannot change a UNIQUE constraint, so the table is rebuilt (ids kept: lists order by them).
+    // Rows of that encoding are recognised by their case's item and a sequence no real event
+    // reaches (a case has tens of events, and the run's form holds at most 500 lines).
+    R"sql(
+CREATE TABLE payments_v10(
+  id INTEGER PRIMARY KEY,
+  region TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  event_seq INTEGER NOT NULL,
+  line INTEGER NOT NULL DEFAULT 0, -- 0: the event's one payment; 1..n: the lines of a run
+  payee_kind TEXT NOT NULL,
+  payee TEXT NOT NULL,
+  payee_account TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  purpose TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  UNIQUE(case_no, event_seq, line)
+);
+INSERT INTO payments_v10(id,region,case_no,event_seq,line,payee_kind,payee,payee_account,
+                         amount_fen,purpose,at,month)
+  SELECT p.id, p.region, p.case_no,
+         CASE WHEN run.case_no IS NULL THEN p.event_seq ELSE p.event_seq / 1000 END,
+         CASE WHEN run.case_no IS NULL THEN 0 ELSE p.event_seq % 1000 END,
+         p.payee_kind, p.payee, p.payee_account, p.amount_fen, p.purpose, p.at, p.month
+  FROM payments p
+  LEFT JOIN cases run ON run.case_no = p.case_no AND run.item_code = '630100990001'
+                     AND p.event_seq >= 1000;
+DROP TABLE payments;
+ALTER TABLE payments_v10 RENAME TO payments;
+CREATE INDEX payments_by_month ON payments(region, month, at);
+)sql",
 };
 
 }  // namespace
 
 int schemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-Result<void> migrate(Conn& c) {
+Result<void> migrate(Conn& c) { return migrate(c, schemaVersion()); }
+
+Result<void> migrate(Conn& c, int target) {
+  if (target < 0 || target > schemaVersion())
+    return fail(ErrorCode::kInternal, "bad_schema_target",
+                "数据库结构目标版本 " + std::to_string(target) + " 无效");
   Stmt v = c.prepare("PRAGMA user_version");
   int version = v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : 0;
   v.reset();
@@ -370,7 +410,7 @@ Result<void> migrate(Conn& c) {
     return fail(ErrorCode::kUnavailable, "schema_too_new",
                 "数据库结构版本 " + std::to_string(version) + " 高于本程序支持的 " +
                     std::to_string(schemaVersion()) + "，请升级程序");
-  for (int i = version; i < schemaVersion(); ++i) {
+  for (int i = version; i < target; ++i) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[static_cast<size_t>(i)] +
                       "PRAGMA user_version=" + std::to_string(i + 1) + ";COMMIT;";
     if (!c.exec(sql.c_str())) {

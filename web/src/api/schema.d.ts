@@ -496,6 +496,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/{region}/institutions/{code}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 暂停 / 恢复定点 / 解除协议 of a designated institution from a date
+         * @description 复审人员 (senior_reviewer) of the region. The change is recorded with who, when and why in the institution's status changes and change history (kept as a batch the rebuild applies again). A reimbursement or maternity claim naming the institution is checked against the status in force on its visit date. 解除 is final.
+         */
+        post: operations["changeInstitutionStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{region}/items": {
         parameters: {
             query?: never;
@@ -613,7 +633,7 @@ export interface paths {
         };
         /**
          * Month-end reconciliation export (CSV or XLSX)
-         * @description Every payment of the month and a 合计 row, to compare with the bank's statement. CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and CRLF line ends; a cell that a spreadsheet would read as a formula is prefixed with an apostrophe. Sent as an attachment (Content-Disposition).
+         * @description Every payment of the month and a 合计 row, to compare with the bank's statement. CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and CRLF line ends; a cell that a spreadsheet would read as a formula is prefixed with an apostrophe. The last two columns, 拨付事件 and 明细行, name each payment in the ledger (the case event that paid it, and its line: 0 for an event's one payment, 1..n for the lines of a 待遇支付 run). Sent as an attachment (Content-Disposition).
          */
         get: operations["exportPayments"];
         put?: never;
@@ -1836,7 +1856,7 @@ export interface components {
                  * @description machine-readable slug
                  * @enum {string}
                  */
-                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "upload_incomplete" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "no_signing_rules" | "doctor_required" | "institution_not_designated" | "already_signed" | "no_signing_record" | "unknown_qualification_item" | "not_employee_insured" | "graduation_in_future" | "discharge_in_future" | "outside_enrolment_window" | "duplicate_benefit_qualification" | "no_benefit_qualification_record" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed" | "back_payment_form_required" | "discharged_after_cutoff" | "bad_month_range" | "months_before_discharge" | "months_not_due" | "months_already_insured" | "bad_unit_share_payer" | "unit_share_payer_required" | "bad_personal_share_collected" | "personal_share_not_collected" | "no_back_payment_record" | "card_situation_required" | "no_card" | "loss_kind_required" | "card_already_valid" | "no_card_record" | "no_card_notice" | "month_required" | "month_not_started" | "no_lines" | "bad_case_no" | "case_paid_twice" | "duplicate_line" | "bad_line_amount" | "total_too_large" | "run_amount_differs" | "no_benefit_run" | "not_paid" | "no_voucher" | "institution_code_invalid" | "institution_unknown" | "institution_outside_agreement" | "institution_is_pharmacy" | "hospital_level_required";
+                code: "invalid_encoding" | "bad_http" | "overloaded" | "internal" | "not_found" | "method_not_allowed" | "bad_request" | "too_deep" | "too_long" | "bad_number" | "bad_limit" | "bad_material_status" | "unauthorized" | "forbidden" | "account_locked" | "busy" | "rate_limited" | "weak_password" | "invalid_username" | "invalid_name" | "invalid_roles" | "unknown_region" | "self_lockout" | "staff_not_found" | "staff_exists" | "unknown_item" | "date_outside_calendar" | "channel_not_offered" | "invalid_text" | "invalid_phone" | "invalid_form" | "invalid_id_number" | "invalid_credit_code" | "wrong_applicant" | "name_required" | "unknown_condition" | "unknown_material" | "commitment_not_allowed" | "sharing_not_allowed" | "applicant_required" | "unknown_effect" | "internal_item" | "applicant_limit_date_required" | "applicant_limit_date_future" | "applicant_limit_passed" | "unknown_action" | "staff_only" | "applicant_only" | "role_required" | "wrong_region" | "four_eyes" | "wrong_state" | "wrong_step" | "paused" | "reason_required" | "outside_acceptance_window" | "materials_missing" | "materials_required" | "nothing_missing" | "bad_target_step" | "amount_required" | "amount_out_of_range" | "amount_overflow" | "amount_negative" | "not_uncounted" | "bad_rating" | "already_rated" | "no_follow_up" | "flow_changed" | "extension_not_allowed" | "extension_exhausted" | "working_days_required" | "working_days_out_of_range" | "bad_extension" | "idempotency_key_reused" | "idempotency_key_in_use" | "version_conflict" | "case_busy" | "storage_unavailable" | "not_insured" | "duplicate_unit" | "unit_not_found" | "unit_not_active" | "zero_balance" | "no_account" | "amount_differs" | "not_assistance_recipient" | "already_subsidised" | "person_not_found" | "already_enrolled" | "register_changed" | "applicant_not_person" | "applicant_not_unit" | "arrears_required" | "heir_required" | "no_policy" | "one_person_per_retirement" | "persons_required" | "already_retired" | "bad_start_month" | "form_incomplete" | "insured_person_required" | "key_change_material" | "no_settlement" | "settlement_not_found" | "too_many_lines" | "month_not_ended" | "no_settlement_item" | "settlement_exists" | "not_the_institution" | "not_ordered" | "wrong_category" | "no_accepted_lines" | "no_fee_catalogue" | "outside_agreement" | "catalogue_missing" | "empty_upload" | "upload_incomplete" | "no_subsidy" | "not_resident" | "not_suspended" | "nothing_payable" | "nothing_to_change" | "settlement_outdated" | "suspended_enrolment" | "unit_cancelled" | "arrears_mismatch" | "account_closed" | "account_insufficient" | "no_filing_rules" | "category_mismatch" | "unknown_filing_item" | "not_retired" | "destination_required" | "filing_overlap" | "filing_no_required" | "filing_not_found" | "filing_expired" | "change_too_early" | "no_filing_record" | "no_disease_catalog" | "unknown_disease" | "limit_condition_required" | "limit_condition_mismatch" | "duplicate_qualification" | "no_qualification_record" | "not_qualified" | "chronic_disease_outpatient_only" | "no_such_application" | "applicant_not_institution" | "already_designated" | "reapply_too_early" | "reapply_barred" | "bad_level" | "level_not_applicable" | "code_exhausted" | "code_unavailable" | "bad_filter" | "institution_not_found" | "no_application_outcome" | "institution_status_invalid" | "reason_too_long" | "effective_on_invalid" | "institution_terminated" | "status_unchanged" | "effective_before_agreement" | "effective_in_future" | "effective_before_last_change" | "from_region_required" | "same_region" | "no_enrolment" | "transfer_open" | "transfer_refused" | "info_sheet_pending" | "transfer_not_ready" | "no_contact_letter" | "id_no_required" | "invalid_id_no" | "bad_message" | "bad_signature" | "stale_signature" | "peer_not_configured" | "region_not_served" | "unknown_transfer" | "balance_mismatch" | "months_mismatch" | "person_mismatch" | "figures_mismatch" | "no_signing_rules" | "doctor_required" | "institution_not_designated" | "already_signed" | "no_signing_record" | "unknown_qualification_item" | "not_employee_insured" | "graduation_in_future" | "discharge_in_future" | "outside_enrolment_window" | "duplicate_benefit_qualification" | "no_benefit_qualification_record" | "bad_month" | "csv_header" | "invalid_csv" | "not_utf8" | "too_many_rows" | "bad_header" | "batch_exists" | "bad_format" | "xlsx_failed" | "xlsx_sheet_name" | "bad_date" | "bad_period" | "period_too_long" | "no_record" | "record_not_ready" | "unknown_notice" | "notice_not_applicable" | "font_missing" | "file_too_large" | "unsupported_file_type" | "file_content_mismatch" | "too_many_files" | "file_not_found" | "bad_status" | "notification_not_found" | "not_failed" | "back_payment_form_required" | "discharged_after_cutoff" | "bad_month_range" | "months_before_discharge" | "months_not_due" | "months_already_insured" | "bad_unit_share_payer" | "unit_share_payer_required" | "bad_personal_share_collected" | "personal_share_not_collected" | "no_back_payment_record" | "card_situation_required" | "no_card" | "loss_kind_required" | "card_already_valid" | "no_card_record" | "no_card_notice" | "month_required" | "month_not_started" | "no_lines" | "bad_case_no" | "case_paid_twice" | "duplicate_line" | "bad_line_amount" | "total_too_large" | "run_amount_differs" | "no_benefit_run" | "not_paid" | "no_voucher" | "institution_code_invalid" | "institution_unknown" | "institution_outside_agreement" | "institution_is_pharmacy" | "hospital_level_required";
                 /** @description 中文说明，给经办人员或申请人看，不回显原始输入 */
                 message: string;
                 /** @description only on 500 `internal`: the request id to quote */
@@ -2222,7 +2242,7 @@ export interface components {
             /** @enum {string} */
             status: "整改期" | "一年内不得申请" | "已定点";
         };
-        InstitutionDetail: components["schemas"]["Institution"] & {
+        InstitutionDetail: components["schemas"]["InstitutionStaffView"] & {
             /** @description every change, oldest first */
             history: components["schemas"]["HistoryEntry"][];
         };
@@ -2256,6 +2276,41 @@ export interface components {
                 reason: string;
             };
             institution: components["schemas"]["Institution"] | null;
+        };
+        InstitutionStaffView: components["schemas"]["Institution"] & {
+            /** @description oldest first; `status` is the last's */
+            status_changes: components["schemas"]["InstitutionStatusChange"][];
+        };
+        /** @description 暂停 / 恢复定点 / 解除协议 of a designated institution */
+        InstitutionStatusChange: {
+            /** @description ISO 8601 instant, +08:00: when it was recorded */
+            at: string;
+            /**
+             * @description the status it followed
+             * @enum {string}
+             */
+            before: "定点" | "暂停" | "解除";
+            /** @description the staff member who recorded it */
+            by: string;
+            /** @description YYYY-MM-DD: in force from this day (a claim's visit date is checked against the status in force on it) */
+            effective_on: string;
+            reason: string;
+            /**
+             * @description the status from effective_on
+             * @enum {string}
+             */
+            status: "定点" | "暂停" | "解除";
+        };
+        InstitutionStatusRequest: {
+            /** @description YYYY-MM-DD: not before the agreement's start or the previous change's day, not after today */
+            effective_on: string;
+            /** @description why (at most 200 characters) */
+            reason: string;
+            /**
+             * @description 暂停 (suspend), 定点 (restore: 恢复定点), 解除 (end the agreement: final)
+             * @enum {string}
+             */
+            status: "定点" | "暂停" | "解除";
         };
         /** @description an item as its 办事指南 states it (the cataloguer's notes are not shown) */
         Item: {
@@ -2532,6 +2587,16 @@ export interface components {
                 /** @description ISO 8601 instant, +08:00 */
                 at: string;
                 case_no: string;
+                /**
+                 * Format: int64
+                 * @description the case event that paid it
+                 */
+                event_seq: number;
+                /**
+                 * Format: int64
+                 * @description 0: the event's one payment; 1..n: the lines of a 待遇支付 run paid at that event
+                 */
+                line: number;
                 /** @description name */
                 payee: string;
                 /** @description masked (the export has it in full) */
@@ -6287,6 +6352,140 @@ export interface operations {
             };
             /** @description 请求体过大。error.code：`bad_http` */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求头过大。error.code：`bad_http` */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误。error.code：`internal` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 暂不可用，本次操作未生效。error.code：`storage_unavailable`, `overloaded` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeInstitutionStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试时带同一个键：同一请求再次提交返回第一次的结果；同一个键用于内容不同的请求得到 422 idempotency_key_reused，第一次尚未完成时得到 409 idempotency_key_in_use */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description 定点编码 (H/P + 6-digit division + 5 digits) */
+                code: string;
+                /** @description region id (qinghai, xining, yunnan, qingdao …) */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionStaffView"];
+                };
+            };
+            /** @description 请求有误。error.code：`bad_request`, `too_deep`, `invalid_encoding`, `bad_http` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或凭据无效。error.code：`unauthorized` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行。error.code：`wrong_region`, `role_required` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在。error.code：`institution_not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突。error.code：`idempotency_key_in_use` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体过大。error.code：`bad_http` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 被业务规则拒绝。error.code：`institution_status_invalid`, `reason_required`, `reason_too_long`, `effective_on_invalid`, `institution_terminated`, `status_unchanged`, `effective_before_agreement`, `effective_in_future`, `effective_before_last_change`, `idempotency_key_reused` */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

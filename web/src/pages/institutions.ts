@@ -1,12 +1,14 @@
 // 定点医药机构 (items 009001 / 009002). The workbench: the region's register of designated
 // institutions (filters by category and status), one institution with its agreement, period, level
-// and change history, and an institution's evaluation outcomes (评估结论: failed evaluations and
-// the first day it may apply again). The portal: the applicant institution's own designation,
+// and change history, its status changes (暂停 / 恢复定点 / 解除协议, with the form a 复审 staff
+// member records one in), and an institution's evaluation outcomes (评估结论: failed evaluations
+// and the first day it may apply again). The portal: the applicant institution's own designation,
 // found with the three keys of the progress query.
 import "./institutions.css";
-import { call, type Schemas } from "../api/client";
+import { ApiError, call, type Schemas } from "../api/client";
 import { h, link, render } from "../dom";
-import { facts, go, instant, staffBar, staffOnly, table } from "../workbench";
+import { facts, go, instant, reload, staffBar, staffOnly, table } from "../workbench";
+import { uuid } from "./staff_case";
 import type { Session } from "../api/client";
 
 type Institution = Schemas["Institution"];
@@ -14,6 +16,8 @@ type InstitutionDetail = Schemas["InstitutionDetail"];
 type InstitutionList = Schemas["InstitutionList"];
 type InstitutionApplication = Schemas["InstitutionApplication"];
 type InstitutionProgress = Schemas["InstitutionProgress"];
+type InstitutionStaffView = Schemas["InstitutionStaffView"];
+type StatusChange = Schemas["InstitutionStatusChange"];
 
 const PAGE = 50;
 const enc = encodeURIComponent;
@@ -38,6 +42,7 @@ const FIELD_NAMES: Record<string, string> = {
   from: "协议起始",
   to: "协议终止",
   owner: "统一社会信用代码",
+  status_changes: "定点状态变更",
 };
 
 const period = (i: Institution) => `${i.from || "—"} 至 ${i.to || "未定终止日期"}`;
@@ -132,18 +137,88 @@ function shown(v: unknown): string {
   return String(v);
 }
 
+// What a 复审 staff member may change a status to, in the register's words and as the agency says
+// it: 暂停, 恢复定点, 解除协议 (final).
+const STATUS_ACTIONS: [string, string][] = [
+  ["暂停", "暂停定点"],
+  ["定点", "恢复定点"],
+  ["解除", "解除协议"],
+];
+const STATUS_ROLE = "senior_reviewer";
+let flash: string | null = null;
+
+function statusChanges(changes: StatusChange[]) {
+  return changes.length
+    ? table(
+        "status-changes",
+        ["生效日期", "变更", "原因", "登记人", "登记时间"],
+        changes.map((c) => [c.effective_on, h("span", null, h("span", { class: `inst-status s-${c.before}` }, c.before), " → ", h("span", { class: `inst-status s-${c.status}` }, c.status)), c.reason, c.by, instant(c.at)]),
+      )
+    : h("p", null, "自定点以来状态未变更。");
+}
+
+function statusForm(session: Session, i: InstitutionDetail) {
+  if (!session.staff.roles.includes(STATUS_ROLE)) return h("p", { class: "hint" }, "暂停、恢复定点或解除协议由复审人员（科长）办理。");
+  if (i.status === "解除") return h("p", { class: "hint" }, "服务协议已解除，定点状态不能再变更。");
+  const alert = h("p", { class: "alert", role: "alert" });
+  // One key per attempt of this form: a resubmission after a lost answer is not a second change.
+  let key = uuid();
+  const form = h(
+    "form",
+    { class: "card inst-status-form", "aria-labelledby": "st-form-h" },
+    h("h3", { id: "st-form-h" }, "变更定点状态"),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "st-status" }, "变更为"),
+      h("select", { id: "st-status", name: "status", required: true }, STATUS_ACTIONS.filter(([v]) => v !== i.status).map(([v, label]) => h("option", { value: v }, `${label}（${v}）`))),
+    ),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "st-effective" }, "生效日期"),
+      h("input", { id: "st-effective", name: "effective_on", type: "date", required: true, min: i.from || null, "aria-describedby": "st-effective-hint" }),
+      h("p", { class: "hint", id: "st-effective-hint" }, "不早于协议起始日和上一次变更的生效日，不晚于今天；就诊日期在生效日及以后的费用按新状态审核。"),
+    ),
+    h("div", { class: "field" }, h("label", { for: "st-reason" }, "原因"), h("textarea", { id: "st-reason", name: "reason", required: true, maxlength: 200, rows: 3 })),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "登记状态变更")),
+    alert,
+  ) as HTMLFormElement;
+  form.addEventListener("input", () => (key = uuid()));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    alert.textContent = "";
+    const val = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value;
+    const button = form.querySelector("button") as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      const out = await call<InstitutionStaffView>("POST", `${reg(session.staff.region)}/institutions/${enc(i.code)}/status`, { status: val("status"), reason: val("reason").trim(), effective_on: val("effective_on") }, key, session.token);
+      const last = out.status_changes[out.status_changes.length - 1];
+      flash = `已登记：自 ${last?.effective_on ?? ""} 起定点状态为“${out.status}”。`;
+      reload();
+    } catch (e) {
+      alert.textContent = e instanceof ApiError ? e.message : "登记失败，请稍后重试";
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
 async function one(session: Session, code: string) {
   const i = await get<InstitutionDetail>(session.token, `${reg(session.staff.region)}/institutions/${enc(code)}`);
+  const message = flash;
+  flash = null;
   render(
     `定点医药机构 ${i.name}`,
     staffBar(session, "/staff/institutions"),
     h("p", { class: "crumbs" }, link("/staff/institutions", "定点医药机构"), " › ", i.name),
     h("h1", null, i.name, h("small", { class: "mono", "data-code": i.code }, ` ${i.code}`)),
+    message ? h("p", { class: "wb-flash", role: "status" }, message) : null,
     facts([
       ["定点编码", h("span", { class: "mono inst-code" }, i.code)],
       ["类别", i.category],
       ["等级", i.level || (i.category === "零售药店" ? "—" : "未定级")],
-      ["状态", i.status],
+      ["状态", h("span", { class: `inst-status s-${i.status}`, "data-status": i.status }, i.status)],
       ["统一社会信用代码", link(`/staff/institution-applications/${enc(i.credit_code)}`, i.credit_code, { class: "mono" })],
       ["行政区划", i.division],
       ["地址", i.address || null],
@@ -155,15 +230,25 @@ async function one(session: Session, code: string) {
       ["协议期限", period(i)],
       ["申请办件", caseLink(i.case_no)],
     ]),
+    h("section", { "aria-labelledby": "st-h" }, h("h2", { id: "st-h" }, "定点状态变更"), statusChanges(i.status_changes), statusForm(session, i)),
     h("h2", null, "变更历史"),
     i.history.length
       ? table(
           "history",
-          ["时间", "办件", "变更内容"],
-          i.history.map((x) => [instant(x.at), caseLink(x.case_no), h("ul", { class: "changes" }, Object.entries(x.changes).map(([k, c]) => h("li", null, `${FIELD_NAMES[k] ?? k}：${shown(c.before)} → ${shown(c.after)}`)))]),
+          ["时间", "来源", "变更内容"],
+          i.history.map((x) => [instant(x.at), x.case_no ? caseLink(x.case_no) : x.import_batch?.startsWith("institution-status-") ? "定点状态变更" : "名单导入", h("ul", { class: "changes" }, Object.entries(x.changes).map(([k, c]) => h("li", null, `${FIELD_NAMES[k] ?? k}：${changeText(k, c.before)} → ${changeText(k, c.after)}`)))]),
         )
       : h("p", null, "没有变更记录。"),
   );
+}
+
+// The status changes as a history line: the last change's date and status, not the whole list.
+function changeText(field: string, v: unknown): string {
+  if (field === "status_changes" && Array.isArray(v)) {
+    const last = v[v.length - 1] as StatusChange | undefined;
+    return last ? `${v.length} 次（最近：${last.effective_on} 起${last.status}）` : "（空）";
+  }
+  return shown(v);
 }
 
 async function outcomes(session: Session, credit: string) {

@@ -5,8 +5,10 @@
 // agreement) → the workbench's institutions page lists it with its code (after the demo's
 // H37020000001), its page shows the agreement and history, and the portal shows the institution
 // its code. Then another hospital's evaluation fails on the case page, and its new application is
-// refused at 受理 with the date it may re-apply (shown on the case page and in the portal).
-// Every page is checked with axe-core (no serious or critical violation).
+// refused at 受理 with the date it may re-apply (shown on the case page and in the portal). Last,
+// a 复审 staff member suspends the demo pharmacy from a date on its page (the status change form),
+// then restores it: the status changes table shows both with who and why; a window clerk sees the
+// table but no form. Every page is checked with axe-core (no serious or critical violation).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -182,4 +184,55 @@ test("a failed evaluation, then the new application refused at 受理 with the d
   const portal = await ctx.newPage();
   await portal.goto(`${base}/institution?case_no=${first.body.case_no}&id_no=${id_no}&query_code=${first.body.query_code}`);
   await portal.locator(".inst-reapply", { hasText: "2026-06-10" }).waitFor();
+});
+
+test("a 复审 staff member suspends and restores an institution on its page", async () => {
+  const PHARMACY = "P37020000001";
+  const lead = await staffPage(`${R}_senior_reviewer`);
+  await lead.goto(`${base}/staff/institutions/${PHARMACY}`);
+  await lead.getByRole("heading", { level: 2, name: "定点状态变更" }).waitFor();
+  assert.match(await lead.locator('section[aria-labelledby="st-h"]').innerText(), /自定点以来状态未变更/);
+  await axe(lead, "institution with the status form");
+
+  const form = lead.locator("form.inst-status-form");
+  // A refusal is shown in the form, in the server's words: a date after today.
+  await form.getByLabel("变更为").selectOption("暂停");
+  await form.getByLabel("生效日期").fill("2026-03-11");
+  await form.getByLabel("原因").fill("药品购销存记录不符，暂停定点");
+  await form.getByRole("button", { name: "登记状态变更" }).click();
+  await form.locator(".alert", { hasText: "不能晚于今天" }).waitFor();
+  await axe(lead, "status form with a refusal");
+
+  await form.getByLabel("生效日期").fill("2026-03-09");
+  await form.getByRole("button", { name: "登记状态变更" }).click();
+  await lead.locator(".wb-flash", { hasText: "自 2026-03-09 起定点状态为“暂停”" }).waitFor();
+  assert.equal(await lead.locator("[data-status]").innerText(), "暂停");
+  const changes = lead.locator("table.status-changes tbody tr");
+  assert.equal(await changes.count(), 1);
+  const row = await changes.first().innerText();
+  assert.match(row, /2026-03-09/);
+  assert.match(row, /定点\s*→\s*暂停/);
+  assert.match(row, /药品购销存记录不符/);
+  assert.match(row, new RegExp(`${R}_senior_reviewer`));
+  assert.match(await lead.locator("table.history").innerText(), /定点状态变更/);
+  await axe(lead, "institution suspended");
+
+  // Restored: the form now offers 恢复定点 and 解除协议 only.
+  const restore = lead.locator("form.inst-status-form");
+  const options = await restore.locator("#st-status option").allInnerTexts();
+  assert.deepEqual(options, ["恢复定点（定点）", "解除协议（解除）"]);
+  await restore.getByLabel("变更为").selectOption("定点");
+  await restore.getByLabel("生效日期").fill("2026-03-10");
+  await restore.getByLabel("原因").fill("整改完成");
+  await restore.getByRole("button", { name: "登记状态变更" }).click();
+  await lead.locator(".wb-flash", { hasText: "“定点”" }).waitFor();
+  assert.equal(await changes.count(), 2);
+
+  // A window clerk reads the changes but records none.
+  const clerk = await staffPage(`${R}_window`);
+  await clerk.goto(`${base}/staff/institutions/${PHARMACY}`);
+  await clerk.locator("table.status-changes").waitFor();
+  assert.equal(await clerk.locator("form.inst-status-form").count(), 0);
+  assert.match(await clerk.locator('section[aria-labelledby="st-h"]').innerText(), /复审人员/);
+  await axe(clerk, "institution (clerk)");
 });
