@@ -61,7 +61,7 @@ std::string sequenceText(int64_t n) {
 bool indexedColumnsChanged(const CaseState& a, const CaseState& b) {
   return a.status != b.status || a.due_on != b.due_on || a.follow_up != b.follow_up ||
          a.closed_on != b.closed_on || a.accepted_on != b.accepted_on ||
-         a.due_provisional != b.due_provisional;
+         a.due_provisional != b.due_provisional || a.noticeOwedBy() != b.noticeOwedBy();
 }
 
 std::string upper(const std::string& s) {
@@ -220,7 +220,11 @@ Result<std::map<std::string, int64_t>> CaseService::openByDeadline(
   submitted.status = caseStatusName(CaseStatus::kSubmitted);
   auto waiting = store_.countCases(submitted);
   if (!waiting) return std::unexpected(waiting.error());
-  int64_t not_started = *waiting;
+  // Those that owe a one-time notice run on the notice's clock: counted by its due date above.
+  submitted.notice_owed_only = true;
+  auto owing = store_.countCases(submitted);
+  if (!owing) return std::unexpected(owing.error());
+  int64_t not_started = *waiting - *owing;
   std::set<std::string> first_steps;
   if (const Region* r = catalog_->region(region))
     for (const auto& it : r->items) {

@@ -184,6 +184,8 @@ std::string itemRevision(const Item& it) {
                   {"unless", a.unless},
                   {"limit", timeLimitJson(a.limit)}});
   j["applicant_limits"] = al;
+  // Only an item that has one carries the key: every other item keeps its revision.
+  if (it.notice_limit) j["notice_limit"] = timeLimitJson(*it.notice_limit);
   std::string uncounted;
   for (const auto& u : it.uncounted_periods) uncounted += u.id + ",";
   j["uncounted"] = uncounted;

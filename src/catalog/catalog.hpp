@@ -159,6 +159,11 @@ struct Item {
   std::vector<Material> materials;
   TimeLimit time_limit;
   std::vector<TimeLimit> variants;
+  // 一次性告知 owed within a limit of the application (青岛 定点医药机构:
+  // 自收到材料之日起5个工作日内 一次性告知): counted from the day of 申请 until the application is
+  // answered (a return with the notice, an acceptance or a refusal). Only where the seed states it;
+  // working or natural days.
+  std::optional<TimeLimit> notice_limit;
   std::vector<AcceptanceWindow> acceptance_windows;
   std::vector<UncountedPeriod> uncounted_periods;
   std::string remarks;

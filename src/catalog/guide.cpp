@@ -127,6 +127,8 @@ nlohmann::json publicItemJson(const Item& it, const Region& region) {
             {"supervision_phone", region.supervisionPhone(it)},
             {"effect", it.effect},
             {"revision", it.revision}};
+  // Only where the seed states a limit on the one-time notice of missing materials.
+  if (it.notice_limit) j["notice_limit"] = timeLimitJson(*it.notice_limit);
   if (!it.channels_text.empty()) j["channels_text"] = it.channels_text;
   if (!it.progress_query_text.empty()) j["progress_query_text"] = it.progress_query_text;
   if (!it.diseases.is_null()) j["diseases"] = it.diseases;
@@ -211,6 +213,7 @@ std::string guideHtml(const Region& region, const Item& it) {
   for (const auto& v : it.variants) extensible = extensible || v.extension.allowed;
   if (extensible)
     limit += para("延长办理：遇特殊情况可适当延长（经批准并记录，延长后的期限见办理进度）");
+  if (it.notice_limit) limit += para("一次性告知：" + it.notice_limit->text);
   for (const auto& a : it.applicant_limits) limit += para("申请期限：" + a.text);
   if (it.takes_effect == "next_month") limit += para("生效时间：次月生效");
   for (const auto& w : it.acceptance_windows) limit += para("受理时间：" + w.text);

@@ -77,7 +77,7 @@ class CatalogLoader {
   }
 
   // Where a limit appears decides which kinds it may take and which keys it has.
-  enum class LimitAt { kItem, kVariant, kStep, kApplicant };
+  enum class LimitAt { kItem, kVariant, kStep, kApplicant, kNotice };
 
   TimeLimit limit(const std::string& file, const YAML::Node& n, LimitAt at) {
     TimeLimit t;
@@ -129,6 +129,8 @@ class CatalogLoader {
     // What each place can reckon: a stage runs in days; the applicant's side in days or months.
     if (at == LimitAt::kStep && !(t.basis == LimitBasis::kDays && t.kind != LimitKind::kInstant))
       problem(file, n, "环节时限须为 working_days 或 natural_days");
+    if (at == LimitAt::kNotice && !(t.basis == LimitBasis::kDays && t.kind != LimitKind::kInstant))
+      problem(file, n, "一次性告知时限须为 working_days 或 natural_days");
     if (at == LimitAt::kApplicant &&
         !(t.basis == LimitBasis::kCalendarMonths ||
           (t.basis == LimitBasis::kDays && t.kind == LimitKind::kNaturalDays)))
@@ -455,6 +457,8 @@ class CatalogLoader {
       it.variants.clear();
       for (const auto& var : v["variants"])
         it.variants.push_back(limit(file, var, LimitAt::kVariant));
+    } else if (key == "notice_limit") {
+      it.notice_limit = limit(file, v, LimitAt::kNotice);
     } else if (key == "applicant_limits") {
       it.applicant_limits.clear();
       list([&](const YAML::Node& e) {
@@ -725,6 +729,11 @@ class CatalogLoader {
     }
     for (const auto& u : it.uncounted_periods)
       if (u.id.empty() || u.name.empty()) bad("uncounted_periods 须有 id 和 name");
+    // The limit of a notice of missing materials: its words must say so (not the item's own limit
+    // copied by mistake), and the application must be answerable at 受理.
+    if (it.notice_limit && it.notice_limit->text.find("一次性告知") == std::string::npos)
+      bad("notice_limit.text 须是载明“一次性告知”时限的原文");
+    if (it.notice_limit && it.internal) bad("内部办理流程没有申请，不能有 notice_limit");
     if (!it.form_schema.empty() && !schemas.count(it.form_schema))
       bad("form_schema '" + it.form_schema + "' 未在 form_schemas 中定义");
   }

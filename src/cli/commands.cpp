@@ -32,6 +32,7 @@
 #include "policy/policy.hpp"
 #include "store/sqlite/sqlite_file_store.hpp"
 #include "store/sqlite/sqlite_outbox.hpp"
+#include "store/sqlite/sqlite_peer_deliveries.hpp"
 #include "store/sqlite/sqlite_staff_store.hpp"
 #include "store/sqlite/sqlite_stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -347,7 +348,7 @@ int serve(const Args& a, const char* argv0) {
   deps.outbox = outbox->get();
   deps.policies = policies->get();
   // Transfers between regions: the documents' delivery (to this server's regions or to peers).
-  auto delivery_log = peer::DeliveryLog::open(a.get("--db"));
+  auto delivery_log = SqlitePeerDeliveries::open(a.get("--db"));
   if (!delivery_log) return std::cerr << delivery_log.error().message << "\n", 1;
   peer::Exchange exchange(**store, committer, calendar, clock, peer_options,
                           std::move(*delivery_log));

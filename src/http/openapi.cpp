@@ -851,6 +851,13 @@ json schemas() {
                "alternative flows: the first whose `when` matches is chosen at 申请 and pinned "
                "with the case (its flow_id)")},
        {"time_limit", time_limit},
+       {"notice_limit",
+        {{"allOf", json::array({ref("TimeLimit")})},
+         {"description",
+          "absent unless the seed states one: the limit within which an incomplete application "
+          "must be answered with one notice of everything missing (一次性告知), counted from the "
+          "day of 申请 (working_days or natural_days; 青岛 009001 / 009002: 5个工作日). A case "
+          "owing it past its day is overdue (the case's notice_due_on)"}}},
        {"applicant_limits",
         tArray(tObject({{"field", tString("the `date` field of the form it applies to")},
                         {"limit", ref("TimeLimit")},
@@ -974,17 +981,20 @@ json schemas() {
                                    "a limit (转移接续 5+5+5); the item's limit still "
                                    "decides overdue"))},
        {"step_deadline_status", nullable(tEnum(kDeadlineStatuses))},
-       // h4: the one-time notice of a 定点医药机构 application (009001 / 009002 only).
+       // The one-time notice of an item with a notice limit (Item.notice_limit).
        {"notice_due_on",
-        tDate("009001 / 009002 only: the day by which the 一次性告知 (a return at 受理) or the "
-              "acceptance is owed, 5 working days after the application date")},
+        tDate("items with a notice_limit only: the day by which the 一次性告知 (a return at "
+              "受理) or the acceptance is owed, counted from the application date and pinned "
+              "at 申请 (青岛 009001 / 009002: 5 working days)")},
        {"notice_answered_on",
-        nullable(tDate("009001 / 009002 only: the day the application was first answered "
-                       "(return, accept or not_accept); null while unanswered"))},
+        nullable(tDate("items with a notice_limit only: the day the application was first "
+                       "answered (return, accept or not_accept); null while unanswered"))},
        {"notice_deadline_status",
         tEnum({"on_time", "due_soon", "overdue"},
-              "009001 / 009002 only: as of the answer, or of today while unanswered; overdue "
-              "= no notice and no acceptance by notice_due_on")},
+              "items with a notice_limit only: as of the answer, or of today while unanswered; "
+              "overdue = no notice and no acceptance by notice_due_on. While the notice is owed "
+              "(unanswered, case open) it is also the case's deadline_status, so the case is "
+              "listed by GET /cases?deadline= and counted by the dashboard under it")},
        {"extended_working_days",
         tInt("working days added by approved extensions (遇特殊情况适当延长); due_on counts them")},
        {"extensions", tArray(tObject({{"seq", tInt("the event that recorded it")},
@@ -1806,7 +1816,11 @@ json paths() {
               .param(queryParam("item", "item code"))
               .param(queryParam("status", "case status", false, tEnum(kCaseStatuses)))
               .param(queryParam("step", "step name"))
-              .param(queryParam("deadline", "deadline status", false, tEnum(kDeadlineStatuses)))
+              .param(queryParam("deadline",
+                                "deadline status (the case's deadline_status): an application "
+                                "still owing its one-time notice (notice_due_on) counts by the "
+                                "notice's status, so an unanswered one past its day is overdue",
+                                false, tEnum(kDeadlineStatuses)))
               .param(queryParam("follow_up", "`open`: only cases with an open follow-up"))
               .param(queryParam("q",
                                 "search: a case number or an applicant's ID number / credit code "

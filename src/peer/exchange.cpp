@@ -121,7 +121,7 @@ Result<void> verifyRequest(const std::string& key, const std::string& authorizat
 }
 
 Exchange::Exchange(Store& store, Committer& committer, std::shared_ptr<const WorkCalendar> calendar,
-                   Clock clock, Options options, std::unique_ptr<DeliveryLog> log)
+                   Clock clock, Options options, std::unique_ptr<PeerDeliveryStore> log)
     : store_(store),
       committer_(committer),
       calendar_(std::move(calendar)),

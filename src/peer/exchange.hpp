@@ -23,6 +23,7 @@
 #include "calendar/work_calendar.hpp"
 #include "registers/transfer.hpp"
 #include "store/committer.hpp"
+#include "store/peer_delivery_store.hpp"
 #include "store/store.hpp"
 
 namespace jingban::peer {
@@ -49,30 +50,14 @@ Result<void> verifyRequest(const std::string& key, const std::string& authorizat
                            const std::string& method, const std::string& path,
                            const std::string& body, int64_t now_unix_seconds);
 
-// What was delivered (peer/delivery_log.cpp: a table of the database, its own connection).
-struct Delivery {
-  std::string message_id, to_region, status;  // pending | delivered | failed
-  int attempts = 0;
-  int64_t next_attempt_at = 0;
-  std::string last_error;
-};
-class DeliveryLog {
- public:
-  static Result<std::unique_ptr<DeliveryLog>> open(const std::string& db_path);
-  ~DeliveryLog();
-  Result<std::vector<Delivery>> all();
-  Result<void> save(const Delivery& d, int64_t delivered_at);
-
- private:
-  DeliveryLog() = default;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// What was delivered (store/peer_delivery_store.hpp: a table of the database, its own
+// connection, implemented in store/sqlite).
+using Delivery = PeerDelivery;
 
 class Exchange {
  public:
   Exchange(Store& store, Committer& committer, std::shared_ptr<const WorkCalendar> calendar,
-           Clock clock, Options options, std::unique_ptr<DeliveryLog> log);
+           Clock clock, Options options, std::unique_ptr<PeerDeliveryStore> log);
   ~Exchange();  // stop()
   void start();
   void stop();
@@ -103,7 +88,7 @@ class Exchange {
   std::shared_ptr<const WorkCalendar> calendar_;
   Clock clock_;
   Options options_;
-  std::unique_ptr<DeliveryLog> log_;
+  std::unique_ptr<PeerDeliveryStore> log_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

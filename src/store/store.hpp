@@ -89,8 +89,11 @@ using CommitListener = std::function<void(std::vector<CommittedEvent>)>;
 
 struct CaseFilter {
   std::string region, item_code, status, step;
-  std::optional<Date> due_before;  // due_on < this (open cases only when set)
-  std::optional<Date> due_until;   // due_on <= this
+  // The due date compared is due_on, or for a case that still owes its one-time notice
+  // (CaseState::noticeOwedBy) the notice's due date.
+  std::optional<Date> due_before;  // due date < this (open cases only when set)
+  std::optional<Date> due_until;   // due date <= this
+  bool notice_owed_only = false;   // only cases that still owe their one-time notice
   bool open_only = false;
   bool follow_up_open = false;
   bool provisional_only = false;

@@ -38,6 +38,11 @@ bool isTerminal(CaseStatus s) {
          s == CaseStatus::kRejected || s == CaseStatus::kWithdrawn;
 }
 
+std::optional<Date> CaseState::noticeOwedBy() const {
+  if (notice_answered_on || isTerminal(status)) return std::nullopt;
+  return notice_due_on;
+}
+
 int CaseState::extendedWorkingDays() const {
   int total = 0;
   for (const auto& x : extensions) total += x.working_days;
@@ -86,6 +91,8 @@ nlohmann::json storageFixed(const CaseState& c) {
                       {"conditions", c.conditions},
                       {"form", *c.form},
                       {"submitted_at", c.submitted_at.unix_seconds}};
+  // Only a case that owes a one-time notice carries the key (rows of all others stay as they were).
+  if (c.notice_due_on) j["notice_due_on"] = c.notice_due_on->str();
   if (c.flow) {
     j["flow"] = flowStepsJson(*c.flow);
     j["flow_id"] = c.flow_id;
@@ -115,6 +122,7 @@ nlohmann::json storageState(const CaseState& c) {
                       {"rating", c.rating},
                       {"rating_reason", c.rating_reason},
                       {"follow_up", c.follow_up}};
+  if (c.notice_answered_on) j["notice_answered_on"] = c.notice_answered_on->str();
   // Only a case that was extended carries the key (rows of all other cases stay as they were).
   if (!c.extensions.empty()) {
     auto xs = nlohmann::json::array();
@@ -169,6 +177,8 @@ CaseState fromStorage(const nlohmann::json& j) {
   c.paused_days = j.at("paused_days");
   for (const auto& [k, v] : j.at("approvals").items()) c.approvals[std::stoi(k)] = v;
   for (const auto& m : j.at("notice")) c.notice.push_back({m.at("id"), m.at("name")});
+  if (j.contains("notice_due_on")) c.notice_due_on = readDate(j.at("notice_due_on"));
+  if (j.contains("notice_answered_on")) c.notice_answered_on = readDate(j.at("notice_answered_on"));
   c.paid_fen = j.at("paid_fen");
   c.rating = j.at("rating");
   c.rating_reason = j.at("rating_reason");

@@ -166,11 +166,20 @@ struct CaseState {
   std::vector<Extension> extensions;     // approved extensions, in order; due_on counts them
   std::map<int, std::string> approvals;  // review step index → who approved it
   std::vector<MissingMaterial> notice;   // the latest 一次性告知
+  // Items with a notice limit (Item::notice_limit): the day by which the application must be
+  // answered (a return with the 一次性告知, an acceptance or a refusal), counted at 申请 and
+  // recorded in its event (pinned: a later catalog edit does not move it), and the day it was
+  // first answered. A resubmission after 补正 does not restart it: the notice is owed once.
+  std::optional<Date> notice_due_on, notice_answered_on;
   int64_t paid_fen = 0;
   std::string rating, rating_reason, follow_up;  // follow_up: "" | open | resolved
   EventLog events;
 
   int version() const { return static_cast<int>(events.size()); }
+  // The day by which the one-time notice is still owed: notice_due_on while the application is
+  // unanswered and the case open, nullopt otherwise (what supervision counts, and the stored
+  // column `cases.notice_due_on` that lists filter on).
+  std::optional<Date> noticeOwedBy() const;
   // The working days all approved extensions add to the limit.
   int extendedWorkingDays() const;
 };

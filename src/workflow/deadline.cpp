@@ -108,38 +108,20 @@ Result<std::optional<DueDate>> caseDue(const Item& item, const CaseState& c,
                     cal);
 }
 
-int noticeLimitDays(const std::string& item_code) {
-  // The national item codes (…009001 医疗机构, …009002 零售药店) are the same in every region.
-  auto ends = [&](const char* tail) {
-    std::string_view t(tail);
-    return item_code.size() >= t.size() &&
-           item_code.compare(item_code.size() - t.size(), t.size(), t) == 0;
-  };
-  return ends("009001") || ends("009002") ? 5 : 0;
-}
-
 namespace {
 
-// The one-time notice of an application (DeadlineView::notice_*), counted from the day it was
-// submitted; a resubmission after 补正 does not restart it (the notice is owed once).
+// The one-time notice of an application (DeadlineView::notice_*): due on the day pinned at 申请
+// (CaseState::notice_due_on), answered by the first return, acceptance or refusal.
 Result<void> noticeDeadline(const CaseState& c, const WorkCalendar& cal, Date today,
                             DeadlineView& v) {
-  int days = noticeLimitDays(c.item_code);
-  if (days == 0) return {};
-  auto due = cal.plusWorkingDays(c.submitted_at.date(), days);
-  // An application from before the loaded calendar years: no notice date rather than no view.
-  if (!due) return {};
-  v.notice_due = due->date;
-  for (const auto& e : c.events)
-    if (e.action == "return" || e.action == "accept" || e.action == "not_accept") {
-      v.notice_answered_on = e.at.date();
-      break;
-    }
-  Date at = v.notice_answered_on                  ? *v.notice_answered_on
+  if (!c.notice_due_on) return {};
+  v.notice_due = c.notice_due_on;
+  v.notice_answered_on = c.notice_answered_on;
+  Date at = c.notice_answered_on                  ? *c.notice_answered_on
             : isTerminal(c.status) && c.closed_on ? *c.closed_on
                                                   : today;
-  bool closed = v.notice_answered_on || isTerminal(c.status);
-  auto st = statusOn(due->date, at, closed, cal);
+  bool closed = c.notice_answered_on || isTerminal(c.status);
+  auto st = statusOn(*c.notice_due_on, at, closed, cal);
   if (!st) return std::unexpected(st.error());
   v.notice_status = *st;
   return {};
@@ -151,6 +133,9 @@ Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Dat
   DeadlineView v;
   v.extended_working_days = c.extendedWorkingDays();
   if (auto n = noticeDeadline(c, cal, today, v); !n) return std::unexpected(n.error());
+  // An application still owing its notice is not accepted yet: its clock is the notice's, and
+  // supervision (the lists by deadline, the dashboard) counts it by that.
+  if (c.noticeOwedBy() && v.notice_status) v.status = *v.notice_status;
   if (!c.accepted_on) return v;
   Date at = isTerminal(c.status) && c.closed_on ? *c.closed_on : today;
   // A stage with its own limit: counted from the day the case last reached the step.

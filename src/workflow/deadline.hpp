@@ -39,19 +39,16 @@ struct DeadlineView {
   std::optional<DeadlineStatus> step_status;
   // The working days approved extensions add (遇特殊情况适当延长; CaseState::extensions).
   int extended_working_days = 0;
-  // Items with a one-time notice limit (noticeLimitDays): the day by which the 一次性告知 (a
-  // return at 受理) or the acceptance is owed, the day the application was first answered
-  // (return, accept or not_accept), and the status as of that day, or as of today (or the day the
-  // case closed) while unanswered.
+  // Items with a one-time notice limit (Item::notice_limit, pinned with the case as
+  // CaseState::notice_due_on): the day by which the 一次性告知 (a return at 受理) or the
+  // acceptance is owed, the day the application was first answered (return, accept or
+  // not_accept), and the status as of that day, or as of today (or the day the case closed) while
+  // unanswered. While the notice is owed (CaseState::noticeOwedBy) `status` is this status too.
   std::optional<Date> notice_due;
   std::optional<Date> notice_answered_on;
   std::optional<DeadlineStatus> notice_status;
 };
 
-// Issue 8 §5 (定点医药机构 applications, 009001 / 009002): "Application → one notice of everything
-// missing within 5 working days". The working days from the application date within which the
-// application must be answered for an item of `item_code`; 0 for an item without such a limit.
-int noticeLimitDays(const std::string& item_code);
 // On time; due within 1 working day (today is the due day or the working day before it); overdue.
 // A closed case keeps the status it closed with.
 Result<DeadlineView> deadlineOn(const CaseState& c, const WorkCalendar& cal, Date today);

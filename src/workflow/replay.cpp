@@ -41,6 +41,8 @@ Result<CaseState> replayCase(const Region& region, const Item& item, const WorkC
   s.pinned_flow = stored.flow;
   s.pinned_flow_id = stored.flow_id;
   s.pinned_revision = stored.item_revision;
+  if (first.data.contains("notice_due_on") && first.data["notice_due_on"].is_string())
+    s.pinned_notice_due = Date::parse(first.data["notice_due_on"].get<std::string>());
   // Events written before the submission recorded its materials fall back on the stored ones.
   s.materials = first.data.contains("materials") ? materialsOf(first.data) : stored.materials;
   WorkflowContext ctx{region, item, calendar, first.at};

@@ -84,6 +84,10 @@ CaseState withEvent(const WorkflowContext& ctx, CaseState next, const Actor& act
   e.comment = a.comment;
   e.data = std::move(data);
   next.events.push_back(std::move(e));
+  // The first answer to the application settles its one-time notice, in time or late.
+  if (next.notice_due_on && !next.notice_answered_on &&
+      (a.name == "return" || a.name == "accept" || a.name == "not_accept"))
+    next.notice_answered_on = ctx.now.date();
   return next;
 }
 
@@ -585,11 +589,18 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
     c.flow = s.pinned_flow;
     c.flow_id = s.pinned_flow_id;
     c.item_revision = s.pinned_revision;
+    c.notice_due_on = s.pinned_notice_due;
   } else {
     // Chosen by channel, applicant kind and conditions, and pinned with the case.
     c.flow = std::make_shared<const std::vector<FlowStep>>(
         ctx.item.flowFor(s.channel, s.applicant.kind, s.conditions, &c.flow_id));
     c.item_revision = ctx.item.revision;
+    // The one-time notice's due date, counted now from the item's limit and recorded in the
+    // event: a replay takes it from there, whatever the catalog or calendar say later. An
+    // application before the loaded calendar years gets none rather than being refused.
+    if (ctx.item.notice_limit)
+      if (auto due = limitDue(*ctx.item.notice_limit, ctx.now.date(), ctx.calendar); due && *due)
+        c.notice_due_on = (*due)->date;
   }
   c.case_no = case_no;
   c.region = ctx.region.id;
@@ -609,6 +620,7 @@ Result<CaseState> openCase(const WorkflowContext& ctx, const Submission& s,
   Action a{.name = "submit"};
   nlohmann::json data = {{"channel", s.channel}, {"materials", s.materials}};
   if (!s.entered_by.empty()) data["entered_by"] = s.entered_by;
+  if (c.notice_due_on) data["notice_due_on"] = c.notice_due_on->str();
   return withEvent(ctx, std::move(c), applicant, a, "申请", std::move(data));
 }
 

@@ -52,6 +52,7 @@ struct Submission {
   // Set only when replaying a recorded 申请 (workflow/replay): the flow the case was opened with.
   std::shared_ptr<const std::vector<FlowStep>> pinned_flow;
   std::string pinned_flow_id, pinned_revision;
+  std::optional<Date> pinned_notice_due;  // as the 申请 event recorded it (data.notice_due_on)
 };
 
 // An agency's internal routine (an item with `internal: true`) is opened by the agency's own staff:

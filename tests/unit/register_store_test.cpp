@@ -123,6 +123,8 @@ TEST_F(RegisterStoreTest, MigrationFourUpgradesAVersionThreeFile) {
   down +=
       "DROP TABLE register_entries; DROP TABLE register_entry_history; DROP TABLE "
       "register_numbers; DROP TABLE peer_deliveries;";
+  // (11: the column of a one-time notice still owed, and its index.)
+  down += "DROP INDEX cases_notice_owed; ALTER TABLE cases DROP COLUMN notice_due_on;";
   down +=
       "CREATE TABLE register_journal(case_no TEXT PRIMARY KEY, effect TEXT NOT NULL, payload TEXT "
       "NOT NULL, applied INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"

@@ -341,7 +341,7 @@ CREATE TABLE register_numbers(
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 9: the delivery of the documents of transfers between regions (peer/delivery_log.cpp). The
+    // 9: the delivery of the documents of transfers between regions (sqlite_peer_deliveries). The
     // documents themselves are register entries (transfer_outbox) written with the stage that
     // sends them, and a document received is an import batch applied in its receipt's unit of
     // work; this table only records what was delivered, so a restart resends nothing delivered.
@@ -390,6 +390,14 @@ INSERT INTO payments_v10(id,region,case_no,event_seq,line,payee_kind,payee,payee
 DROP TABLE payments;
 ALTER TABLE payments_v10 RENAME TO payments;
 CREATE INDEX payments_by_month ON payments(region, month, at);
+)sql",
+    // 11: the day by which a case still owes its one-time notice (一次性告知, Item::notice_limit;
+    // CaseState::noticeOwedBy): set at 申请, null once the application is answered or the case
+    // closed, so that the lists by deadline and the dashboard find overdue notices in SQL. Rows
+    // stored before it have no notice date pinned (nothing to fill in).
+    R"sql(
+ALTER TABLE cases ADD COLUMN notice_due_on TEXT;
+CREATE INDEX cases_notice_owed ON cases(region, notice_due_on) WHERE notice_due_on IS NOT NULL;
 )sql",
 };
 

@@ -70,11 +70,13 @@ struct Row {
   int64_t version = 0;
   std::string fixed, body, query_code;
   bool due_provisional = false;
+  std::string notice_due_on;
 };
 
 constexpr const char* kRowsSql =
     "SELECT case_no,region,item_code,status,step,applicant_id,submitted_at,accepted_on,due_on,"
-    "closed_on,follow_up,version,fixed,body,query_code,due_provisional FROM cases ORDER BY case_no";
+    "closed_on,follow_up,version,fixed,body,query_code,due_provisional,notice_due_on FROM cases "
+    "ORDER BY case_no";
 constexpr const char* kEventsSql =
     "SELECT case_no,seq,at,actor,action,step,comment,data,hash FROM case_events "
     "ORDER BY case_no,seq";
@@ -97,6 +99,7 @@ Row readRow(const Stmt& s) {
   r.body = s.text(13);
   r.query_code = s.text(14);
   r.due_provisional = s.integer(15) != 0;
+  r.notice_due_on = optText(s, 16);
   return r;
 }
 
@@ -219,6 +222,7 @@ class Verifier {
     same("closed_on", row.closed_on, optDate(c.closed_on));
     same("follow_up", row.follow_up, c.follow_up);
     same("query_code", row.query_code, c.query_code);
+    same("notice_due_on", row.notice_due_on, optDate(c.noticeOwedBy()));
     if (row.due_provisional != c.due_provisional)
       problem(no, 0, "due_provisional column differs from the stored projection");
     // Personal data: say that it differs, never print it.
@@ -307,6 +311,10 @@ Result<std::vector<std::string>> replayDifferences(const Region& region, const I
   }
   for (const auto& [k, v] : have.items())
     if (!want.contains(k)) diff.push_back(k);
+  // Fixed at 申请, but recorded in its event: the stored date must be the recorded one.
+  if (replayed->notice_due_on != stored.notice_due_on)
+    diff.push_back("notice_due_on (stored " + optDate(stored.notice_due_on) + ", replayed " +
+                   optDate(replayed->notice_due_on) + ")");
   return diff;
 }
 

@@ -88,8 +88,17 @@ void filterSql(const CaseFilter& f, std::string& sql, std::vector<std::string>& 
   if (!f.status.empty()) add(" AND status=?", f.status);
   if (!f.step.empty()) add(" AND step=?", f.step);
   if (f.open_only) sql += " AND status IN ('submitted','supplement','in_progress')";
-  if (f.due_before) add(" AND due_on<?", f.due_before->str());
-  if (f.due_until) add(" AND due_on<=?", f.due_until->str());
+  // A case's due date, or while it still owes its one-time notice the notice's (never both: the
+  // notice is answered at the latest by the acceptance that sets due_on).
+  if (f.due_before) {
+    add(" AND (due_on<? OR notice_due_on<?)", f.due_before->str());
+    args.push_back(f.due_before->str());
+  }
+  if (f.due_until) {
+    add(" AND (due_on<=? OR notice_due_on<=?)", f.due_until->str());
+    args.push_back(f.due_until->str());
+  }
+  if (f.notice_owed_only) sql += " AND notice_due_on IS NOT NULL";
   if (f.follow_up_open) sql += " AND follow_up='open'";
   if (f.provisional_only) sql += " AND due_provisional<>0";
   if (!f.text.empty()) {
@@ -140,14 +149,15 @@ class SqliteStore::WriteTx : public Tx {
     const CaseState& c = *row.state;
     Stmt ins = w_.prepare(
         "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-        "accepted_on,due_on,closed_on,follow_up,version,fixed,body,query_code,due_provisional) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "accepted_on,due_on,closed_on,follow_up,version,fixed,body,query_code,due_provisional,"
+        "notice_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!ins.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
     ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
     ins.bind(5, row.step_name).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
     ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
     ins.bind(12, static_cast<int64_t>(c.version())).bind(13, row.fixed).bind(14, row.body);
     ins.bind(15, c.query_code).bind(16, static_cast<int64_t>(row.due_provisional ? 1 : 0));
+    ins.bind(17, c.noticeOwedBy());
     if (ins.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "新建办件"));
     return {};
   }
@@ -166,13 +176,14 @@ class SqliteStore::WriteTx : public Tx {
     } else {
       Stmt upd = w_.prepare(
           "UPDATE cases SET status=?,step=?,accepted_on=?,due_on=?,closed_on=?,follow_up=?,"
-          "version=?,body=?,due_provisional=? WHERE case_no=? AND version=?");
+          "version=?,body=?,due_provisional=?,notice_due_on=? WHERE case_no=? AND version=?");
       if (!upd.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
       upd.bind(1, caseStatusName(c.status)).bind(2, row.step_name).bind(3, c.accepted_on);
       upd.bind(4, c.due_on).bind(5, c.closed_on).bind(6, c.follow_up);
       upd.bind(7, static_cast<int64_t>(c.version())).bind(8, row.body);
       upd.bind(9, static_cast<int64_t>(row.due_provisional ? 1 : 0));
-      upd.bind(10, c.case_no).bind(11, static_cast<int64_t>(previous_version));
+      upd.bind(10, c.noticeOwedBy());
+      upd.bind(11, c.case_no).bind(12, static_cast<int64_t>(previous_version));
       if (upd.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "更新办件"));
     }
     if (sqlite3_changes(w_.db) != 1)

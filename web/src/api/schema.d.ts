@@ -1524,17 +1524,17 @@ export interface components {
             notice: components["schemas"]["Missing"][];
             /**
              * Format: date
-             * @description 009001 / 009002 only: the day the application was first answered (return, accept or not_accept); null while unanswered
+             * @description items with a notice_limit only: the day the application was first answered (return, accept or not_accept); null while unanswered
              */
             notice_answered_on?: string | null;
             /**
-             * @description 009001 / 009002 only: as of the answer, or of today while unanswered; overdue = no notice and no acceptance by notice_due_on
+             * @description items with a notice_limit only: as of the answer, or of today while unanswered; overdue = no notice and no acceptance by notice_due_on. While the notice is owed (unanswered, case open) it is also the case's deadline_status, so the case is listed by GET /cases?deadline= and counted by the dashboard under it
              * @enum {string}
              */
             notice_deadline_status?: "on_time" | "due_soon" | "overdue";
             /**
              * Format: date
-             * @description 009001 / 009002 only: the day by which the 一次性告知 (a return at 受理) or the acceptance is owed, 5 working days after the application date
+             * @description items with a notice_limit only: the day by which the 一次性告知 (a return at 受理) or the acceptance is owed, counted from the application date and pinned at 申请 (青岛 009001 / 009002: 5 working days)
              */
             notice_due_on?: string;
             /**
@@ -2398,6 +2398,8 @@ export interface components {
                 when?: string;
             }[];
             name: string;
+            /** @description absent unless the seed states one: the limit within which an incomplete application must be answered with one notice of everything missing (一次性告知), counted from the day of 申请 (working_days or natural_days; 青岛 009001 / 009002: 5个工作日). A case owing it past its day is overdue (the case's notice_due_on) */
+            notice_limit?: components["schemas"]["TimeLimit"];
             progress_query_text?: string;
             remarks?: string;
             /** @description 12 hex digits of SHA-256 over the flows, materials and limits; a case records the one it was opened with (item_revision) */
@@ -3534,7 +3536,7 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
-                /** @description deadline status */
+                /** @description deadline status (the case's deadline_status): an application still owing its one-time notice (notice_due_on) counts by the notice's status, so an unanswered one past its day is overdue */
                 deadline?: "not_started" | "on_time" | "due_soon" | "overdue" | "unstated";
                 /** @description `open`: only cases with an open follow-up */
                 follow_up?: string;

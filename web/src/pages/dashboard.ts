@@ -86,7 +86,8 @@ function caseList(title: string, id: string, list: CaseSummary[], token: string,
       td("事项", c.item_name),
       td("申请人", c.applicant.name),
       td("当前环节", c.step.name ?? "—"),
-      td("办结期限", c.due_on ? c.due_on + (c.due_provisional ? "（暂定）" : "") : "—", "mono"),
+      // Not accepted yet but owing its one-time notice: the notice's day is the one supervised.
+      td("办结期限", c.due_on ? c.due_on + (c.due_provisional ? "（暂定）" : "") : c.notice_due_on && !c.notice_answered_on ? `${c.notice_due_on}（一次性告知）` : "—", "mono"),
     ),
   );
   return h(

@@ -140,6 +140,8 @@ function limits(item: Item, due: ItemDueDate) {
     item.uncounted_periods?.length
       ? h("p", null, `以下时间不计入办理时限：${item.uncounted_periods.map((u) => u.name).join("、")}。`)
       : null,
+    // The limit of the one-time notice of missing materials, where the seed states one.
+    item.notice_limit ? h("p", { class: "notice-limit" }, `一次性告知：${limitText(item.notice_limit)}`) : null,
   );
 }
 
