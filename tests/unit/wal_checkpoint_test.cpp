@@ -107,7 +107,7 @@ TEST(WalCheckpoint, AfterABatchThatFilledTheCacheTheWriterIsRenewedAndCheckpoint
   EXPECT_GT(after.checkpoints + after.writer_checkpoints,
             before.checkpoints + before.writer_checkpoints)
       << "the renewed writer's commits no longer wake the checkpointer";
-  EXPECT_EQ(store.writerRenewals(), 1u) << "small batches only trim the cache";
+  EXPECT_EQ(store.writerRenewals(), 1u) << "small batches keep the connection";
   opened->reset();
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);

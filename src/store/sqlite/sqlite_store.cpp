@@ -50,14 +50,15 @@ int readEvents(Stmt& e, Events& out) {
 // The writer's page cache. SQLite (3.40) truncates the cache at every commit after a B-tree
 // balance — balance_nonroot re-keys a page through the lock-byte page number, 262,145 with 4 KiB
 // pages, which raises the cache's largest key — and that truncation walks the cache's whole hash
-// table. Its cost grows with what the cache has ever held (the hash table never shrinks): with
-// 200,000 persons enrolled it was 6 % of the server's CPU under the lifecycle load. So the
-// cache may hold up to kCacheKiB during a batch (a resident import touches every page of the
-// person tables; in SQLite's default 2 MiB it spills dirty pages and reads them back, several
-// times slower), but after a batch it keeps at most kKeptCacheBytes, and a connection whose
-// cache held more than kRenewCacheBytes is replaced by a fresh one.
-constexpr int kCacheKiB = 524288;
-constexpr int kKeptCacheBytes = 8 << 20;
+// table. Its cost grows with what the cache has ever held (the hash table never shrinks): with a
+// 512 MiB cache and 200,000 persons enrolled it was 6 % of the server's CPU under the lifecycle
+// load. So the cache keeps kCacheKiB of pages (least recently used go first), but a transaction
+// may hold up to kSpillPages dirty pages before SQLite spills them to the WAL: a resident import
+// touches every page of the person tables, and spilling and reading them back is several times
+// slower. A connection whose cache grew past kRenewCacheBytes that way is replaced by a fresh
+// one after its batch.
+constexpr int kCacheKiB = 16384;
+constexpr int kSpillPages = 131072;  // 512 MiB of 4 KiB pages
 constexpr int kRenewCacheBytes = 64 << 20;
 
 // The writer's memory: its page cache (see kCacheKiB; readers keep SQLite's default), and its
@@ -67,7 +68,8 @@ constexpr int kRenewCacheBytes = 64 << 20;
 // lifecycle load). The journal never outlives its transaction, so durability is unchanged; its
 // size is bounded by the pages one batch changes.
 Result<void> writerCache(sqlite::Conn& w) {
-  if (!w.exec(("PRAGMA cache_size=-" + std::to_string(kCacheKiB) + "; PRAGMA temp_store=MEMORY")
+  if (!w.exec(("PRAGMA cache_size=-" + std::to_string(kCacheKiB) +
+               "; PRAGMA cache_spill=" + std::to_string(kSpillPages) + "; PRAGMA temp_store=MEMORY")
                   .c_str()))
     return std::unexpected(sqlite::dbError(w.db, "设置缓存"));
   return {};
@@ -365,8 +367,17 @@ void SqliteStore::runUnits(std::vector<UnitOfWork>& units, std::vector<Result<vo
   Conn& w = *writer_;
   results.clear();
   results.reserve(units.size());
+  // The cache is at its fullest before COMMIT or ROLLBACK: afterwards SQLite drops the pages
+  // past kCacheKiB, but its hash table keeps the size they needed (see trimWriterCache).
+  auto noteCache = [&] {
+    int used = 0, highwater = 0;
+    grew_cache_ =
+        sqlite3_db_status(w.db, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0) == SQLITE_OK &&
+        used > kRenewCacheBytes;
+  };
   auto failAll = [&](const std::string& what) {
     Error e = dbError(w.db, what);
+    noteCache();
     w.exec("ROLLBACK");
     results.assign(units.size(), std::unexpected(e));
   };
@@ -392,6 +403,7 @@ void SqliteStore::runUnits(std::vector<UnitOfWork>& units, std::vector<Result<vo
     }
     results.push_back(std::move(r));
   }
+  noteCache();
   if (!w.run("COMMIT")) return failAll("提交事务");
   if (listener_) {
     auto events = tx.takeCommitted();
@@ -410,24 +422,15 @@ sqlite::WalCheckpointer::Stats SqliteStore::checkpointStats() {
 }
 
 void SqliteStore::trimWriterCache() {
-  // The pages are clean after a commit and the operating system's file cache still holds them.
-  int used = 0, highwater = 0;
-  if (sqlite3_db_status(writer_->db, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0) !=
-          SQLITE_OK ||
-      used <= kKeptCacheBytes)
-    return;
-  if (used > kRenewCacheBytes) {
-    // Releasing the pages would leave the cache's hash table at its largest (see kCacheKiB).
-    auto fresh = sqlite::openConnection(path_);
-    if (fresh && writerCache(**fresh)) {
-      if (checkpointer_) checkpointer_->attach(**fresh);
-      writer_ = std::move(*fresh);
-      ++writer_renewals_;
-      return;
-    }
-    // Could not open one (descriptors, memory): keep the old connection, only smaller.
-  }
-  sqlite3_db_release_memory(writer_->db);
+  if (!grew_cache_) return;
+  grew_cache_ = false;
+  // Only a batch that held many dirty pages (an import) gets here. Its hash table stays at the
+  // size they needed (see kCacheKiB): a fresh connection instead.
+  auto fresh = sqlite::openConnection(path_);
+  if (!fresh || !writerCache(**fresh)) return;  // descriptors, memory: keep the old one
+  if (checkpointer_) checkpointer_->attach(**fresh);
+  writer_ = std::move(*fresh);
+  ++writer_renewals_;
 }
 
 Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_no) {

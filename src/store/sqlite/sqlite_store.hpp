@@ -52,7 +52,7 @@ class SqliteStore : public Store {
   void release(Conn* c);
   Result<void> upgradeRows();
   // runBatch's two halves, under writer_mu_: the units in one transaction; then the writer's
-  // page cache brought back to size, or the connection renewed (see kCacheKiB in the .cpp).
+  // connection renewed after a batch that grew its page cache (see kCacheKiB in the .cpp).
   void runUnits(std::vector<UnitOfWork>& units, std::vector<Result<void>>& results);
   void trimWriterCache();
 
@@ -60,6 +60,7 @@ class SqliteStore : public Store {
   std::unique_ptr<Conn> writer_;
   std::mutex writer_mu_;
   uint64_t writer_renewals_ = 0;  // under writer_mu_
+  bool grew_cache_ = false;       // the last batch's cache passed kRenewCacheBytes; writer_mu_
   CommitListener listener_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> readers_;
