@@ -127,8 +127,12 @@ test("apply → 一次性告知 → supplement → 受理 → 评估 → 办结 
   await clerk.getByLabel("类别").selectOption("零售药店");
   await clerk.getByRole("button", { name: "筛选" }).click();
   await clerk.waitForURL(/category=/);
-  await clerk.locator("table.institutions", { hasText: "P37020000001" }).waitFor();
-  assert.doesNotMatch(await clerk.locator("table.institutions").innerText(), /H37020000002/);
+  // The unfiltered table also holds P37020000001: wait for the filtered one (the demo's one
+  // pharmacy), not for a row that was already there.
+  await clerk.waitForFunction(() => document.querySelectorAll("table.institutions tbody tr").length === 1);
+  const filtered = await clerk.locator("table.institutions").innerText();
+  assert.match(filtered, /P37020000001/);
+  assert.doesNotMatch(filtered, /H37020000002/);
 
   // One institution: the agreement and the history, linked to the case.
   await clerk.goto(`${base}/staff/institutions/H37020000002`);
