@@ -197,10 +197,7 @@ class BenefitPayment : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "payments"}};
-    if (e) v["run"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "payments", "run");
   }
 
  private:

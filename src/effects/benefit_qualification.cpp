@@ -150,10 +150,7 @@ class BenefitQualificationEffect : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "benefit_qualifications"}};
-    if (e) v["qualification"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "benefit_qualifications", "qualification");
   }
 };
 

@@ -157,10 +157,7 @@ class DiseaseQualification : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "qualifications"}};
-    if (e) v["qualification"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "qualifications", "qualification");
   }
 
  private:

@@ -164,10 +164,7 @@ class OutpatientSigningEffect : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "outpatient_signing"}};
-    if (e) v["signing"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "outpatient_signing", "signing");
   }
 
  private:

@@ -177,10 +177,7 @@ class RemoteCareFiling : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "filings"}};
-    if (e) v["filing"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "filings", "filing");
   }
 
  private:

@@ -165,10 +165,7 @@ class SocialSecurityCard : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "cards"}};
-    if (e) v["card"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "cards", "card");
   }
 };
 

@@ -39,6 +39,14 @@ const Event* latestWith(const CaseState& c, const char* key) {
   return nullptr;
 }
 
+nlohmann::json recordView(const CaseState& c, const char* key, const char* register_name,
+                          const char* field) {
+  const Event* e = latestWith(c, key);
+  nlohmann::json v = {{"register", register_name}};
+  if (e) v[field] = e->data[key];
+  return v;
+}
+
 const Enrolment* openPeriod(const Person& p) {
   for (auto it = p.enrolments.rbegin(); it != p.enrolments.rend(); ++it)
     if (it->to.empty()) return &*it;

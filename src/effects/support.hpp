@@ -26,6 +26,10 @@ std::string text(const nlohmann::json& form, const char* key);
 std::vector<std::string> reviewSteps(const CaseState& c, const Item& item);
 // The latest event whose data holds `key` (nullptr when none).
 const Event* latestWith(const CaseState& c, const char* key);
+// An effect's case view when it records one document under `key`: {register: register_name,
+// field: the latest event's document} (field absent until an event records it).
+nlohmann::json recordView(const CaseState& c, const char* key, const char* register_name,
+                          const char* field);
 // The open enrolment period (to == ""), if any.
 const Enrolment* openPeriod(const Person& p);
 Enrolment* openPeriod(Person& p);

@@ -230,10 +230,7 @@ class VeteranContribution : public EffectHandler {
   }
 
   json view(const CaseState& c) const override {
-    const Event* e = effects::latestWith(c, kRecordKey);
-    json v = {{"register", "back_payments"}};
-    if (e) v["back_payment"] = e->data[kRecordKey];
-    return v;
+    return effects::recordView(c, kRecordKey, "back_payments", "back_payment");
   }
 };
 
