@@ -7,12 +7,10 @@
 // downloads the month's payments with the run's lines. At 1366×768 and 390×844 (no sideways
 // scrolling), checked with axe-core.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, shots, staffSignIn, startServer, stopServer, apiClient } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, shots, staffSignIn, apiClient, useServerAndBrowser } from "./harness.mjs";
 
 const X = "xining";
 const RUN = "630100990001";
@@ -26,22 +24,9 @@ const FORM = {
 };
 const TOTAL = 650050;
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("benefit-run");
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-benefit-run-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const { call, token, act } = apiClient(() => base);
+const { call, token, act } = apiClient(() => env.base);
 
 async function noHorizontalScroll(page, what) {
   const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
@@ -51,10 +36,10 @@ async function noHorizontalScroll(page, what) {
 // The case page as `xining_supervisor` at each width; `check` looks at the voucher section.
 async function onCasePage(no, what, check) {
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const page = await staffSignIn(browser, base, `${X}_supervisor`, viewport);
+    const page = await staffSignIn(env.browser, env.base, `${X}_supervisor`, viewport);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${base}/staff/cases/${no}`);
+    await page.goto(`${env.base}/staff/cases/${no}`);
     const section = page.locator("section.vouchers");
     await section.getByRole("heading", { level: 2, name: "待遇支付会计凭证" }).waitFor();
     await section.locator("article.voucher").waitFor();

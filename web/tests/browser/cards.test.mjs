@@ -9,12 +9,9 @@
 // 待银行制卡 with its bank notice, which opens as a page (fetched with the query code), and the
 // months back-paid. Checked with axe-core; screenshots at 1366×768 and 390×844.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer, apiClient } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, citizenId, shots, staffSignIn, apiClient, useServerAndBrowser } from "./harness.mjs";
 
 const R = "yunnan";
 const CARD = "530000990003"; // 社会保障卡（加载金融功能）: 受理 → 审核 → 办结
@@ -24,22 +21,9 @@ const PERSON = { id_no: citizenId(909, "19451008", "530099"), name: "示例人�
 // 示例人员10 (born 1952-03-15, sequence 910), 城乡居民 from January.
 const VETERAN_PERSON = { id_no: citizenId(910, "19520315", "530099"), name: "示例人员10" };
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("cards");
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-cards-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const { call, token, act } = apiClient(() => base);
+const { call, token, act } = apiClient(() => env.base);
 const axe = assertAxeClean;
 
 // A case of `code` submitted at the window and accepted with every material; its number and
@@ -71,10 +55,10 @@ test("a card made, then replaced after a loss: both shown on the staff person pa
   assert.notEqual(now, first);
 
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const page = await staffSignIn(browser, base, `${R}_supervisor`, viewport);
+    const page = await staffSignIn(env.browser, env.base, `${R}_supervisor`, viewport);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${base}/staff/persons/${PERSON.id_no}`);
+    await page.goto(`${env.base}/staff/persons/${PERSON.id_no}`);
     const section = page.locator("section.cards-section");
     const cards = section.locator("table.cards");
     await cards.waitFor();
@@ -133,11 +117,11 @@ test("the applicant's own card (with its bank notice) and back-payment on the po
   assert.match(notice.number, /^TZ530000\d{6}$/);
 
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN" });
     const portal = await context.newPage();
     const errors = [];
     portal.on("pageerror", (e) => errors.push(String(e)));
-    await portal.goto(`${base}/progress`);
+    await portal.goto(`${env.base}/progress`);
     await portal.getByLabel("办件编号").fill(card.case_no);
     await portal.getByLabel("公民身份号码或统一社会信用代码").fill(me.id_no);
     await portal.getByLabel("查询码").fill(card.query_code);
@@ -172,6 +156,6 @@ test("the applicant's own card (with its bank notice) and back-payment on the po
   }
 
   // The case's query code opens no other person's card (示例人员09).
-  const other = await fetch(`${base}/api/v1/regions/${R}/persons/${PERSON.id_no}/cards?case_no=${card.case_no}`, { headers: { "X-Query-Code": card.query_code } });
+  const other = await fetch(`${env.base}/api/v1/regions/${R}/persons/${PERSON.id_no}/cards?case_no=${card.case_no}`, { headers: { "X-Query-Code": card.query_code } });
   assert.deepEqual([other.status, (await other.json()).error.code], [404, "no_such_application"]);
 });

@@ -6,12 +6,8 @@
 // progress page shows the applicant their own filing. Then an overlapping temporary filing is
 // refused at 受理 with the message shown on the case page. Every page is checked with axe-core.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, staffSignIn, startServer, stopServer } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, staffSignIn, useServerAndBrowser } from "./harness.mjs";
 
 const R = "qinghai";
 const PERSON = { id_no: "630099196806089013", name: "示例人员01" }; // README: 示例人员01, 职工
@@ -19,25 +15,13 @@ const LONG_TERM = "002036004002";
 const TEMPORARY = "002036004005";
 const DESKTOP = { width: 1366, height: 768 };
 
-let server, base, browser, tmp;
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-filings-"));
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const env = useServerAndBrowser("filings");
 
 const axe = assertAxeClean;
 
-const staffPage = (username) => staffSignIn(browser, base, username, DESKTOP);
+const staffPage = (username) => staffSignIn(env.browser, env.base, username, DESKTOP);
 async function openCase(page, no) {
-  await page.goto(`${base}/staff/cases/${no}`);
+  await page.goto(`${env.base}/staff/cases/${no}`);
   await page.locator("h1", { hasText: no }).waitFor();
 }
 async function act(page, action) {
@@ -52,9 +36,9 @@ async function flash(page, text) {
 
 // The online application: the applicant, the form, and 承诺制 for the 居住证.
 async function applyOnline(code, start) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const context = await env.browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
   const portal = await context.newPage();
-  await portal.goto(`${base}/r/${R}/items/${code}/apply`);
+  await portal.goto(`${env.base}/r/${R}/items/${code}/apply`);
   // The filing items take a unit or a person as applicant (the seed's 服务对象): a person here.
   const kind = portal.locator("#applicant-kind");
   if (await kind.count()) await kind.selectOption("person");
@@ -95,7 +79,7 @@ test("apply online → 受理 → 初审 → 复审 → 办结 → the filing on
   await flash(clerk, "已办结");
 
   // The staff person page: the filing with its number, period, proof and the case in its history.
-  await clerk.goto(`${base}/staff/persons/${PERSON.id_no}`);
+  await clerk.goto(`${env.base}/staff/persons/${PERSON.id_no}`);
   const filing = clerk.locator(".care-list.filings .care-item").first();
   await filing.waitFor();
   const text = await filing.innerText();
@@ -111,7 +95,7 @@ test("apply online → 受理 → 初审 → 复审 → 办结 → the filing on
   const number = text.match(/BA630000\d{6}/)[0];
 
   // The portal's progress page shows the applicant their own filing.
-  await portal.goto(`${base}/progress`);
+  await portal.goto(`${env.base}/progress`);
   await portal.getByLabel("办件编号").fill(no);
   await portal.getByLabel("公民身份号码或统一社会信用代码").fill(PERSON.id_no);
   await portal.getByLabel("查询码").fill(query_code);

@@ -1,14 +1,19 @@
 // What the browser tests share: where things are, the real server started on a database file of
 // the test's own (demo data, a fixed clock, the built UI) and stopped, and valid generated ID
 // numbers and credit codes; a staff member signed in to the workbench; the axe-core check; the
-// API client the tests drive cases with (apiClient).
+// API client the tests drive cases with (apiClient); the usual fixture of a test file (a server on a
+// temporary database and one headless Chromium, started before its tests and stopped after them:
+// useServerAndBrowser).
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 
 export const web = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const root = join(web, "..");
@@ -48,6 +53,31 @@ export async function stopServer(proc) {
     proc.kill("SIGTERM");
     await exited;
   }
+}
+
+// The fixture most test files share, as node:test `before`/`after` hooks of the file: a temporary
+// directory `jingban-<name>-…` holding the database, the server on it with the clock at `fakeNow`
+// (+ `extra` server options), the screenshot directory, one headless Chromium; afterwards all of
+// it closed and removed. The returned object's `base`, `browser`, `server` (the process) and `tmp`
+// are filled in when the hook has run, so a test reads them as `env.base` etc. at run time. A file's
+// own further setup (seeding through the API) is `setup(env)`, awaited at the end of the same hook:
+// node 20 runs a file's top-level `before` hooks concurrently, so a second hook could not rely on
+// the server being up.
+export function useServerAndBrowser(name, { fakeNow = "2026-03-10T10:00:00", extra = [], setup } = {}) {
+  const env = { base: undefined, browser: undefined, server: undefined, tmp: undefined };
+  before(async () => {
+    env.tmp = mkdtempSync(join(tmpdir(), `jingban-${name}-`));
+    mkdirSync(shots, { recursive: true });
+    ({ proc: env.server, base: env.base } = await startServer(join(env.tmp, "jingban.db"), fakeNow, extra));
+    env.browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
+    if (setup) await setup(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await stopServer(env.server);
+    if (env.tmp) rmSync(env.tmp, { recursive: true, force: true });
+  });
+  return env;
 }
 
 // A GB 11643 citizen ID number with a valid check character.

@@ -10,23 +10,19 @@
 // then restores it: the status changes table shows both with who and why; a window clerk sees the
 // table but no form. Every page is checked with axe-core (no serious or critical violation).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, creditCode, staffSignIn, startServer, stopServer } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, creditCode, staffSignIn, useServerAndBrowser } from "./harness.mjs";
 
 const R = "qingdao";
 const HOSPITAL = "002036009001";
 const DESKTOP = { width: 1366, height: 768 };
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("institutions");
 
 async function call(method, path, body, token) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(env.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
@@ -36,23 +32,11 @@ async function token(username) {
   return r.body.token;
 }
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-institutions-"));
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
 const axe = assertAxeClean;
 
-const staffPage = (username) => staffSignIn(browser, base, username, DESKTOP);
+const staffPage = (username) => staffSignIn(env.browser, env.base, username, DESKTOP);
 async function openCase(page, no) {
-  await page.goto(`${base}/staff/cases/${no}`);
+  await page.goto(`${env.base}/staff/cases/${no}`);
   await page.locator("h1", { hasText: no }).waitFor();
 }
 async function act(page, action, fill) {
@@ -66,9 +50,9 @@ async function flash(page, text) {
   await page.locator(".wb-flash", { hasText: text }).waitFor();
 }
 async function applyInPortal(name, id_no) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const context = await env.browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
   const portal = await context.newPage();
-  await portal.goto(`${base}/r/${R}/items/${HOSPITAL}/apply`);
+  await portal.goto(`${env.base}/r/${R}/items/${HOSPITAL}/apply`);
   await portal.locator('input[name="applicant-name"]').fill(name);
   await portal.locator('input[name="applicant-id"]').fill(id_no);
   await portal.locator('input[name="applicant-phone"]').fill("13800000000");
@@ -83,7 +67,7 @@ test("apply → 一次性告知 → supplement → 受理 → 评估 → 办结 
   const { portal, no, query_code } = await applyInPortal("青岛示例医院甲", id_no);
 
   // 一次性告知 at 受理 (the material list as the clerk marks it), then the applicant's supplement.
-  const item = await (await fetch(`${base}/api/v1/regions/${R}/items/${HOSPITAL}`)).json();
+  const item = await (await fetch(`${env.base}/api/v1/regions/${R}/items/${HOSPITAL}`)).json();
   const materials = Object.fromEntries(item.materials.map((m) => [m.id, "provided"]));
   materials.fund_forecast = "missing";
   const window = await token(`${R}_window`);
@@ -93,7 +77,7 @@ test("apply → 一次性告知 → supplement → 受理 → 评估 → 办结 
   assert.equal(r.status, 200, JSON.stringify(r.body));
 
   // Before 办结 the portal says it is not designated yet.
-  await portal.goto(`${base}/institution?case_no=${no}&id_no=${id_no}&query_code=${query_code}`);
+  await portal.goto(`${env.base}/institution?case_no=${no}&id_no=${id_no}&query_code=${query_code}`);
   await portal.locator(".inst-result", { hasText: "尚未纳入定点" }).waitFor();
   await axe(portal, "portal institution (pending)");
 
@@ -135,7 +119,7 @@ test("apply → 一次性告知 → supplement → 受理 → 评估 → 办结 
   assert.doesNotMatch(filtered, /H37020000002/);
 
   // One institution: the agreement and the history, linked to the case.
-  await clerk.goto(`${base}/staff/institutions/H37020000002`);
+  await clerk.goto(`${env.base}/staff/institutions/H37020000002`);
   await clerk.locator("h1", { hasText: "青岛示例医院甲" }).waitFor();
   const main = await clerk.locator("main").innerText();
   assert.match(main, /XY-H37020000002-2026/);
@@ -145,7 +129,7 @@ test("apply → 一次性告知 → supplement → 受理 → 评估 → 办结 
   await axe(clerk, "institution");
 
   // The portal shows the applicant institution its code.
-  await portal.goto(`${base}/institution?case_no=${no}&id_no=${id_no}&query_code=${query_code}`);
+  await portal.goto(`${env.base}/institution?case_no=${no}&id_no=${id_no}&query_code=${query_code}`);
   await portal.locator(".inst-code", { hasText: "H37020000002" }).waitFor();
   assert.match(await portal.locator(".inst-result").innerText(), /已纳入定点/);
   await axe(portal, "portal institution (designated)");
@@ -165,7 +149,7 @@ test("a failed evaluation, then the new application refused at 受理 with the d
   await flash(evaluator, "审核不通过");
 
   // The workbench's 评估结论 page: the failure and the date it may apply again.
-  await clerk.goto(`${base}/staff/institutions`);
+  await clerk.goto(`${env.base}/staff/institutions`);
   await clerk.getByLabel("统一社会信用代码").fill(id_no);
   await clerk.getByRole("button", { name: "查看评估结论" }).click();
   await clerk.locator("h1", { hasText: "青岛示例医院乙" }).waitFor();
@@ -184,16 +168,16 @@ test("a failed evaluation, then the new application refused at 受理 with the d
   assert.match(await form.locator(".alert").innerText(), /评估不合格.*整改3个月/);
 
   // The portal tells the institution the same date.
-  const ctx = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const ctx = await env.browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
   const portal = await ctx.newPage();
-  await portal.goto(`${base}/institution?case_no=${first.body.case_no}&id_no=${id_no}&query_code=${first.body.query_code}`);
+  await portal.goto(`${env.base}/institution?case_no=${first.body.case_no}&id_no=${id_no}&query_code=${first.body.query_code}`);
   await portal.locator(".inst-reapply", { hasText: "2026-06-10" }).waitFor();
 });
 
 test("a 复审 staff member suspends and restores an institution on its page", async () => {
   const PHARMACY = "P37020000001";
   const lead = await staffPage(`${R}_senior_reviewer`);
-  await lead.goto(`${base}/staff/institutions/${PHARMACY}`);
+  await lead.goto(`${env.base}/staff/institutions/${PHARMACY}`);
   await lead.getByRole("heading", { level: 2, name: "定点状态变更" }).waitFor();
   assert.match(await lead.locator('section[aria-labelledby="st-h"]').innerText(), /自定点以来状态未变更/);
   await axe(lead, "institution with the status form");
@@ -234,7 +218,7 @@ test("a 复审 staff member suspends and restores an institution on its page", a
 
   // A window clerk reads the changes but records none.
   const clerk = await staffPage(`${R}_window`);
-  await clerk.goto(`${base}/staff/institutions/${PHARMACY}`);
+  await clerk.goto(`${env.base}/staff/institutions/${PHARMACY}`);
   await clerk.locator("table.status-changes").waitFor();
   assert.equal(await clerk.locator("form.inst-status-form").count(), 0);
   assert.match(await clerk.locator('section[aria-labelledby="st-h"]').innerText(), /复审人员/);

@@ -5,26 +5,10 @@
 // with the keyboard alone (type, Tab, type, Enter).
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { startServer, stopServer, browserPath } from "./harness.mjs";
+import { test } from "node:test";
+import { useServerAndBrowser } from "./harness.mjs";
 
-let server, base, browser, tmp;
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-keyboard-"));
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const env = useServerAndBrowser("keyboard");
 
 const SELECTOR = "a[href], button, input:not([type=hidden]), select, textarea, summary";
 
@@ -90,7 +74,7 @@ async function checkPage(page, name) {
 }
 
 test("portal pages: every control reachable by Tab, with a visible focus", async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+  const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
   for (const [name, path, ready] of [
     ["home", "/r/qinghai", "h1"],
     ["guide", "/r/qinghai/items/002036001002", "h1"],
@@ -98,7 +82,7 @@ test("portal pages: every control reachable by Tab, with a visible focus", async
     ["progress", "/progress", "form"],
     ["compare", "/compare?code=002036007001", "h1"],
   ]) {
-    await page.goto(base + path);
+    await page.goto(env.base + path);
     await page.locator(ready).first().waitFor();
     await page.waitForLoadState("networkidle");
     await checkPage(page, name);
@@ -107,8 +91,8 @@ test("portal pages: every control reachable by Tab, with a visible focus", async
 });
 
 test("staff pages after signing in with the keyboard alone", async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
-  await page.goto(base + "/staff");
+  const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+  await page.goto(env.base + "/staff");
   await page.getByLabel("用户名").waitFor();
   await page.getByLabel("用户名").focus();
   await page.keyboard.type("qinghai_supervisor");
@@ -123,7 +107,7 @@ test("staff pages after signing in with the keyboard alone", async () => {
     ["intake", "/staff/intake"],
     ["dashboard", "/staff/dashboard"],
   ]) {
-    await page.goto(base + path);
+    await page.goto(env.base + path);
     await page.locator("main h1").first().waitFor();
     await page.waitForLoadState("networkidle");
     await checkPage(page, name);

@@ -9,34 +9,18 @@
 // number and query code), and that query code opens no one else's. Checked with axe-core;
 // screenshots at 1366×768 and 390×844.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer, apiClient } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, citizenId, shots, staffSignIn, apiClient, useServerAndBrowser } from "./harness.mjs";
 
 const R = "qinghai";
 const ALLOWANCE = "002036007004"; // 生育津贴: 受理 → 审核 → 拨付 → 办结
 // 示例人员02 (cli/demo.hpp: area 630099, born 1971-11-15, sequence 902: even, a woman).
 const MOTHER = { id_no: citizenId(902, "19711115", "630099"), name: "示例人员02" };
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("maternity");
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-maternity-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const { call, token, act } = apiClient(() => base);
+const { call, token, act } = apiClient(() => env.base);
 const axe = assertAxeClean;
 
 test("生育津贴 paid, then shown on the staff person page with days, payee, amount and the case", async () => {
@@ -57,10 +41,10 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
   await act(no, "complete", `${R}_window`);
 
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const page = await staffSignIn(browser, base, `${R}_supervisor`, viewport);
+    const page = await staffSignIn(env.browser, env.base, `${R}_supervisor`, viewport);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${base}/staff/persons/${MOTHER.id_no}`);
+    await page.goto(`${env.base}/staff/persons/${MOTHER.id_no}`);
     const section = page.locator("section.maternity");
     const benefits = section.locator("table.maternity-benefits");
     await benefits.waitFor();
@@ -93,11 +77,11 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
   // The mother on the portal's progress page of her case: her own 生育保险 record, the same row
   // and total as staff see, the case named without a link into the workbench.
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN" });
     const portal = await context.newPage();
     const errors = [];
     portal.on("pageerror", (e) => errors.push(String(e)));
-    await portal.goto(`${base}/progress`);
+    await portal.goto(`${env.base}/progress`);
     await portal.getByLabel("办件编号").fill(no);
     await portal.getByLabel("公民身份号码或统一社会信用代码").fill(MOTHER.id_no);
     await portal.getByLabel("查询码").fill(sub.body.query_code);
@@ -118,7 +102,7 @@ test("生育津贴 paid, then shown on the staff person page with days, payee, a
     await context.close();
   }
   // The case's query code opens no other person's record (示例人员04).
-  const other = await fetch(`${base}/api/v1/regions/${R}/persons/${citizenId(904, "19770901", "630099")}/maternity?case_no=${no}`, {
+  const other = await fetch(`${env.base}/api/v1/regions/${R}/persons/${citizenId(904, "19770901", "630099")}/maternity?case_no=${no}`, {
     headers: { "X-Query-Code": sub.body.query_code },
   });
   assert.deepEqual([other.status, (await other.json()).error.code], [404, "no_such_application"]);

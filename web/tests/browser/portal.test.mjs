@@ -5,47 +5,31 @@
 // (390×844) and at 1366×768, with no horizontal scrolling. Screenshots go to web/test-output/.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { startServer, stopServer, web, browserPath, shots, citizenId, creditCode } from "./harness.mjs";
+import { test } from "node:test";
+import { web, shots, citizenId, creditCode, useServerAndBrowser } from "./harness.mjs";
 
 const FAKE_NOW = "2026-03-10T10:00:00"; // a Tuesday, a working day
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("browser", { fakeNow: FAKE_NOW });
 
 function wrongCheckDigit(id) {
   const last = id[17] === "0" ? "1" : "0";
   return id.slice(0, 17) + last;
 }
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-browser-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
 // A call to the API as a demo staff member (their token fetched once).
 const tokens = new Map();
 async function staffCall(method, path, username, body) {
   if (!tokens.has(username)) {
-    const r = await fetch(`${base}/api/v1/session`, {
+    const r = await fetch(`${env.base}/api/v1/session`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ username, password: "jingban-demo" }),
     });
     assert.equal(r.status, 201, `sign-in of ${username}`);
     tokens.set(username, (await r.json()).token);
   }
-  const r = await fetch(base + path, {
+  const r = await fetch(env.base + path, {
     method, headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokens.get(username)}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -56,7 +40,7 @@ async function staffCall(method, path, username, body) {
 
 // An item a citizen can apply for online today, with the fewest required form fields.
 async function pickItem() {
-  const items = await (await fetch(`${base}/api/v1/regions/qinghai/items`)).json();
+  const items = await (await fetch(`${env.base}/api/v1/regions/qinghai/items`)).json();
   const fit = items.filter(
     (it) => !it.internal && it.channels.includes("网上") && it.applicant.includes("person") &&
       !(it.acceptance_windows ?? []).length && !(it.applicant_limits ?? []).length &&
@@ -87,13 +71,13 @@ for (const [label, viewport] of [["phone", { width: 390, height: 844 }], ["deskt
   test(`portal at ${label} width ${viewport.width}×${viewport.height}`, async () => {
     const item = await pickItem();
     const seq = label === "phone" ? 11 : 12;
-    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN" });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
 
     // Region chooser, then the item list of 青海省.
-    await page.goto(base + "/");
+    await page.goto(env.base + "/");
     assert.equal(await page.locator('meta[name="viewport"]').count(), 1);
     await page.getByRole("link", { name: /青海省/ }).click();
     await page.waitForURL(/\/r\/qinghai$/);
@@ -147,7 +131,7 @@ for (const [label, viewport] of [["phone", { width: 390, height: 844 }], ["deskt
     await page.screenshot({ path: join(shots, `${label}-receipt.png`), fullPage: true });
 
     // Progress, typed in by hand in a fresh page load (nothing carried over).
-    await page.goto(base + "/progress");
+    await page.goto(env.base + "/progress");
     await page.getByLabel("办件编号").fill(caseNo);
     await page.getByLabel("公民身份号码或统一社会信用代码").fill(id);
     await page.getByLabel("查询码").fill(queryCode);
@@ -183,18 +167,18 @@ for (const [label, viewport] of [["phone", { width: 390, height: 844 }], ["deskt
 }
 
 test("static files: caching, SPA fallback, no traversal, API untouched", async () => {
-  const index = await fetch(base + "/r/qinghai/items/x");
+  const index = await fetch(env.base + "/r/qinghai/items/x");
   assert.equal(index.status, 200);
   assert.match(index.headers.get("content-type"), /^text\/html/);
   assert.equal(index.headers.get("cache-control"), "no-cache");
   const html = await index.text();
   const asset = /\/assets\/[^"]+\.js/.exec(html)[0];
-  const js = await fetch(base + asset);
+  const js = await fetch(env.base + asset);
   assert.equal(js.status, 200);
   assert.match(js.headers.get("content-type"), /^text\/javascript/);
   assert.match(js.headers.get("cache-control"), /immutable/);
-  assert.equal((await fetch(base + "/assets/nothing.js")).status, 404);
-  const api = await fetch(base + "/api/v1/nothing");
+  assert.equal((await fetch(env.base + "/assets/nothing.js")).status, 404);
+  const api = await fetch(env.base + "/api/v1/nothing");
   assert.equal(api.status, 404);
   assert.match(api.headers.get("content-type"), /json/);
 });

@@ -9,12 +9,9 @@
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium),
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { browserPath, citizenId as idNumber, shots, startServer, stopServer, web } from "./harness.mjs";
+import { test } from "node:test";
+import { citizenId as idNumber, shots, web, useServerAndBrowser } from "./harness.mjs";
 
 const axePath = join(web, "node_modules", "axe-core", "axe.min.js");
 const FAKE_NOW = "2026-03-10T10:00:00"; // a Tuesday, a working day
@@ -23,36 +20,26 @@ const ITEM = "002036004004";
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
-let server, base, browser, tmp;
-
 const citizenId = (seq, birth = "19850101", area = "630102") => idNumber(seq, birth, area);
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-applicant-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
+const env = useServerAndBrowser("applicant", { fakeNow: FAKE_NOW, setup: enrolApplicants });
+
+async function enrolApplicants() {
   // A remote-care filing needs the person insured in the region: the applicants of these tests
   // are enrolled as 城乡居民 first, by one resident import at the window.
   const session = await call("POST", "/api/v1/session", { username: "qinghai_window", password: "jingban-demo" });
   assert.equal(session.status, 201, JSON.stringify(session.body));
   const csv = "id_no,name,phone,identity\n" + [101, 102, 201, 202, 301, 302].map((n) => `${citizenId(n)},申请人${n},,\n`).join("");
-  const r = await fetch(`${base}/api/v1/regions/qinghai/imports/residents`, {
+  const r = await fetch(`${env.base}/api/v1/regions/qinghai/imports/residents`, {
     method: "POST", headers: { "Content-Type": "text/csv", Authorization: `Bearer ${session.body.token}` }, body: csv,
   });
   assert.equal(r.status, 201, await r.text());
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+}
 
 async function call(method, path, body, token) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(env.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
@@ -109,13 +96,13 @@ async function query(page, c) {
 
 for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 2]]) {
   test(`apply, supplement online, 办结, rate — ${label} ${viewport.width}×${viewport.height}`, async () => {
-    const context = await browser.newContext({ viewport, locale: "zh-CN", bypassCSP: true });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN", bypassCSP: true });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
 
     // Apply online from the 办事指南; 转诊病情介绍 is left for later (暂缺).
-    await page.goto(`${base}/r/qinghai/items/${ITEM}`);
+    await page.goto(`${env.base}/r/qinghai/items/${ITEM}`);
     await page.getByRole("link", { name: "在线申办" }).click();
     await page.locator('[name="applicant-name"]').waitFor();
     const id = citizenId(100 + seq);
@@ -208,7 +195,7 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
   });
 
   test(`a refused case and a withdrawal — ${label} ${viewport.width}×${viewport.height}`, async () => {
-    const context = await browser.newContext({ viewport, locale: "zh-CN", bypassCSP: true });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN", bypassCSP: true });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -216,7 +203,7 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
     const refused = await applyByApi(200 + seq);
     const reason = `不属于异地转诊备案范围（${label}）`;
     await staff("not_accept", refused.caseNo, "qinghai_window", { reason });
-    await page.goto(`${base}/progress`);
+    await page.goto(`${env.base}/progress`);
     await query(page, refused);
     assert.match(await page.locator(".stage").innerText(), /已办结（不予受理）/);
     assert.equal(await page.locator(".reason").innerText(), reason);
@@ -241,13 +228,13 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
   });
 
   test(`comparison across the regions — ${label} ${viewport.width}×${viewport.height}`, async () => {
-    const context = await browser.newContext({ viewport, locale: "zh-CN", bypassCSP: true });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN", bypassCSP: true });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
 
     // From the 办事指南 of 青海省 生育津贴支付 (10 working days, 2 required materials).
-    await page.goto(`${base}/r/qinghai/items/002036007004`);
+    await page.goto(`${env.base}/r/qinghai/items/002036007004`);
     await page.getByRole("link", { name: "与其他地区比较" }).click();
     await page.waitForURL(/\/compare\?code=002036007004/);
     await page.locator(".compare-summary").waitFor();
@@ -267,14 +254,14 @@ for (const [label, viewport, seq] of [["desktop", DESKTOP, 1], ["phone", PHONE, 
 
     // A local item (青岛市 医疗保险关系转入) has no counterpart; the same main item's items elsewhere
     // are offered instead.
-    await page.goto(`${base}/compare?code=370200990002&from=qingdao`);
+    await page.goto(`${env.base}/compare?code=370200990002&from=qingdao`);
     await page.locator(".related").waitFor();
     assert.equal(await page.locator(".compare-summary td.absent").count(), 3);
     assert.match(await page.locator(".related").innerText(), /002036003002/);
     await shot(page, `compare-local-${label}.png`);
 
     // Without a code: the chooser lists every item once, with the number of regions that have it.
-    await page.goto(`${base}/compare`);
+    await page.goto(`${env.base}/compare`);
     await page.getByLabel("比较事项").selectOption("002036003002");
     assert.match(await page.getByLabel("比较事项").locator("option:checked").innerText(), /（4 个地区）/);
     await page.getByRole("button", { name: "比较" }).click();

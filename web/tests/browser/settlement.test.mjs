@@ -5,37 +5,22 @@
 // month's 结算确认汇总表 and the settlement in the workbench. Screenshots in web/test-output/.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { browserPath, citizenId, root, shots, startServer, stopServer } from "./harness.mjs";
+import { test } from "node:test";
+import { citizenId, root, shots, useServerAndBrowser } from "./harness.mjs";
 
 const FAKE_NOW = "2026-03-03T10:00:00"; // a Tuesday
 const R = "qinghai";
 const H = "H63000000001";
 const HEADER = "line_no,id_no,visit_date,code,name,class,quantity,unit_price_fen,amount_fen\n";
 
-let server, base, browser, tmp;
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-settlement-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const env = useServerAndBrowser("settlement", { fakeNow: FAKE_NOW });
 
 async function call(method, path, body, token, headers = {}, raw) {
   const h = { "Content-Type": raw === undefined ? "application/json" : "text/csv", ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers: h, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const r = await fetch(env.base + path, { method, headers: h, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
@@ -69,11 +54,11 @@ test("portal upload and 对账, workbench 结算确认汇总表", async () => {
   assert.equal(inst.status, 200, JSON.stringify(inst.body));
   const credit = inst.body.credit_code;
 
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${base}/settlement`);
+  await page.goto(`${env.base}/settlement`);
   await page.getByLabel("统筹区").first().selectOption(R);
   await page.getByLabel("定点医药机构编码").first().fill(H);
   await page.getByLabel("统一社会信用代码").first().fill(credit);
@@ -112,7 +97,7 @@ test("portal upload and 对账, workbench 结算确认汇总表", async () => {
   await act(caseNo, "pay", `${R}_finance`, { amount_fen: 300 });
   const wb = await context.newPage();
   wb.on("pageerror", (e) => errors.push(String(e)));
-  await wb.goto(`${base}/staff/settlements?month=2026-02`);
+  await wb.goto(`${env.base}/staff/settlements?month=2026-02`);
   await wb.getByLabel("用户名").fill(`${R}_finance`);
   await wb.getByLabel("密码").fill("jingban-demo");
   await wb.getByLabel("密码").press("Enter");

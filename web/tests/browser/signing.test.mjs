@@ -7,12 +7,9 @@
 // and the qualification, at desktop and phone width, and the portal's progress page shows the
 // applicant their own. Every page is checked with axe-core; screenshots at 1366×768 and 390×844.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer, apiClient } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, citizenId, shots, staffSignIn, apiClient, useServerAndBrowser } from "./harness.mjs";
 
 const R = "qingdao";
 const SIGNING = "370200990005";
@@ -21,22 +18,9 @@ const CLINIC = "H37020000001";
 // 示例人员01 (cli/demo_registers.cpp demoCitizenId: area 370299, born 1968-06-08, sequence 901).
 const PERSON = { id_no: citizenId(901, "19680608", "370299"), name: "示例人员01" };
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("signing");
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-signing-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const { call, token, act } = apiClient(() => base);
+const { call, token, act } = apiClient(() => env.base);
 // The applicant applies online (no token); the case's own flow is then driven by its roles.
 async function applyOnline(code, form) {
   const item = (await call("GET", `/api/v1/regions/${R}/items/${code}`)).body;
@@ -58,10 +42,10 @@ test("a signing and a graduate qualification, on the staff person page and in th
   const graduate = await applyOnline(GRADUATE, { graduation_year: Number(since.slice(0, 4)) });
 
   for (const [label, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
-    const page = await staffSignIn(browser, base, `${R}_supervisor`, viewport);
+    const page = await staffSignIn(env.browser, env.base, `${R}_supervisor`, viewport);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${base}/staff/persons/${PERSON.id_no}`);
+    await page.goto(`${env.base}/staff/persons/${PERSON.id_no}`);
     const section = page.locator("section.signing");
     const current = section.locator("dl.signing-current");
     await current.waitFor();
@@ -84,9 +68,9 @@ test("a signing and a graduate qualification, on the staff person page and in th
   }
 
   // The portal: the applicant's own signing and qualification on the progress page.
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
   const portal = await context.newPage();
-  await portal.goto(`${base}/progress`);
+  await portal.goto(`${env.base}/progress`);
   await portal.getByLabel("办件编号").fill(signing.case_no);
   await portal.getByLabel("公民身份号码或统一社会信用代码").fill(PERSON.id_no);
   await portal.getByLabel("查询码").fill(signing.query_code);

@@ -9,12 +9,9 @@
 // sides. Each view at desktop (1366×768) and phone width (390×844), checked with axe-core.
 // Finally the query code of the case opens nobody else's transfers.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { assertAxeClean, browserPath, citizenId, shots, staffSignIn, startServer, stopServer } from "./harness.mjs";
+import { test } from "node:test";
+import { assertAxeClean, citizenId, shots, staffSignIn, useServerAndBrowser } from "./harness.mjs";
 
 const FROM = "qinghai";
 const TO = "yunnan";
@@ -26,25 +23,12 @@ const VIEWPORTS = [
   ["phone", { width: 390, height: 844 }],
 ];
 
-let server, base, browser, tmp;
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-transfers-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const env = useServerAndBrowser("transfers");
 
 async function call(method, path, body, token, headers = {}) {
   const all = { "Content-Type": "application/json", ...headers };
   if (token) all.Authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(env.base + path, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
@@ -153,9 +137,9 @@ test("a transfer 青海 → 云南 shows the same stages, months and balance to 
   for (const [label, viewport] of VIEWPORTS) {
     // Staff of each region on the person page.
     for (const region of [TO, FROM]) {
-      const page = await staffSignIn(browser, base, `${region}_supervisor`, viewport);
+      const page = await staffSignIn(env.browser, env.base, `${region}_supervisor`, viewport);
       await noPageErrors(page, async () => {
-        await page.goto(`${base}/staff/persons/${PERSON.id_no}`);
+        await page.goto(`${env.base}/staff/persons/${PERSON.id_no}`);
         const block = page.locator("section.transfers article.transfer");
         await block.waitFor();
         assert.equal(await block.count(), 1);
@@ -170,10 +154,10 @@ test("a transfer 青海 → 云南 shows the same stages, months and balance to 
     }
 
     // The applicant on the portal's progress page of their case (at Yunnan, where they applied).
-    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN" });
     const portal = await context.newPage();
     await noPageErrors(portal, async () => {
-      await portal.goto(`${base}/progress`);
+      await portal.goto(`${env.base}/progress`);
       await portal.getByLabel("办件编号").fill(no);
       await portal.getByLabel("公民身份号码或统一社会信用代码").fill(PERSON.id_no);
       await portal.getByLabel("查询码").fill(query_code);

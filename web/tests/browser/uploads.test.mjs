@@ -4,12 +4,9 @@
 // server, each with its message — at phone width and at 1366×768. Screenshots in web/test-output/.
 // Environment: JINGBAN_BIN (default ../build/jingban), CHROMIUM (default /usr/bin/chromium).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { startServer, stopServer, web, browserPath, shots, citizenId as idNumber } from "./harness.mjs";
+import { test } from "node:test";
+import { web, shots, citizenId as idNumber, useServerAndBrowser } from "./harness.mjs";
 
 const FAKE_NOW = "2026-03-10T10:00:00"; // a Tuesday, a working day
 
@@ -19,27 +16,14 @@ const PNG = Buffer.from(
   "hex",
 );
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("uploads", { fakeNow: FAKE_NOW });
 
 const citizenId = (seq, birth = "19850101", area = "630102") => idNumber(seq, birth, area);
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-uploads-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), FAKE_NOW));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
 
 // An item a citizen applies for online today with only simple form fields and at least two
 // materials required online, none behind a condition.
 async function pickItem() {
-  const items = await (await fetch(`${base}/api/v1/regions/qinghai/items`)).json();
+  const items = await (await fetch(`${env.base}/api/v1/regions/qinghai/items`)).json();
   const online = (m) => !m.when && !(m.waived_channels ?? []).includes("网上") && !m.shared_data;
   const fit = items.filter(
     (it) => !it.internal && it.channels.includes("网上") && it.applicant[0] === "person" &&
@@ -71,12 +55,12 @@ async function noHorizontalScroll(page, what) {
 for (const [label, viewport, seq] of [["phone", { width: 390, height: 844 }, 31], ["desktop", { width: 1366, height: 768 }, 32]]) {
   test(`uploads on the receipt at ${label} width`, async () => {
     const item = await pickItem();
-    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    const context = await env.browser.newContext({ viewport, locale: "zh-CN" });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
 
-    await page.goto(`${base}/r/qinghai/items/${item.code}/apply`);
+    await page.goto(`${env.base}/r/qinghai/items/${item.code}/apply`);
     await page.locator('[name="applicant-name"]').waitFor();
     await page.fill('[name="applicant-name"]', "上传测试人");
     const id = citizenId(seq);
@@ -123,7 +107,7 @@ for (const [label, viewport, seq] of [["phone", { width: 390, height: 844 }, 31]
     await page.screenshot({ path: join(shots, `${label}-uploads.png`), fullPage: true });
 
     // What the server holds: exactly the two good files.
-    const r = await fetch(`${base}/api/v1/cases/${caseNo}/files`, { headers: { "X-Id-No": id, "X-Query-Code": queryCode } });
+    const r = await fetch(`${env.base}/api/v1/cases/${caseNo}/files`, { headers: { "X-Id-No": id, "X-Query-Code": queryCode } });
     assert.equal(r.status, 200);
     const files = (await r.json()).files;
     assert.deepEqual(files.map((f) => [f.name, f.content_type, f.size]),

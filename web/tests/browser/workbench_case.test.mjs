@@ -13,12 +13,10 @@
 // JINGBAN_WEB_DIST (default web/dist).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { browserPath, citizenId, creditCode, shots, startServer, stopServer, web } from "./harness.mjs";
+import { after, test } from "node:test";
+import { citizenId, creditCode, shots, web, useServerAndBrowser } from "./harness.mjs";
 
 const axeSource = join(web, "node_modules", "axe-core", "axe.min.js");
 const R = "qinghai";
@@ -31,14 +29,14 @@ const UNIT = "91630099DEM000001B"; // 示例单位01
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
-let server, base, browser, tmp;
+const env = useServerAndBrowser("workbench-case");
 const visited = new Map(); // screenshot name → path, for the phone-width pass
 const notes = [];
 
 async function call(method, path, body, token) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(env.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
@@ -70,17 +68,7 @@ async function applyOnline(seq, name) {
   return { ...r.body, id_no };
 }
 
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "jingban-workbench-case-"));
-  mkdirSync(shots, { recursive: true });
-  ({ proc: server, base } = await startServer(join(tmp, "jingban.db"), "2026-03-10T10:00:00"));
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServer(server);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+after(() => {
   for (const n of notes) console.log(`# note: ${n}`);
 });
 
@@ -107,11 +95,11 @@ async function check(page, name) {
 }
 
 async function staffPage(username, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, locale: "zh-CN", acceptDownloads: true });
+  const context = await env.browser.newContext({ viewport, locale: "zh-CN", acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(base + "/staff");
+  await page.goto(env.base + "/staff");
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill("jingban-demo");
   await page.getByLabel("密码").press("Enter");
@@ -122,7 +110,7 @@ async function staffPage(username, viewport = DESKTOP) {
   return page;
 }
 async function openCase(page, no) {
-  await page.goto(`${base}/staff/cases/${no}`);
+  await page.goto(`${env.base}/staff/cases/${no}`);
   await page.locator("h1", { hasText: no }).waitFor();
 }
 // One action through its form on the case page; `fill` fills the form's fields first.
@@ -174,9 +162,9 @@ const cases = {};
 // the institution's upload of its fee lines (browser_settlement).
 test("lifecycle: apply online → 受理 → 初审 → 复审 (four eyes) → 办结 → 已办结 and rating", async () => {
   // The applicant applies in the portal: 示例人员02, an insured employee, files a long-term stay.
-  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const context = await env.browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
   const portal = await context.newPage();
-  await portal.goto(`${base}/r/${R}/items/${FILING}/apply`);
+  await portal.goto(`${env.base}/r/${R}/items/${FILING}/apply`);
   const { id_no, name: applicantName } = demoPerson(2);
   await portal.locator("#applicant-kind").selectOption("person");
   await portal.locator('input[name="applicant-name"]').fill(applicantName);
@@ -191,8 +179,8 @@ test("lifecycle: apply online → 受理 → 初审 → 复审 (four eyes) → �
   const query_code = (await portal.locator(".query-code").innerText()).trim();
   cases.life = { no, id_no, query_code };
   // The applicant uploads a material's file (as the receipt page offers): the clerk sees it.
-  const item = await (await fetch(`${base}/api/v1/regions/${R}/items/${FILING}`)).json();
-  const up = await fetch(`${base}/api/v1/cases/${encodeURIComponent(no)}/materials/${item.materials[0].id}/files`, {
+  const item = await (await fetch(`${env.base}/api/v1/regions/${R}/items/${FILING}`)).json();
+  const up = await fetch(`${env.base}/api/v1/cases/${encodeURIComponent(no)}/materials/${item.materials[0].id}/files`, {
     method: "POST",
     headers: { "Content-Type": "application/pdf", "X-Id-No": id_no, "X-Query-Code": query_code, "X-File-Name": encodeURIComponent("发票.pdf") },
     body: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
@@ -253,7 +241,7 @@ test("lifecycle: apply online → 受理 → 初审 → 复审 (four eyes) → �
   await check(clerk, "case-completed");
 
   // The applicant sees 已办结 and rates.
-  await portal.goto(`${base}/progress?case_no=${no}`);
+  await portal.goto(`${env.base}/progress?case_no=${no}`);
   await portal.getByLabel("公民身份号码或统一社会信用代码").fill(id_no);
   await portal.getByLabel("查询码").fill(query_code);
   await portal.getByRole("button", { name: "查询" }).click();
@@ -287,9 +275,9 @@ test("return with a one-time notice, online supplement, then 受理", async () =
   await check(clerk, "case-returned");
 
   // The applicant supplements on the progress page (or through the API where it offers no form).
-  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  const context = await env.browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
   const portal = await context.newPage();
-  await portal.goto(`${base}/progress?case_no=${c.case_no}`);
+  await portal.goto(`${env.base}/progress?case_no=${c.case_no}`);
   await portal.getByLabel("公民身份号码或统一社会信用代码").fill(c.id_no);
   await portal.getByLabel("查询码").fill(c.query_code);
   await portal.getByRole("button", { name: "查询" }).click();
@@ -364,7 +352,7 @@ test("window intake: 受理 of a reimbursement (结算单, pay prefilled) and a 
   cases.paid = { no, payable };
 
   // A one-time notice at the window: one material marked 缺少.
-  await clerk.goto(`${base}/staff/intake?item=${REIMBURSE}`);
+  await clerk.goto(`${env.base}/staff/intake?item=${REIMBURSE}`);
   await clerk.locator("form.intake").waitFor();
   await clerk.getByLabel("申请人类型").selectOption("person");
   await clerk.locator('input[name="applicant-name"]').fill("示例人员09");
@@ -417,7 +405,7 @@ test("search by name and by case number, paging with the server's total", async 
   await clerk.locator(`tr[data-case="${one.case_no}"] a`).click();
   await clerk.locator("h1", { hasText: one.case_no }).waitFor();
   // A filter that selects nothing.
-  await clerk.goto(`${base}/staff/search?q=${encodeURIComponent("分页测试")}&status=completed`);
+  await clerk.goto(`${env.base}/staff/search?q=${encodeURIComponent("分页测试")}&status=completed`);
   await count.filter({ hasText: "没有符合条件的办件" }).waitFor();
   assert.deepEqual(clerk.errors, []);
 });
@@ -435,10 +423,10 @@ test("register pages: person, account, unit, payments with the XLSX export", asy
   await clerk.locator(".balance").waitFor();
   assert.ok((await clerk.locator("table.entries tbody tr").count()) >= 1);
   await check(clerk, "account");
-  await clerk.goto(`${base}/staff/persons?name=${encodeURIComponent("示例人员")}`);
+  await clerk.goto(`${env.base}/staff/persons?name=${encodeURIComponent("示例人员")}`);
   await clerk.locator("table.persons tbody tr").first().waitFor();
   await check(clerk, "persons");
-  await clerk.goto(`${base}/staff/units/${UNIT}`);
+  await clerk.goto(`${env.base}/staff/units/${UNIT}`);
   await clerk.locator("h1", { hasText: "示例单位01" }).waitFor();
   assert.ok((await clerk.locator("table.history tbody tr").count()) >= 1);
   await check(clerk, "unit");
@@ -450,7 +438,7 @@ test("register pages: person, account, unit, payments with the XLSX export", asy
   if (cases.paid) assert.match(await clerk.locator("table.payments").innerText(), new RegExp(cases.paid.no));
   await check(clerk, "payments");
   const [download] = await Promise.all([clerk.waitForEvent("download"), clerk.getByRole("button", { name: "导出 XLSX" }).click()]);
-  const file = join(tmp, "payments.xlsx");
+  const file = join(env.tmp, "payments.xlsx");
   await download.saveAs(file);
   assert.equal(readFileSync(file).subarray(0, 2).toString(), "PK");
   assert.deepEqual(clerk.errors, []);
@@ -459,7 +447,7 @@ test("register pages: person, account, unit, payments with the XLSX export", asy
 test("every workbench page at phone width: no horizontal scroll, axe clean, screenshot", async () => {
   const page = await staffPage(`${R}_window`, PHONE);
   for (const [name, path] of visited) {
-    await page.goto(base + path);
+    await page.goto(env.base + path);
     await page.locator("main h1").waitFor();
     await page.waitForLoadState("networkidle");
     await axe(page, `${name} (phone)`);
