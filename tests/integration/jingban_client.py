@@ -86,6 +86,30 @@ class Server:
         return self.tokens[username]
 
 
+class WindowCases:
+    """`submit` and `accept` at one region's window, mixed into a unittest.TestCase that has `srv`
+    (a started Server), `items` (item code → the item's JSON) and `REGION`. Each acts as the role of
+    the item's first step: a case is submitted with no material marked and no condition; accepted
+    with every material provided (`expect`: the status the acceptance must answer)."""
+
+    REGION = None
+
+    def submit(self, code, applicant, form):
+        body = {"region": self.REGION, "item_code": code, "channel": "窗口", "applicant": applicant,
+                "materials": {}, "conditions": [], "form": form}
+        st, case = self.srv.request("POST", "/api/v1/cases", body,
+                                    token=self.srv.token("%s_%s" % (self.REGION, self.items[code]["flow"][0]["role"])))
+        self.assertEqual(st, 201, case)
+        return case["case_no"]
+
+    def accept(self, code, no, expect=200):
+        item = self.items[code]
+        st, out = self.srv.request("POST", "/api/v1/cases/%s/accept" % no,
+                                   {"materials": {m["id"]: "provided" for m in item["materials"]}},
+                                   token=self.srv.token("%s_%s" % (self.REGION, item["flow"][0]["role"])))
+        self.assertEqual(st, expect, out)
+        return out
+
 def citizen_id(seq, birth="19900101", area="630102"):
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     body = "%s%s%03d" % (area, birth, seq % 1000)

@@ -13,7 +13,7 @@ import tempfile
 import unittest
 from urllib.parse import quote
 
-from jingban_client import BINARY, ROOT, Registers, Server, citizen_id
+from jingban_client import BINARY, ROOT, Registers, Server, citizen_id, WindowCases
 
 R = "qinghai"
 INPATIENT, MATERNITY = "002036006002", "002036007002"
@@ -23,7 +23,8 @@ SUPERVISOR = R + "_senior_reviewer"  # 复审人员: who may change a status
 SUSPEND_ON, RESTORE_ON = "2026-03-05", "2026-03-08"
 
 
-class InstitutionStatus(unittest.TestCase):
+class InstitutionStatus(WindowCases, unittest.TestCase):
+    REGION = R
     FAKE_NOW = "2026-03-10T10:00:00"
 
     @classmethod
@@ -58,22 +59,6 @@ class InstitutionStatus(unittest.TestCase):
         st, out = self.srv.request("GET", "/api/v1/regions/%s/institutions/%s" % (R, code),
                                    token=self.srv.token(R + "_supervisor"))
         self.assertEqual(st, 200, out)
-        return out
-
-    def submit(self, code, applicant, form):
-        body = {"region": R, "item_code": code, "channel": "窗口", "applicant": applicant,
-                "materials": {}, "conditions": [], "form": form}
-        st, case = self.srv.request("POST", "/api/v1/cases", body,
-                                    token=self.srv.token("%s_%s" % (R, self.items[code]["flow"][0]["role"])))
-        self.assertEqual(st, 201, case)
-        return case["case_no"]
-
-    def accept(self, code, no, expect=200):
-        item = self.items[code]
-        st, out = self.srv.request("POST", "/api/v1/cases/%s/accept" % no,
-                                   {"materials": {m["id"]: "provided" for m in item["materials"]}},
-                                   token=self.srv.token("%s_%s" % (R, item["flow"][0]["role"])))
-        self.assertEqual(st, expect, out)
         return out
 
     def claim(self, visit):

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import unittest
 
-from jingban_client import BINARY, ROOT, Registers, Server, citizen_id, credit_code
+from jingban_client import BINARY, ROOT, Registers, Server, citizen_id, credit_code, WindowCases
 
 R = "qinghai"
 OUTPATIENT, INPATIENT, MATERNITY = "002036006001", "002036006002", "002036007002"
@@ -23,7 +23,8 @@ LINES = [{"code": "A001", "name": "床位费", "class": "甲", "amount_fen": 800
          {"code": "B001", "name": "乙类药品", "class": "乙", "amount_fen": 200000}]
 
 
-class Claims(unittest.TestCase):
+class Claims(WindowCases, unittest.TestCase):
+    REGION = R
     FAKE_NOW = "2026-03-10T10:00:00"  # a Tuesday
 
     @classmethod
@@ -40,22 +41,6 @@ class Claims(unittest.TestCase):
     def tearDownClass(cls):
         cls.srv.stop()
         cls.tmp.cleanup()
-
-    def submit(self, code, applicant, form):
-        body = {"region": R, "item_code": code, "channel": "窗口", "applicant": applicant,
-                "materials": {}, "conditions": [], "form": form}
-        st, case = self.srv.request("POST", "/api/v1/cases", body,
-                                    token=self.srv.token("%s_%s" % (R, self.items[code]["flow"][0]["role"])))
-        self.assertEqual(st, 201, case)
-        return case["case_no"]
-
-    def accept(self, code, no, expect=200):
-        item = self.items[code]
-        st, out = self.srv.request("POST", "/api/v1/cases/%s/accept" % no,
-                                   {"materials": {m["id"]: "provided" for m in item["materials"]}},
-                                   token=self.srv.token("%s_%s" % (R, item["flow"][0]["role"])))
-        self.assertEqual(st, expect, out)
-        return out
 
     def case(self, no):
         st, c = self.srv.request("GET", "/api/v1/cases/" + no, token=self.srv.token(R + "_supervisor"))
