@@ -111,13 +111,17 @@ Result<std::string> CaseService::actionBody(const CaseState& c, const WorkCalend
   if (!found) return std::unexpected(found.error());
   auto d = deadline(c, cal);
   if (!d) return std::unexpected(d.error());
-  return withEffectView(views_.outcome(c, *found->item, *d), c, *found->item, false).dump();
+  OutcomeExtras extras;
+  const EffectHandler* h = effects_.find(found->item->effect);
+  extras.register_effect =
+      OutcomeExtras::Effect{found->item->effect, h != nullptr, h ? h->payable(c) : std::nullopt};
+  return views_.outcomeText(c, *found->item, *d, extras);
 }
 
-json CaseService::withEffectView(json j, const CaseState& c, const Item& item, bool full) const {
+json CaseService::withEffectView(json j, const CaseState& c, const Item& item) const {
   const EffectHandler* h = effects_.find(item.effect);
   json effect = {{"name", item.effect}, {"implemented", h != nullptr}};
-  if (h && full) {
+  if (h) {
     json v = h->view(c);
     if (v.is_object())
       for (auto& [k, val] : v.items()) {
@@ -464,10 +468,9 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     if (!found) return std::unexpected(found.error());
     auto d = deadline(*c, *cal);
     if (!d) return std::unexpected(d.error());
-    json receipt = views_.outcome(*c, *found->item, *d);
-    receipt["query_code"] = c->query_code;  // the receipt (回执) carries the query code
-    out->body = receipt.dump();
-    CaseRow row{c, storageFixed(*c).dump(), storageState(*c).dump(), step_name, c->due_provisional};
+    // The receipt (回执) carries the query code.
+    out->body = views_.outcomeText(*c, *found->item, *d, OutcomeExtras{c->query_code, {}});
+    CaseRow row{c, storageFixed(*c).dump(), storageStateText(*c), step_name, c->due_provisional};
     if (auto r = tx.insertCase(row); !r) return r;
     // A new case holds one event, 申请.
     if (auto r = tx.appendEvents(c->case_no, std::span(&c->events.back(), 1), data_texts); !r)
@@ -607,7 +610,7 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
   if (!at)
     return refuse(Error{ErrorCode::kConflict, "flow_changed",
                         "办件所在环节已不在该事项的办理流程中，请联系管理员"});
-  CaseRow row{state, "", storageState(*state).dump(), at->step, state->due_provisional};
+  CaseRow row{state, "", storageStateText(*state), at->step, state->due_provisional};
   bool indexed = indexedColumnsChanged(*cur, *state);
   int previous_version = cur->version();
   // The register change this event causes, applied in the transaction that commits it, once per
@@ -681,7 +684,7 @@ Result<json> CaseService::get(const std::string& case_no, const Actor& viewer) {
   auto d = deadline(**c, *calendar());
   if (!d) return std::unexpected(d.error());
   recordRead(viewer.username, case_no, "case");
-  auto out = withEffectView(views_.full(**c, *found->item, *d, true), **c, *found->item, true);
+  auto out = withEffectView(views_.full(**c, *found->item, *d, true), **c, *found->item);
   // What this viewer may do now, so that a client offers only that.
   auto cal = calendar();
   WorkflowContext ctx{*found->region, *found->item, *cal, clock_()};

@@ -132,11 +132,10 @@ class CaseService {
   // the effect fixes. Returns the state to commit.
   Result<CaseState> withEffect(const WorkflowContext& ctx, const CaseState& cur, const Actor& actor,
                                const Action& action, CaseState next) const;
-  // The case view plus its register effect (what will change / what changed).
-  // `full`: the case view (everything); otherwise an action's answer (name, implemented and the
-  // payable figure: the 结算单 and the other details are read with GET).
-  nlohmann::json withEffectView(nlohmann::json j, const CaseState& c, const Item& item,
-                                bool full) const;
+  // The case view plus its register effect (what will change / what changed, the 结算单). An
+  // action's answer carries only the effect's name, whether it is implemented and the payable
+  // figure (actionBody, through OutcomeExtras).
+  nlohmann::json withEffectView(nlohmann::json j, const CaseState& c, const Item& item) const;
   void recordRead(const std::string& staff, const std::string& case_no, const char* what);
 
   std::shared_ptr<const Catalog> catalog_;

@@ -1,6 +1,7 @@
 #include "http/case_views.hpp"
 
 #include "catalog/guide.hpp"
+#include "common/json_writer.hpp"
 #include "validate/identity.hpp"
 
 namespace jingban {
@@ -18,17 +19,6 @@ json noticeJson(const std::vector<MissingMaterial>& n) {
   return a;
 }
 json optDate(const std::optional<Date>& d) { return d ? json(d->str()) : json(nullptr); }
-// 遇特殊情况适当延长: each approved extension (staff views; the applicant sees the days only).
-json extensionsJson(const CaseState& c) {
-  json a = json::array();
-  for (const auto& x : c.extensions)
-    a.push_back({{"seq", x.seq},
-                 {"at", x.at.iso()},
-                 {"by", x.by},
-                 {"working_days", x.working_days},
-                 {"reason", x.reason}});
-  return a;
-}
 }  // namespace
 
 json eventView(const Event& e) {
@@ -36,49 +26,80 @@ json eventView(const Event& e) {
           {"step", e.step}, {"comment", e.comment}, {"data", e.data}};
 }
 
-json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d) {
-  // The step on the case's own (pinned) flow; an index outside it (a stored case whose flow was
-  // never pinned, after an edit) shows as a step without name rather than failing the view.
-  const FlowStep* s = currentStep(c, item);
-  json step = {{"index", c.step}, {"name", nullptr}, {"kind", nullptr}, {"role", nullptr}};
-  if (s) {
-    step["name"] = s->step;
-    step["kind"] = stepKindName(s->kind);
-    step["role"] = s->role;
-  }
-  json j = {{"case_no", c.case_no},
-            {"item_code", c.item_code},
-            {"status", caseStatusName(c.status)},
-            {"step", step},
-            {"flow_id", c.flow_id},
-            {"item_revision", c.item_revision},
-            {"notice", noticeJson(c.notice)},
-            {"accepted_on", optDate(c.accepted_on)},
-            {"due_on", optDate(d.due)},
-            {"closed_on", optDate(c.closed_on)},
-            {"deadline_status", deadlineStatusName(d.status)},
-            {"due_provisional", d.provisional},
-            {"step_due", optDate(d.step_due)},
-            {"step_deadline_status",
-             d.step_status ? json(deadlineStatusName(*d.step_status)) : json(nullptr)},
-            {"extended_working_days", d.extended_working_days},
-            {"extensions", extensionsJson(c)},
-            {"paused", c.paused_since.has_value()},
-            {"paid_fen", c.paid_fen},
-            {"rating", c.rating},
-            {"follow_up", c.follow_up},
-            {"version", c.version()}};
-  if (d.notice_due) {  // 定点医药机构 applications: the one-time notice's own deadline
-    j["notice_due_on"] = d.notice_due->str();
-    j["notice_answered_on"] = optDate(d.notice_answered_on);
-    if (d.notice_status) j["notice_deadline_status"] = deadlineStatusName(*d.notice_status);
-  }
+std::string caseOutcomeText(const CaseState& c, const Item& item, const DeadlineView& d,
+                            const OutcomeExtras& extras) {
+  auto date = [](JsonWriter& w, const std::optional<Date>& v) -> JsonWriter& {
+    return v ? w.str(v->str()) : w.null();
+  };
+  JsonWriter w;
+  w.beginObject();
+  date(w.key("accepted_on"), c.accepted_on);
+  w.key("case_no").str(c.case_no);
+  date(w.key("closed_on"), c.closed_on);
+  w.key("deadline_status").str(deadlineStatusName(d.status));
+  date(w.key("due_on"), d.due);
+  w.key("due_provisional").boolean(d.provisional);
   if (!c.events.empty()) {
     const Event& e = c.events.back();
-    j["event"] = {{"seq", e.seq},       {"at", e.at.iso()}, {"actor", e.actor},
-                  {"action", e.action}, {"step", e.step},   {"comment", e.comment}};
+    w.key("event").beginObject();
+    w.key("action").str(e.action).key("actor").str(e.actor).key("at").str(e.at.iso());
+    w.key("comment").str(e.comment).key("seq").num(e.seq).key("step").str(e.step);
+    w.endObject();
   }
-  return j;
+  w.key("extended_working_days").num(d.extended_working_days);
+  // 遇特殊情况适当延长: each approved extension (staff views; the applicant sees the days only).
+  w.key("extensions").beginArray();
+  for (const auto& x : c.extensions) {
+    w.beginObject().key("at").str(x.at.iso()).key("by").str(x.by).key("reason").str(x.reason);
+    w.key("seq").num(x.seq).key("working_days").num(x.working_days).endObject();
+  }
+  w.endArray();
+  w.key("flow_id").str(c.flow_id);
+  w.key("follow_up").str(c.follow_up);
+  w.key("item_code").str(c.item_code);
+  w.key("item_revision").str(c.item_revision);
+  w.key("notice").beginArray();
+  for (const auto& m : c.notice)
+    w.beginObject().key("id").str(m.id).key("name").str(m.name).endObject();
+  w.endArray();
+  if (d.notice_due) {  // 定点医药机构 applications: the one-time notice's own deadline
+    date(w.key("notice_answered_on"), d.notice_answered_on);
+    if (d.notice_status) w.key("notice_deadline_status").str(deadlineStatusName(*d.notice_status));
+    w.key("notice_due_on").str(d.notice_due->str());
+  }
+  w.key("paid_fen").num(c.paid_fen);
+  w.key("paused").boolean(c.paused_since.has_value());
+  if (extras.query_code) w.key("query_code").str(*extras.query_code);
+  w.key("rating").str(c.rating);
+  if (const auto& fx = extras.register_effect) {
+    w.key("register_effect").beginObject();
+    w.key("implemented").boolean(fx->implemented).key("name").str(fx->name);
+    if (fx->payable_fen) w.key("payable_fen").num(*fx->payable_fen);
+    w.endObject();
+  }
+  w.key("status").str(caseStatusName(c.status));
+  // The step on the case's own (pinned) flow; an index outside it (a stored case whose flow was
+  // never pinned, after an edit) shows as a step without name rather than failing the view.
+  w.key("step").beginObject().key("index").num(c.step);
+  if (const FlowStep* s = currentStep(c, item)) {
+    w.key("kind").str(stepKindName(s->kind)).key("name").str(s->step).key("role").str(s->role);
+  } else {
+    w.key("kind").null().key("name").null().key("role").null();
+  }
+  w.endObject();
+  w.key("step_deadline_status");
+  if (d.step_status)
+    w.str(deadlineStatusName(*d.step_status));
+  else
+    w.null();
+  date(w.key("step_due"), d.step_due);
+  w.key("version").num(c.version());
+  w.endObject();
+  return w.take();
+}
+
+json caseOutcomeJson(const CaseState& c, const Item& item, const DeadlineView& d) {
+  return json::parse(caseOutcomeText(c, item, d));
 }
 
 json caseJson(const CaseState& c, const Item& item, const DeadlineView& d, bool with_events) {
@@ -169,8 +190,9 @@ json progressJson(const CaseState& c, const Item& item, const DeadlineView& d) {
   return j;
 }
 
-json ApiCaseViews::outcome(const CaseState& c, const Item& item, const DeadlineView& d) const {
-  return caseOutcomeJson(c, item, d);
+std::string ApiCaseViews::outcomeText(const CaseState& c, const Item& item, const DeadlineView& d,
+                                      const OutcomeExtras& extras) const {
+  return caseOutcomeText(c, item, d, extras);
 }
 
 json ApiCaseViews::full(const CaseState& c, const Item& item, const DeadlineView& d,

@@ -1,6 +1,9 @@
 #include "workflow/case_state.hpp"
 
+#include <map>
 #include <stdexcept>
+
+#include "common/json_writer.hpp"
 
 namespace jingban {
 
@@ -101,40 +104,64 @@ nlohmann::json storageFixed(const CaseState& c) {
   return j;
 }
 
-nlohmann::json storageState(const CaseState& c) {
-  nlohmann::json notice = nlohmann::json::array();
-  for (const auto& m : c.notice) notice.push_back({{"id", m.id}, {"name", m.name}});
-  nlohmann::json approvals = nlohmann::json::object();
-  for (const auto& [k, v] : c.approvals) approvals[std::to_string(k)] = v;
-  nlohmann::json j = {{"materials", c.materials},
-                      {"status", caseStatusName(c.status)},
-                      {"step", c.step},
-                      {"accepted_on", optDate(c.accepted_on)},
-                      {"due_on", optDate(c.due_on)},
-                      {"due_provisional", c.due_provisional},
-                      {"closed_on", optDate(c.closed_on)},
-                      {"paused_since", optDate(c.paused_since)},
-                      {"pause_period", c.pause_period},
-                      {"paused_days", c.paused_days},
-                      {"approvals", approvals},
-                      {"notice", notice},
-                      {"paid_fen", c.paid_fen},
-                      {"rating", c.rating},
-                      {"rating_reason", c.rating_reason},
-                      {"follow_up", c.follow_up}};
-  if (c.notice_answered_on) j["notice_answered_on"] = c.notice_answered_on->str();
+std::string storageStateText(const CaseState& c) {
+  // Keys in nlohmann's (std::map) order: the row's text is what storageState().dump() was before
+  // this writer, byte for byte (case_state_test checks it against a re-dump).
+  auto date = [](JsonWriter& w, const std::optional<Date>& d) -> JsonWriter& {
+    return d ? w.str(d->str()) : w.null();
+  };
+  JsonWriter w;
+  w.beginObject();
+  date(w.key("accepted_on"), c.accepted_on);
+  w.key("approvals").beginObject();
+  std::map<std::string, const std::string*> approvals;  // sorted as text, as the keys are
+  for (const auto& [k, v] : c.approvals) approvals.emplace(std::to_string(k), &v);
+  for (const auto& [k, v] : approvals) w.key(k).str(*v);
+  w.endObject();
+  date(w.key("closed_on"), c.closed_on);
+  date(w.key("due_on"), c.due_on);
+  w.key("due_provisional").boolean(c.due_provisional);
   // Only a case that was extended carries the key (rows of all other cases stay as they were).
   if (!c.extensions.empty()) {
-    auto xs = nlohmann::json::array();
+    w.key("extensions").beginArray();
     for (const auto& x : c.extensions)
-      xs.push_back({{"seq", x.seq},
-                    {"at", x.at.unix_seconds},
-                    {"by", x.by},
-                    {"working_days", x.working_days},
-                    {"reason", x.reason}});
-    j["extensions"] = std::move(xs);
+      w.beginObject()
+          .key("at")
+          .num(x.at.unix_seconds)
+          .key("by")
+          .str(x.by)
+          .key("reason")
+          .str(x.reason)
+          .key("seq")
+          .num(x.seq)
+          .key("working_days")
+          .num(x.working_days)
+          .endObject();
+    w.endArray();
   }
-  return j;
+  w.key("follow_up").str(c.follow_up);
+  w.key("materials").beginObject();
+  for (const auto& [k, v] : c.materials) w.key(k).str(v);
+  w.endObject();
+  w.key("notice").beginArray();
+  for (const auto& m : c.notice)
+    w.beginObject().key("id").str(m.id).key("name").str(m.name).endObject();
+  w.endArray();
+  if (c.notice_answered_on) w.key("notice_answered_on").str(c.notice_answered_on->str());
+  w.key("paid_fen").num(c.paid_fen);
+  w.key("pause_period").str(c.pause_period);
+  w.key("paused_days").num(c.paused_days);
+  date(w.key("paused_since"), c.paused_since);
+  w.key("rating").str(c.rating);
+  w.key("rating_reason").str(c.rating_reason);
+  w.key("status").str(caseStatusName(c.status));
+  w.key("step").num(c.step);
+  w.endObject();
+  return w.take();
+}
+
+nlohmann::json storageState(const CaseState& c) {
+  return nlohmann::json::parse(storageStateText(c));
 }
 
 nlohmann::json toStorage(const CaseState& c) {

@@ -193,6 +193,9 @@ const FlowStep* currentStep(const CaseState& c, const Item& item);
 // actions change (rewritten at every step), and both merged. fromStorage reads the merged form.
 nlohmann::json storageFixed(const CaseState& c);
 nlohmann::json storageState(const CaseState& c);
+// storageState's text, written without a tree (every action rewrites it): equal to
+// storageState(c).dump().
+std::string storageStateText(const CaseState& c);
 nlohmann::json toStorage(const CaseState& c);
 CaseState fromStorage(const nlohmann::json& j);
 nlohmann::json eventJson(const Event& e);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <ostream>
+#include <stdexcept>
 
 #include "test_support.hpp"
 
@@ -126,6 +127,40 @@ TEST(CaseStateTest, EventRoundTrip) {
   EXPECT_EQ(back.step, "复审");
   EXPECT_EQ(back.comment, "测算有误");
   EXPECT_EQ(back.data, e.data);
+}
+
+// The row's state is written without a tree (every action rewrites it); its text must be exactly
+// what nlohmann's dump of the same object gives (sorted keys, same escapes), so rows written before
+// and after the writer compare equal and read back the same.
+TEST(CaseStateTest, StateTextIsTheCanonicalDumpOfItself) {
+  CaseState c = fullCase();
+  c.approvals = {{1, "rev1"}, {2, "sen1"}, {10, "sen2"}};  // keys sort as text: "1" "10" "2"
+  c.extensions = {{4, Instant{1772500000}, "sup1", 5, "材料需外省协查"}};
+  c.notice_answered_on = D(2026, 3, 3);
+  c.rating_reason = "引号\"、反斜杠\\、换行\n与制表\t";
+  std::string text = storageStateText(c);
+  EXPECT_EQ(text, nlohmann::json::parse(text).dump());
+  EXPECT_EQ(nlohmann::json::parse(text), storageState(c));
+  CaseState back = fromStorage([&] {
+    nlohmann::json j = storageFixed(c);
+    j.update(nlohmann::json::parse(text));
+    return j;
+  }());
+  expectSame(c, back);
+  EXPECT_EQ(back.extensions.size(), 1u);
+  EXPECT_EQ(back.notice_answered_on, D(2026, 3, 3));
+
+  CaseState fresh;  // no dates, no notice, no extensions: nulls and absent keys
+  std::string t = storageStateText(fresh);
+  EXPECT_EQ(t, nlohmann::json::parse(t).dump());
+  EXPECT_FALSE(nlohmann::json::parse(t).contains("extensions"));
+  EXPECT_TRUE(nlohmann::json::parse(t)["accepted_on"].is_null());
+}
+
+TEST(CaseStateTest, StateTextRefusesMalformedUtf8LikeTheTree) {
+  CaseState c = fullCase();
+  c.rating_reason = std::string("\xff\xfe");
+  EXPECT_THROW(storageStateText(c), std::invalid_argument);
 }
 
 }  // namespace
