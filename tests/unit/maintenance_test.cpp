@@ -115,14 +115,17 @@ class MaintenanceTest : public ::testing::Test {
     if (!legacy) chainEvents(c.case_no, c.events);
     auto ins = conn.prepare(
         "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-        "accepted_on,due_on,closed_on,follow_up,version,fixed,body) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "accepted_on,due_on,closed_on,follow_up,version,body) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
     ins.bind(5, item.flow.at(static_cast<size_t>(c.step)).step).bind(6, c.applicant.id_no);
     ins.bind(7, c.submitted_at.unix_seconds).bind(8, c.accepted_on).bind(9, c.due_on);
     ins.bind(10, c.closed_on).bind(11, c.follow_up).bind(12, int64_t{c.version()});
-    ins.bind(13, storageFixed(c).dump()).bind(14, storageState(c).dump());
+    ins.bind(13, storageState(c).dump());
     ASSERT_EQ(ins.step(), SQLITE_DONE) << sqlite3_errmsg(conn.db);
+    auto fx = conn.prepare("INSERT INTO case_fixed(id,fixed) VALUES(last_insert_rowid(),?)");
+    fx.bind(1, storageFixed(c).dump());
+    ASSERT_EQ(fx.step(), SQLITE_DONE) << sqlite3_errmsg(conn.db);
     for (const auto& e : c.events) {
       auto ev = conn.prepare(
           "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data,hash) "

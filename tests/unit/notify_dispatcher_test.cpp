@@ -74,11 +74,12 @@ class DispatcherTest : public ::testing::Test {
   }
   void addCase(const std::string& no, const std::string& phone) {
     sql("INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,version,"
-        "fixed,body) VALUES('" +
+        "body) VALUES('" +
         no + "','qinghai','002001','submitted','受理','630102199001010011'," + std::to_string(kT0) +
-        ",1,json_object('item_name','异地就医备案','applicant',json_object('id_no',"
+        ",1,'{}');INSERT INTO case_fixed(id,fixed) VALUES(last_insert_rowid(),"
+        "json_object('item_name','异地就医备案','applicant',json_object('id_no',"
         "'630102199001010011','phone','" +
-        phone + "')),'{}')");
+        phone + "')))");
   }
   void addEvent(const std::string& no, int seq, int64_t at, const std::string& action) {
     sql("INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) VALUES('" + no +

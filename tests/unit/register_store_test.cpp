@@ -113,6 +113,12 @@ TEST_F(RegisterStoreTest, MigrationFourUpgradesAVersionThreeFile) {
   // Turn the file back into version 3: no register tables, the journal stub as migration 1 made
   // it, with a row nobody ever read.
   std::string down = "BEGIN;";
+  // (13: the fixed part of a case in a table of its own; 12 and 13 rebuild case_events and
+  // idempotency from whatever shape they have, so those stay.)
+  down +=
+      "ALTER TABLE cases ADD COLUMN fixed TEXT NOT NULL DEFAULT '';"
+      "UPDATE cases SET fixed=(SELECT fixed FROM case_fixed f WHERE f.id=cases.id);"
+      "DROP TABLE case_fixed;";
   for (const char* t : kV4Tables) down += std::string("DROP TABLE ") + t + ";";
   // …and without the indexes later versions (5: the dashboard's) add.
   down +=
@@ -225,6 +231,67 @@ TEST_F(RegisterStoreTest, MigrationTenSplitsARunsEncodedSequenceIntoEventAndLine
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().slug, "payment_exists");
   EXPECT_TRUE(pay(4));
+}
+
+// A file as version 11 left it: a case row holding its fixed part, its events in a WITHOUT ROWID
+// table and an idempotency record. Migrations 12 and 13 move them (events appended in time order,
+// the fixed part under the row's id, the record kept) and the case reads back the same.
+TEST_F(RegisterStoreTest, MigrationsTwelveAndThirteenMoveEventsFixedPartsAndIdempotencyRecords) {
+  const std::string no = "630000-20260310-000001";
+  CaseRow row = caseRow(no);
+  {
+    auto c = sqlite::openConnection(path_);
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_TRUE(sqlite::migrate(**c, 11)) << "migrations 1-11";
+  }
+  ASSERT_EQ(scalar("SELECT count(*) FROM pragma_table_info('cases') WHERE name='fixed'"), 1);
+  const CaseState& c = *row.state;
+  auto q = [](const std::string& s) { return "'" + s + "'"; };
+  std::string sql =
+      "BEGIN;INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
+      "version,fixed,body,query_code) VALUES(" +
+      q(no) + ",'qinghai'," + q(c.item_code) + ",'submitted','受理'," + q(c.applicant.id_no) + "," +
+      std::to_string(c.submitted_at.unix_seconds) + ",1," + q(row.fixed) + "," + q(row.body) + "," +
+      q(c.query_code) + ");";
+  // Two events stored out of time order: the rebuilt table holds them by time.
+  sql += "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data,hash) VALUES(" +
+         q(no) + ",2,200,'clerk','accept','受理','','{}','h2');";
+  sql += "INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data,hash) VALUES(" +
+         q(no) + ",1,100,'applicant','submit','受理','','{}','h1');";
+  sql +=
+      "INSERT INTO idempotency(scope,request_hash,case_no,response,created_at) VALUES("
+      "'staff:w|accept|" +
+      no + "|k1','abc'," + q(no) + ",'{\"ok\":true}',5);COMMIT;";
+  exec(sql);
+
+  auto s = open();
+  EXPECT_EQ(scalar("PRAGMA user_version"), SqliteStore::schemaVersion());
+  EXPECT_EQ(scalar("SELECT count(*) FROM pragma_table_info('cases') WHERE name='fixed'"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM case_fixed f JOIN cases c ON c.id=f.id"), 1);
+  EXPECT_EQ(scalar("SELECT seq FROM case_events ORDER BY id LIMIT 1"), 1);  // time order
+  auto loaded = s->loadCase(no);
+  ASSERT_TRUE(loaded && *loaded);
+  EXPECT_EQ((*loaded)->applicant.id_no, c.applicant.id_no);
+  EXPECT_EQ(*(*loaded)->form, *c.form);
+  ASSERT_EQ((*loaded)->events.size(), 2u);
+  EXPECT_EQ((*loaded)->events[0].seq, 1);
+  EXPECT_EQ((*loaded)->events[1].hash, "h2");
+  auto rec = s->idempotency("staff:w|accept|" + no + "|k1");
+  ASSERT_TRUE(rec && *rec);
+  EXPECT_EQ((*rec)->response, "{\"ok\":true}");
+  // The unique constraints survive the rebuilds: a second record under the scope is refused as
+  // in use, a second event under (case, seq) as a conflict.
+  EXPECT_FALSE(runOne(*s, [&](Tx& tx) {
+    return tx.putIdempotency({"staff:w|accept|" + no + "|k1", "x", no, "{}", 6});
+  }));
+  EXPECT_EQ(scalar("INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) "
+                   "VALUES('" +
+                   no + "',1,1,'a','b','c','','{}') RETURNING 1"),
+            -1);
+  EXPECT_EQ(scalar("INSERT INTO case_events(case_no,seq,at,actor,action,step,comment,data) "
+                   "VALUES('" +
+                   no + "',3,300,'a','b','c','','{}') RETURNING 1"),
+            1);
 }
 
 TEST_F(RegisterStoreTest, VerifyReportsRegistersThatBreakTheirInvariants) {

@@ -399,6 +399,56 @@ CREATE INDEX payments_by_month ON payments(region, month, at);
 ALTER TABLE cases ADD COLUMN notice_due_on TEXT;
 CREATE INDEX cases_notice_owed ON cases(region, notice_due_on) WHERE notice_due_on IS NOT NULL;
 )sql",
+    // 12: events in a rowid table, in the order they were written. As a WITHOUT ROWID table
+    // clustered on (case_no, seq), every action wrote into the leaf page of its own case, and an
+    // event over about 1 KB (初审's 结算单) went to an overflow page: a commit of a dozen actions
+    // wrote a page per action. Appended by rowid, the actions of one commit share the last pages;
+    // (case_no, seq) stays unique through its own small index. Rows are copied in time order.
+    R"sql(
+CREATE TABLE case_events_v12(
+  id INTEGER PRIMARY KEY,
+  case_no TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  step TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  data TEXT NOT NULL,
+  hash TEXT NOT NULL DEFAULT '',
+  UNIQUE(case_no, seq)
+);
+INSERT INTO case_events_v12(case_no,seq,at,actor,action,step,comment,data,hash)
+  SELECT case_no,seq,at,actor,action,step,comment,data,hash FROM case_events
+  ORDER BY at, case_no, seq;
+DROP TABLE case_events;
+ALTER TABLE case_events_v12 RENAME TO case_events;
+CREATE INDEX case_events_by_at ON case_events(at);
+)sql",
+    // 13: what 申请 fixes (cases.fixed: applicant, form, flow — most of a row) moves to a table of
+    // its own under the same rowid, written once; every action rewrites only the small rest of the
+    // row, so the rows of the cases in progress share fewer pages. Idempotency records become a
+    // rowid table as the events did (12): appended in order, the scope unique through an index.
+    R"sql(
+CREATE TABLE case_fixed(
+  id INTEGER PRIMARY KEY,          -- cases.id
+  fixed TEXT NOT NULL
+);
+INSERT INTO case_fixed(id, fixed) SELECT id, fixed FROM cases;
+ALTER TABLE cases DROP COLUMN fixed;
+CREATE TABLE idempotency_v13(
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL UNIQUE,      -- caller | route | case | key
+  request_hash TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  response TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+INSERT INTO idempotency_v13(scope, request_hash, case_no, response, created_at)
+  SELECT scope, request_hash, case_no, response, created_at FROM idempotency ORDER BY created_at;
+DROP TABLE idempotency;
+ALTER TABLE idempotency_v13 RENAME TO idempotency;
+)sql",
 };
 
 }  // namespace

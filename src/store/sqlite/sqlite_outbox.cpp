@@ -63,10 +63,10 @@ Result<std::vector<NotifyEvent>> SqliteOutbox::newEvents(int64_t since,
   // number gets no message (a unit may leave it out).
   Stmt q = conn_->prepare(
       "SELECT e.case_no,e.seq,e.at,e.action,c.region,"
-      "coalesce(json_extract(c.fixed,'$.item_name'),''),"
-      "coalesce(json_extract(c.fixed,'$.applicant.phone'),'') "
-      "FROM case_events e JOIN cases c ON c.case_no=e.case_no "
-      "WHERE e.at>=? AND json_extract(c.fixed,'$.applicant.phone')<>'' AND e.action IN (" +
+      "coalesce(json_extract(f.fixed,'$.item_name'),''),"
+      "coalesce(json_extract(f.fixed,'$.applicant.phone'),'') "
+      "FROM case_events e JOIN cases c ON c.case_no=e.case_no JOIN case_fixed f ON f.id=c.id "
+      "WHERE e.at>=? AND json_extract(f.fixed,'$.applicant.phone')<>'' AND e.action IN (" +
       in +
       ") AND NOT EXISTS(SELECT 1 FROM notifications n WHERE n.message_id=e.case_no||':'||e.seq) "
       "ORDER BY e.at,e.case_no,e.seq LIMIT ?");
@@ -92,7 +92,8 @@ Result<std::vector<NotifyEvent>> SqliteOutbox::eventsFor(
   if (!conn_->run("BEGIN")) return std::unexpected(dbError(conn_->db, "读取待通知的办件事件"));
   Stmt q = conn_->prepare(
       "SELECT region,coalesce(json_extract(fixed,'$.item_name'),''),"
-      "coalesce(json_extract(fixed,'$.applicant.phone'),'') FROM cases WHERE case_no=? "
+      "coalesce(json_extract(fixed,'$.applicant.phone'),'') FROM cases "
+      "CROSS JOIN case_fixed USING(id) WHERE case_no=? "
       "AND NOT EXISTS(SELECT 1 FROM notifications WHERE message_id=?)");
   for (const auto& e : events) {
     q.reset();

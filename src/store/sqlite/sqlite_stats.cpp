@@ -41,14 +41,16 @@ constexpr const char* kStaffCases =
     "WHERE e.at>=?2 AND e.at<?3 AND c.region=?1 AND e.actor NOT IN ('applicant','system') "
     "GROUP BY 1";
 constexpr const char* kRatings =
-    "SELECT c.item_code, json_extract(c.fixed, '$.channel'), json_extract(e.data, '$.rating'), "
-    "count(*) FROM case_events e JOIN cases c ON c.case_no=e.case_no "
+    "SELECT c.item_code, json_extract(f.fixed, '$.channel'), json_extract(e.data, '$.rating'), "
+    "count(*) FROM case_events e JOIN cases c ON c.case_no=e.case_no JOIN case_fixed f ON "
+    "f.id=c.id "
     "WHERE e.at>=?2 AND e.at<?3 AND e.action='rate' AND c.region=?1 GROUP BY 1, 2, 3";
 constexpr const char* kFollowUps =
-    "SELECT c.case_no, c.item_code, json_extract(c.fixed, '$.channel'), "
+    "SELECT c.case_no, c.item_code, json_extract(f.fixed, '$.channel'), "
     "json_extract(c.body, '$.rating'), json_extract(c.body, '$.rating_reason'), "
     "(SELECT max(e.at) FROM case_events e WHERE e.case_no=c.case_no AND e.action='rate') AS at "
-    "FROM cases c WHERE c.region=?1 AND c.follow_up='open' ORDER BY at, c.case_no";
+    "FROM cases c CROSS JOIN case_fixed f ON f.id=c.id WHERE c.region=?1 AND c.follow_up='open' "
+    "ORDER BY at, c.case_no";
 
 }  // namespace
 

@@ -105,7 +105,8 @@ void filterSql(const CaseFilter& f, std::string& sql, std::vector<std::string>& 
   if (f.provisional_only) sql += " AND due_provisional<>0";
   if (!f.text.empty()) {
     sql +=
-        " AND (case_no=? OR applicant_id=? OR instr(json_extract(fixed,'$.applicant.name'),?)>0)";
+        " AND (case_no=? OR applicant_id=? OR instr(json_extract((SELECT fixed FROM case_fixed f "
+        "WHERE f.id=cases.id),'$.applicant.name'),?)>0)";
     args.push_back(f.text);
     args.push_back(f.text);
     args.push_back(f.text);
@@ -151,16 +152,21 @@ class SqliteStore::WriteTx : public Tx {
     const CaseState& c = *row.state;
     Stmt ins = w_.prepare(
         "INSERT INTO cases(case_no,region,item_code,status,step,applicant_id,submitted_at,"
-        "accepted_on,due_on,closed_on,follow_up,version,fixed,body,query_code,due_provisional,"
-        "notice_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "accepted_on,due_on,closed_on,follow_up,version,body,query_code,due_provisional,"
+        "notice_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!ins.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
     ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
     ins.bind(5, row.step_name).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
     ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
-    ins.bind(12, static_cast<int64_t>(c.version())).bind(13, row.fixed).bind(14, row.body);
-    ins.bind(15, c.query_code).bind(16, static_cast<int64_t>(row.due_provisional ? 1 : 0));
-    ins.bind(17, c.noticeOwedBy());
+    ins.bind(12, static_cast<int64_t>(c.version())).bind(13, row.body);
+    ins.bind(14, c.query_code).bind(15, static_cast<int64_t>(row.due_provisional ? 1 : 0));
+    ins.bind(16, c.noticeOwedBy());
     if (ins.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "新建办件"));
+    // What 申请 fixed, under the case row's id (written once; see migration 13).
+    Stmt fx = w_.prepare("INSERT INTO case_fixed(id,fixed) VALUES(?,?)");
+    if (!fx.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
+    fx.bind(1, static_cast<int64_t>(sqlite3_last_insert_rowid(w_.db))).bind(2, row.fixed);
+    if (fx.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "新建办件"));
     return {};
   }
 
@@ -231,7 +237,8 @@ class SqliteStore::WriteTx : public Tx {
     q.bind(1, r.scope).bind(2, r.request_hash).bind(3, r.case_no).bind(4, r.response);
     q.bind(5, r.created_at);
     if (q.step() != SQLITE_DONE) {
-      if (sqlite3_extended_errcode(w_.db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+      if (int code = sqlite3_extended_errcode(w_.db);
+          code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
         return fail(ErrorCode::kConflict, "idempotency_key_in_use",
                     "该幂等键（Idempotency-Key）正在被另一请求使用，请稍后重试");
       return std::unexpected(dbError(w_.db, "写入幂等键"));
@@ -305,11 +312,14 @@ Result<void> SqliteStore::upgradeRows() {
   };
   for (const auto& no : without_code) {
     std::string code = randomString(8, kQueryCodeAlphabet);
-    Stmt u = w.prepare(
-        "UPDATE cases SET query_code=?, fixed=json_set(fixed,'$.query_code',?) "
-        "WHERE case_no=?");
-    u.bind(1, code).bind(2, code).bind(3, no);
+    Stmt u = w.prepare("UPDATE cases SET query_code=? WHERE case_no=?");
+    u.bind(1, code).bind(2, no);
     if (u.step() != SQLITE_DONE) return abort("补充查询码");
+    Stmt f = w.prepare(
+        "UPDATE case_fixed SET fixed=json_set(fixed,'$.query_code',?) "
+        "WHERE id=(SELECT id FROM cases WHERE case_no=?)");
+    f.bind(1, code).bind(2, no);
+    if (f.step() != SQLITE_DONE) return abort("补充查询码");
   }
   for (const auto& no : unchained) {
     std::vector<Event> events;
@@ -436,7 +446,8 @@ void SqliteStore::trimWriterCache() {
 Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_no) {
   Reader r = acquire();
   if (!r.get()) return std::unexpected(unavailable());
-  Stmt q = r.prepare("SELECT fixed,body FROM cases WHERE case_no=?");
+  Stmt q =
+      r.prepare("SELECT fixed,body FROM cases CROSS JOIN case_fixed USING(id) WHERE case_no=?");
   q.bind(1, case_no);
   int rc = q.step();
   if (rc == SQLITE_DONE) return std::optional<CaseState>();
@@ -452,7 +463,7 @@ Result<std::optional<CaseState>> SqliteStore::loadCase(const std::string& case_n
 Result<std::vector<CaseState>> SqliteStore::listCases(const CaseFilter& f) {
   Reader r = acquire();
   if (!r.get()) return std::unexpected(unavailable());
-  std::string sql = "SELECT fixed,body FROM cases WHERE 1=1";
+  std::string sql = "SELECT fixed,body FROM cases CROSS JOIN case_fixed USING(id) WHERE 1=1";
   std::vector<std::string> args;
   filterSql(f, sql, args);
   sql += " ORDER BY submitted_at, case_no LIMIT ? OFFSET ?";
