@@ -24,6 +24,9 @@ struct CaseService::Entry {
   bool loaded = false, busy = false, stale = false;
   std::deque<std::function<void()>> waiting;
   std::deque<IdempotencyRecord> recent;  // the last answered keyed actions of this case
+  // `recent` holds every keyed action the case ever had: the case was submitted by this process
+  // and no key has dropped out since. A key not in it then needs no look-up in the store.
+  bool recent_complete = false;
   std::atomic<uint64_t> last_used{0};
 };
 
@@ -491,6 +494,7 @@ void CaseService::submit(const std::string& region_id, const std::string& item_c
     auto e = std::make_shared<Entry>();
     e->state = out->state;
     e->loaded = true;
+    e->recent_complete = true;  // a new case: no keyed action yet
     e->last_used = ++tick_;
     {
       std::lock_guard lk(shards_[index].mu);
@@ -572,12 +576,14 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
     scope = (actor.applicant ? std::string("applicant") : "staff:" + actor.username) + "|" +
             action.name + "|" + case_no + "|" + meta.idempotency_key;
     std::optional<IdempotencyRecord> seen;
+    bool complete = false;
     {
       std::lock_guard lk(e->mu);
       for (const auto& r : e->recent)
         if (r.scope == scope) seen = r;
+      complete = e->recent_complete;
     }
-    if (!seen) {
+    if (!seen && !complete) {
       auto stored = store_.idempotency(scope);
       if (!stored) return refuse(stored.error());
       seen = *stored;
@@ -647,10 +653,14 @@ void CaseService::runAction(std::shared_ptr<Entry> e, const std::string& case_no
         e->state = state;
         if (record) {
           e->recent.push_back(*record);
-          if (e->recent.size() > kRecentKeysPerCase) e->recent.pop_front();
+          if (e->recent.size() > kRecentKeysPerCase) {
+            e->recent.pop_front();
+            e->recent_complete = false;  // older keys are in the store only now
+          }
         }
       } else if (r.error().code == ErrorCode::kConflict) {
         e->stale = true;  // changed elsewhere: reload before the next action
+        e->recent_complete = false;
       }
     }
     finish(e);

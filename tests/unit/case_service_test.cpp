@@ -198,6 +198,63 @@ TEST_F(CaseServiceTest, KeyedRetriesReplayTheFirstAnswerAndADifferentBodyIsRefus
   EXPECT_NE((*theirs)["case_no"], (*first)["case_no"]);
 }
 
+// Keyed actions on a case: a retry replays the first answer whether the key is still among the
+// case's recent keys (a case this process opened: no look-up in the store), has dropped out of
+// them (more keyed actions since), or is only in the store (after a restart).
+TEST_F(CaseServiceTest, KeyedActionsReplayFromMemoryAfterManyKeysAndAfterARestart) {
+  const Item* item = pausableItem(*catalog_, &region_);
+  ASSERT_NE(item, nullptr);
+  Submission s;
+  s.channel = item->channels.front();
+  s.applicant = {"person", "630102199001010013", "张三", ""};
+  Actor window = staff(region_ + "_window", item->flow[0].role);
+  auto opened = wait([&](auto r) { cases_->submit(region_, item->code, s, &window, {}, r); });
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::string no = (*opened)["case_no"];
+  Action accept;
+  accept.name = "accept";
+  for (const auto& m : item->materials) accept.materials[m.id] = "provided";
+  ASSERT_TRUE(wait([&](auto r) { cases_->act(no, window, accept, {}, r); }));
+  Actor reviewer = staff(region_ + "_reviewer", item->flow[1].role);
+  auto toggle = [&](int i) {
+    Action a;
+    a.name = i % 2 == 0 ? "pause" : "resume";
+    a.period = item->uncounted_periods.front().id;
+    RequestMeta meta{"key-" + std::to_string(i), "hash-" + std::to_string(i)};
+    return wait([&](auto r) { cases_->act(no, reviewer, a, meta, r); });
+  };
+  std::vector<nlohmann::json> first;
+  for (int i = 0; i < 12; ++i) {  // more keys than a case keeps in memory
+    auto r = toggle(i);
+    ASSERT_TRUE(r) << r.error().message;
+    first.push_back(*r);
+    if (i == 0) {  // still in memory: the same answer, nothing applied again
+      auto again = toggle(0);
+      ASSERT_TRUE(again) << again.error().message;
+      EXPECT_EQ(*again, first[0]);
+    }
+  }
+  // Key 0 dropped out of memory long ago: replayed from the store, not applied a second time
+  // (applied again, a pause now would be refused as out of order or add an event).
+  for (int i : {0, 1, 11}) {
+    auto again = toggle(i);
+    ASSERT_TRUE(again) << i << ": " << again.error().message;
+    EXPECT_EQ(*again, first[static_cast<size_t>(i)]) << i;
+  }
+  // After a restart every key is in the store only.
+  cases_ = std::make_unique<CaseService>(catalog_, std::make_shared<const WorkCalendar>(calendar()),
+                                         *store_, *committer_, *effects_, views_,
+                                         fixedClock(at(D(2026, 3, 10))));
+  for (int i : {3, 11}) {
+    auto again = toggle(i);
+    ASSERT_TRUE(again) << i << ": " << again.error().message;
+    EXPECT_EQ(*again, first[static_cast<size_t>(i)]) << i;
+  }
+  auto view = cases_->get(no, reviewer);
+  ASSERT_TRUE(view);
+  EXPECT_EQ((*view)["version"], 2 + 12);  // 申请, 受理 and the twelve keyed actions, once each
+}
+
 // An internal routine (Xining 630100990001 待遇支付) is never applied for: without a staff member
 // it is refused as such and nothing is stored. Its own staff open it, as the agency of the
 // region, whatever applicant and channel the submission names.
