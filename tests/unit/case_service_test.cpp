@@ -21,7 +21,7 @@ namespace jingban {
 namespace {
 
 class CaseServiceTest : public ::testing::Test {
- protected:
+ public:  // for the helpers below
   void SetUp() override {
     path_ = (std::filesystem::temp_directory_path() /
              ("jingban_cases_" + std::to_string(::getpid()) + "_" +
@@ -85,23 +85,30 @@ const Item* pausableItem(const Catalog& c, std::string* region) {
   return nullptr;
 }
 
-TEST_F(CaseServiceTest, ManyThreadsOnOneCaseLoseNothingAndAgree) {
-  const Item* item = pausableItem(*catalog_, &region_);
-  ASSERT_NE(item, nullptr);
+// A case of the pausable item opened and accepted at the window; its number, "" on failure.
+std::string openAccepted(CaseServiceTest& t, const Item& item) {
   Submission s;
-  s.channel = item->channels.front();
+  s.channel = item.channels.front();
   s.applicant = {"person", "630102199001010013", "张三", ""};
-  Actor window = staff(region_ + "_window", item->flow[0].role);
-  auto opened = wait(
-      [&](auto reply) { cases_->submit(region_, item->code, s, &window, RequestMeta{}, reply); });
-  ASSERT_TRUE(opened) << opened.error().message;
-  std::string no = (*opened)["case_no"];
+  Actor window = t.staff(t.region_ + "_window", item.flow[0].role);
+  auto opened = t.wait([&](auto r) { t.cases_->submit(t.region_, item.code, s, &window, {}, r); });
+  EXPECT_TRUE(opened) << opened.error().message;
+  if (!opened) return "";
   EXPECT_EQ((*opened)["query_code"].get<std::string>().size(), kQueryCodeLength);
   Action accept;
   accept.name = "accept";
-  for (const auto& m : item->materials) accept.materials[m.id] = "provided";
-  auto accepted = wait([&](auto reply) { cases_->act(no, window, accept, RequestMeta{}, reply); });
-  ASSERT_TRUE(accepted) << accepted.error().message;
+  for (const auto& m : item.materials) accept.materials[m.id] = "provided";
+  auto accepted =
+      t.wait([&](auto r) { t.cases_->act((*opened)["case_no"], window, accept, {}, r); });
+  EXPECT_TRUE(accepted) << accepted.error().message;
+  return accepted ? (*opened)["case_no"].get<std::string>() : "";
+}
+
+TEST_F(CaseServiceTest, ManyThreadsOnOneCaseLoseNothingAndAgree) {
+  const Item* item = pausableItem(*catalog_, &region_);
+  ASSERT_NE(item, nullptr);
+  std::string no = openAccepted(*this, *item);
+  ASSERT_FALSE(no.empty());
 
   // 8 threads × 40 pause/resume attempts: every one is either applied once or refused (409, out
   // of order), never lost, never applied twice.
@@ -204,17 +211,8 @@ TEST_F(CaseServiceTest, KeyedRetriesReplayTheFirstAnswerAndADifferentBodyIsRefus
 TEST_F(CaseServiceTest, KeyedActionsReplayFromMemoryAfterManyKeysAndAfterARestart) {
   const Item* item = pausableItem(*catalog_, &region_);
   ASSERT_NE(item, nullptr);
-  Submission s;
-  s.channel = item->channels.front();
-  s.applicant = {"person", "630102199001010013", "张三", ""};
-  Actor window = staff(region_ + "_window", item->flow[0].role);
-  auto opened = wait([&](auto r) { cases_->submit(region_, item->code, s, &window, {}, r); });
-  ASSERT_TRUE(opened) << opened.error().message;
-  std::string no = (*opened)["case_no"];
-  Action accept;
-  accept.name = "accept";
-  for (const auto& m : item->materials) accept.materials[m.id] = "provided";
-  ASSERT_TRUE(wait([&](auto r) { cases_->act(no, window, accept, {}, r); }));
+  std::string no = openAccepted(*this, *item);
+  ASSERT_FALSE(no.empty());
   Actor reviewer = staff(region_ + "_reviewer", item->flow[1].role);
   auto toggle = [&](int i) {
     Action a;
