@@ -23,7 +23,7 @@ JsonWriter::~JsonWriter() = default;
 
 namespace {
 void check(bool ok) {
-  if (!ok) throw std::invalid_argument("JSON text: invalid UTF-8 or misplaced value");
+  if (!ok) throw std::invalid_argument("JSON text: invalid UTF-8");
 }
 rapidjson::SizeType size(std::string_view s) {
   if (s.size() > UINT32_MAX) throw std::invalid_argument("JSON text: string too long");
@@ -67,12 +67,6 @@ JsonWriter& JsonWriter::null() {
   check(impl_->w.Null());
   return *this;
 }
-JsonWriter& JsonWriter::optStr(const std::optional<std::string>& s) { return s ? str(*s) : null(); }
-JsonWriter& JsonWriter::raw(std::string_view json_value) {
-  check(impl_->w.RawValue(json_value.data(), json_value.size(), rapidjson::kObjectType));
-  return *this;
-}
-
 std::string JsonWriter::take() {
   std::string out(impl_->buf.GetString(), impl_->buf.GetSize());
   impl_->buf.Clear();

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,8 +12,10 @@ namespace jingban {
 // RapidJSON's writer underneath (Debian rapidjson-dev). Keys are written in the order given: a
 // writer whose text must equal nlohmann's dump() of the same object writes them sorted (std::map
 // order). Strings must be valid UTF-8 (validated at the edge): anything else throws
-// std::invalid_argument, as nlohmann's dump() throws on it. Control characters come out as
-// \u00XX with upper-case hex digits (nlohmann writes lower case); everything else matches.
+// std::invalid_argument, as nlohmann's dump() throws on it. The caller writes a well-formed
+// structure (a key before each member, begin and end paired): RapidJSON checks that only in debug
+// builds, and the tests of each writer compare its text with a parse. Control characters come out
+// as \u00XX with upper-case hex digits (nlohmann writes lower case); everything else matches.
 class JsonWriter {
  public:
   JsonWriter();
@@ -31,10 +32,6 @@ class JsonWriter {
   JsonWriter& num(int64_t n);
   JsonWriter& boolean(bool b);
   JsonWriter& null();
-  // A string, or null when absent.
-  JsonWriter& optStr(const std::optional<std::string>& s);
-  // Text that is already one JSON value (a stored document): copied as it is.
-  JsonWriter& raw(std::string_view json_value);
 
   // The text written so far (the writer is empty afterwards).
   std::string take();

@@ -1,0 +1,55 @@
+// common/json_writer: JSON text without a tree. What it writes parses back to the values given and
+// equals nlohmann's dump of the same object when keys are given sorted; a string that is not UTF-8
+// throws instead of becoming broken text.
+#include "common/json_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace jingban {
+namespace {
+
+TEST(JsonWriter, WritesWhatNlohmannWouldDumpForSortedKeys) {
+  JsonWriter w;
+  w.beginObject();
+  w.key("a").num(-9007199254740993LL);
+  w.key("b").boolean(false);
+  w.key("c").null();
+  w.key("d").beginArray().str("中文\"引号\"\\反斜杠\n").beginObject().endObject().endArray();
+  w.key("e").str("");
+  w.endObject();
+  std::string text = w.take();
+  nlohmann::json want = {{"a", -9007199254740993LL},
+                         {"b", false},
+                         {"c", nullptr},
+                         {"d", {"中文\"引号\"\\反斜杠\n", nlohmann::json::object()}},
+                         {"e", ""}};
+  EXPECT_EQ(text, want.dump());
+  EXPECT_EQ(nlohmann::json::parse(text), want);
+}
+
+TEST(JsonWriter, TakeLeavesAnEmptyWriterForTheNextDocument) {
+  JsonWriter w;
+  w.beginArray().num(1).endArray();
+  EXPECT_EQ(w.take(), "[1]");
+  w.beginObject().key("x").str("y").endObject();
+  EXPECT_EQ(w.take(), R"({"x":"y"})");
+}
+
+TEST(JsonWriter, RefusesMalformedUtf8InValuesAndKeys) {
+  {
+    JsonWriter w;
+    w.beginArray();
+    EXPECT_THROW(w.str("\xc3\x28"), std::invalid_argument);  // a broken two-byte sequence
+  }
+  {
+    JsonWriter w;
+    w.beginObject();
+    EXPECT_THROW(w.key("\xff"), std::invalid_argument);
+  }
+}
+
+}  // namespace
+}  // namespace jingban
