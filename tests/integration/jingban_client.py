@@ -1,9 +1,11 @@
 """Test helpers: start a real `jingban serve` on a temp database and talk HTTP to it."""
+import itertools
 import json
 import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -87,12 +89,31 @@ class Server:
 
 
 class WindowCases:
-    """`submit` and `accept` at one region's window, mixed into a unittest.TestCase that has `srv`
-    (a started Server), `items` (item code → the item's JSON) and `REGION`. Each acts as the role of
-    the item's first step: a case is submitted with no material marked and no condition; accepted
-    with every material provided (`expect`: the status the acceptance must answer)."""
+    """Mixed into a unittest.TestCase: a demo server of the class's own (`setUpClass`: a temporary
+    database, the clock at `FAKE_NOW`, `items` — item code → the item's JSON of `REGION` — and
+    `regs`, a Registers helper numbering new persons from `PERSON_SEQ`), and `submit` and `accept`
+    at the region's window. Each acts as the role of the item's first step: a case is submitted
+    with no material marked and no condition; accepted with every material provided (`expect`: the
+    status the acceptance must answer)."""
 
     REGION = None
+    FAKE_NOW = None
+    PERSON_SEQ = 8000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.db = os.path.join(cls.tmp.name, "jingban.db")
+        cls.srv = Server(cls.db, cls.FAKE_NOW).start()
+        st, items = cls.srv.request("GET", "/api/v1/regions/%s/items" % cls.REGION)
+        assert st == 200, items
+        cls.items = {i["code"]: i for i in items}
+        cls.regs = Registers(cls.srv, {cls.REGION: items}, itertools.count(cls.PERSON_SEQ))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        cls.tmp.cleanup()
 
     def submit(self, code, applicant, form):
         body = {"region": self.REGION, "item_code": code, "channel": "窗口", "applicant": applicant,

@@ -5,15 +5,13 @@ maternity claim naming it is checked against the status in force on its visit da
 day before the suspension settles, one on its first day is refused at 受理); 解除 is final; every
 refusal of the route; the Idempotency-Key; the change in the institution's history (who, when,
 why); and the registers rebuilt from the log reproduce it."""
-import itertools
 import json
 import os
 import subprocess
-import tempfile
 import unittest
 from urllib.parse import quote
 
-from jingban_client import BINARY, ROOT, Registers, Server, citizen_id, WindowCases
+from jingban_client import BINARY, ROOT, citizen_id, WindowCases
 
 R = "qinghai"
 INPATIENT, MATERNITY = "002036006002", "002036007002"
@@ -26,21 +24,8 @@ SUSPEND_ON, RESTORE_ON = "2026-03-05", "2026-03-08"
 class InstitutionStatus(WindowCases, unittest.TestCase):
     REGION = R
     FAKE_NOW = "2026-03-10T10:00:00"
+    PERSON_SEQ = 8600
 
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.db = os.path.join(cls.tmp.name, "jingban.db")
-        cls.srv = Server(cls.db, cls.FAKE_NOW).start()
-        st, items = cls.srv.request("GET", "/api/v1/regions/%s/items" % R)
-        assert st == 200, items
-        cls.items = {i["code"]: i for i in items}
-        cls.regs = Registers(cls.srv, {R: items}, itertools.count(8600))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        cls.tmp.cleanup()
 
     # -- helpers ----------------------------------------------------------------------------------
     def change(self, code, body, user=SUPERVISOR, region=R, key=None, expect=200):

@@ -7,7 +7,6 @@ from the events. (2) The one-time notice of a 009001 / 009002 application is owe
 working days of the application: GET /cases/{no} shows notice_due_on and its status, on time,
 due soon on the day and overdue after it (the server restarted with a later --fake-now) unless a
 notice (return at 受理) or the acceptance came first."""
-import itertools
 import json
 import os
 import subprocess
@@ -26,21 +25,8 @@ LINES = [{"code": "A001", "name": "床位费", "class": "甲", "amount_fen": 800
 class Claims(WindowCases, unittest.TestCase):
     REGION = R
     FAKE_NOW = "2026-03-10T10:00:00"  # a Tuesday
+    PERSON_SEQ = 8400
 
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.db = os.path.join(cls.tmp.name, "jingban.db")
-        cls.srv = Server(cls.db, cls.FAKE_NOW).start()
-        st, items = cls.srv.request("GET", "/api/v1/regions/%s/items" % R)
-        assert st == 200, items
-        cls.items = {i["code"]: i for i in items}
-        cls.regs = Registers(cls.srv, {R: items}, itertools.count(8400))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        cls.tmp.cleanup()
 
     def case(self, no):
         st, c = self.srv.request("GET", "/api/v1/cases/" + no, token=self.srv.token(R + "_supervisor"))
