@@ -18,7 +18,6 @@ json noticeJson(const std::vector<MissingMaterial>& n) {
   for (const auto& m : n) a.push_back({{"id", m.id}, {"name", m.name}});
   return a;
 }
-json optDate(const std::optional<Date>& d) { return d ? json(d->str()) : json(nullptr); }
 }  // namespace
 
 json eventView(const Event& e) {

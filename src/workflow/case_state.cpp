@@ -15,9 +15,6 @@ constexpr std::pair<CaseStatus, const char*> kStatusNames[] = {
     {CaseStatus::kWithdrawn, "withdrawn"},
 };
 
-nlohmann::json optDate(const std::optional<Date>& d) {
-  return d ? nlohmann::json(d->str()) : nlohmann::json(nullptr);
-}
 std::optional<Date> readDate(const nlohmann::json& j) {
   if (!j.is_string()) return std::nullopt;
   return Date::parse(j.get<std::string>());
