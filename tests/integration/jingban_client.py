@@ -51,6 +51,19 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("server did not start")
 
+    def rebuild_registers(self, timeout=120):
+        """Stops the server, runs `jingban rebuild-registers` on its database (every register
+        emptied and replayed from the register log, then compared with what the cases built),
+        starts the server again and returns the finished process (stdout: the JSON report)."""
+        self.stop()
+        try:
+            return subprocess.run([BINARY, "rebuild-registers", "--db", self.db,
+                                   "--catalog", os.path.join(ROOT, "catalog"),
+                                   "--policy", os.path.join(ROOT, "policy")],
+                                  capture_output=True, text=True, timeout=timeout)
+        finally:
+            self.start()
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -288,18 +301,24 @@ class Registers:
         self.drive(region, item, case["case_no"])
         return app
 
+    def enrol_employee(self, region, id_no, name, start_month="2020-01"):
+        """`id_no` enrolled (职工参保登记 新增, driven to 办结) as an employee of a newly registered
+        unit from `start_month`, contribution base 6,000 yuan: the unit's credit code."""
+        unit = self.unit(region)
+        item = self.by_effect(region, "employee_enrolment")
+        case = self.submit(region, item, {"kind": "unit", "id_no": unit, "name": "登记单位"},
+                           {"change": "新增", "start_month": start_month,
+                            "persons": [{"id_no": id_no, "name": name, "contribution_base_fen": 600000}]},
+                           conditions=[c["id"] for c in item["conditions"] if c["id"] == "employee"])
+        self.drive(region, item, case["case_no"])
+        return unit
+
     def employee(self, region):
         """A person enrolled as an employee of a registered unit, with a credited personal account
         (划入 by finance): (unit credit code, applicant JSON)."""
-        unit = self.unit(region)
-        item = self.by_effect(region, "employee_enrolment")
         n = next(self.seq)
         app = {"kind": "person", "id_no": person_id(n), "name": "职工%d" % n, "phone": "13800000000"}
-        case = self.submit(region, item, {"kind": "unit", "id_no": unit, "name": "登记单位"},
-                           {"change": "新增", "start_month": "2020-01",
-                            "persons": [{"id_no": app["id_no"], "name": app["name"], "contribution_base_fen": 600000}]},
-                           conditions=[c["id"] for c in item["conditions"] if c["id"] == "employee"])
-        self.drive(region, item, case["case_no"])
+        unit = self.enrol_employee(region, app["id_no"], app["name"])
         csv = "id_no,amount_fen,month\n%s,30000,2026-02\n" % app["id_no"]
         st, rep = self.srv.request("POST", "/api/v1/regions/%s/imports/account-credits" % region, raw=csv.encode(),
                                    token=self.srv.token(region + "_finance"), headers={"Content-Type": "text/csv"})

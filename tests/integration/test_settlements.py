@@ -8,11 +8,10 @@ registers rebuilt from the log equal those built by the cases.
 The institutions are the demo's (H/P + division + 00001, seeded by `--demo`)."""
 import json
 import os
-import subprocess
 import tempfile
 import unittest
 
-from jingban_client import BINARY, ROOT, Server, citizen_id
+from jingban_client import Server, citizen_id
 
 FAKE_NOW = "2026-03-03T10:00:00"  # a Tuesday, inside Yunnan's 每月1-5日 window
 MONTH = "2026-02"
@@ -313,17 +312,11 @@ class SettlementTest(unittest.TestCase):
         """Runs last (alphabetical order): with the server stopped, every register is emptied and
         rebuilt from the register log (the settlements' case events and the 对账 confirmations);
         the result equals what the cases built."""
-        self.srv.stop()
-        try:
-            out = subprocess.run([BINARY, "rebuild-registers", "--db", self.db,
-                                  "--catalog", os.path.join(ROOT, "catalog"), "--policy", os.path.join(ROOT, "policy")],
-                                 capture_output=True, text=True, timeout=300)
-            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-            report = json.loads(out.stdout)
-            self.assertTrue(report["identical"], report)
-            self.assertGreaterEqual(report["batches"], 2)  # the two 对账 confirmations
-        finally:
-            self.srv.start()
+        out = self.srv.rebuild_registers(timeout=300)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        report = json.loads(out.stdout)
+        self.assertTrue(report["identical"], report)
+        self.assertGreaterEqual(report["batches"], 2)  # the two 对账 confirmations
         self.assertEqual(self.settlement("qinghai", "H63000000001")["status"], "已办结")
 
 if __name__ == "__main__":
