@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config python3 libboost-dev libyaml-cpp-dev nlohmann-json3-dev rapidjson-dev
-          libsodium-dev libsqlite3-dev libjemalloc-dev libgtest-dev libbenchmark-dev
+          libsodium-dev libssl-dev libsqlite3-dev libjemalloc-dev libgtest-dev libbenchmark-dev
           libspdlog-dev libxlsxwriter-dev ccache
           libcairo2-dev libpango1.0-dev fonts-noto-cjk libqrencode-dev poppler-utils zbar-tools)
 # The notifications' webhook sender (an SMS gateway behind a URL) posts with libcurl.

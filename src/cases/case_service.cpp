@@ -166,7 +166,7 @@ Result<CaseState> CaseService::withEffect(const WorkflowContext& ctx, const Case
   }
   if (!verdict->record.empty()) {
     auto& data = next.events.mutableBack().data;
-    for (auto& [k, v] : verdict->record.items()) data[k] = v;
+    for (auto& [k, v] : verdict->record.items()) data[k] = std::move(v);  // the 结算单: no copy
   }
   if (action.name == "pay") {
     if (auto due = h->payable(next)) {

@@ -1,4 +1,5 @@
-// SHA-256 (libsodium) as lower-case hex, and random tokens. The one place the product hashes.
+// SHA-256 (OpenSSL's libcrypto, which uses the CPU's SHA instructions where it has them) as
+// lower-case hex, and random tokens (libsodium). The one place the product hashes.
 #pragma once
 
 #include <string>
@@ -13,11 +14,14 @@ std::string sha256Hex(std::string_view data);
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
   void update(std::string_view data);
   std::string hex();  // ends the digest: call once
 
  private:
-  alignas(64) unsigned char state_[512];  // crypto_hash_sha256_state, kept opaque here
+  void* ctx_;  // EVP_MD_CTX, kept opaque here
 };
 // `n` random characters from `alphabet` (libsodium's CSPRNG, unbiased).
 std::string randomString(size_t n, std::string_view alphabet);

@@ -86,6 +86,9 @@ struct Conn {
 
 // Opens (creating if needed) with WAL, synchronous=FULL, foreign keys and a busy timeout.
 Result<std::unique_ptr<Conn>> openConnection(const std::string& path);
+// Process-wide settings made once before the first connection opens (openConnection and the
+// maintenance commands call it): SQLite's allocation statistics are off.
+void configureLibrary();
 
 // Brings the schema to the latest version (PRAGMA user_version), one transaction per version.
 Result<void> migrate(Conn& c);

@@ -31,6 +31,7 @@ Error opError(sqlite3* db, const std::string& what) {
 }
 
 Result<std::unique_ptr<Conn>> openFile(const std::string& path, int flags) {
+  configureLibrary();
   auto c = std::make_unique<Conn>();
   if (sqlite3_open_v2(path.c_str(), &c->db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     return std::unexpected(opError(c->db, "打开数据库 " + path));

@@ -158,14 +158,14 @@ class SqliteStore::WriteTx : public Tx {
     ins.bind(1, c.case_no).bind(2, c.region).bind(3, c.item_code).bind(4, caseStatusName(c.status));
     ins.bind(5, row.step_name).bind(6, c.applicant.id_no).bind(7, c.submitted_at.unix_seconds);
     ins.bind(8, c.accepted_on).bind(9, c.due_on).bind(10, c.closed_on).bind(11, c.follow_up);
-    ins.bind(12, static_cast<int64_t>(c.version())).bind(13, row.body);
+    ins.bind(12, static_cast<int64_t>(c.version())).bindRef(13, row.body);
     ins.bind(14, c.query_code).bind(15, static_cast<int64_t>(row.due_provisional ? 1 : 0));
     ins.bind(16, c.noticeOwedBy());
     if (ins.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "新建办件"));
     // What 申请 fixed, under the case row's id (written once; see migration 13).
     Stmt fx = w_.prepare("INSERT INTO case_fixed(id,fixed) VALUES(?,?)");
     if (!fx.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
-    fx.bind(1, static_cast<int64_t>(sqlite3_last_insert_rowid(w_.db))).bind(2, row.fixed);
+    fx.bind(1, static_cast<int64_t>(sqlite3_last_insert_rowid(w_.db))).bindRef(2, row.fixed);
     if (fx.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "新建办件"));
     return {};
   }
@@ -178,7 +178,7 @@ class SqliteStore::WriteTx : public Tx {
       Stmt upd =
           w_.prepare("UPDATE cases SET step=?,version=?,body=? WHERE case_no=? AND version=?");
       if (!upd.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
-      upd.bind(1, row.step_name).bind(2, static_cast<int64_t>(c.version())).bind(3, row.body);
+      upd.bind(1, row.step_name).bind(2, static_cast<int64_t>(c.version())).bindRef(3, row.body);
       upd.bind(4, c.case_no).bind(5, static_cast<int64_t>(previous_version));
       if (upd.step() != SQLITE_DONE) return std::unexpected(dbError(w_.db, "更新办件"));
     } else {
@@ -188,7 +188,7 @@ class SqliteStore::WriteTx : public Tx {
       if (!upd.ok()) return std::unexpected(dbError(w_.db, "准备语句"));
       upd.bind(1, caseStatusName(c.status)).bind(2, row.step_name).bind(3, c.accepted_on);
       upd.bind(4, c.due_on).bind(5, c.closed_on).bind(6, c.follow_up);
-      upd.bind(7, static_cast<int64_t>(c.version())).bind(8, row.body);
+      upd.bind(7, static_cast<int64_t>(c.version())).bindRef(8, row.body);
       upd.bind(9, static_cast<int64_t>(row.due_provisional ? 1 : 0));
       upd.bind(10, c.noticeOwedBy());
       upd.bind(11, c.case_no).bind(12, static_cast<int64_t>(previous_version));
@@ -212,7 +212,7 @@ class SqliteStore::WriteTx : public Tx {
       ev.bind(1, case_no).bind(2, static_cast<int64_t>(e.seq)).bind(3, e.at.unix_seconds);
       ev.bind(4, e.actor).bind(5, e.action).bind(6, e.step).bind(7, e.comment);
       if (given)
-        ev.bind(8, data_texts[i]);
+        ev.bindRef(8, data_texts[i]);  // the caller's texts outlive the statement's step
       else
         ev.bind(8, eventDataText(e));
       ev.bind(9, e.hash);
