@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "obs/log.hpp"
+#include "store/sqlite/wal_buffer.hpp"
 
 namespace jingban::sqlite {
 
@@ -49,20 +50,23 @@ void configureLibrary() {
   // initialises; later (a test opened a database first) it refuses and nothing changes.
   static const bool configured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    walBufferVfs();  // registering initialises SQLite: after sqlite3_config
     return true;
   }();
   (void)configured;
 }
 
-Result<std::unique_ptr<Conn>> openConnection(const std::string& path) {
+Result<std::unique_ptr<Conn>> openConnection(const std::string& path, Sync sync) {
   configureLibrary();
   auto c = std::make_unique<Conn>();
+  bool full = sync == Sync::kFull;
   if (sqlite3_open_v2(path.c_str(), &c->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK)
+                      full ? walBufferVfs() : nullptr) != SQLITE_OK)
     return std::unexpected(dbError(c->db, "打开数据库"));
   sqlite3_busy_timeout(c->db, 5000);
-  if (!c->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
+  if (!c->exec(full ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"))
     return std::unexpected(dbError(c->db, "设置 WAL"));
   return c;
 }

@@ -84,10 +84,15 @@ struct Conn {
   bool run(const std::string& sql);
 };
 
-// Opens (creating if needed) with WAL, synchronous=FULL, foreign keys and a busy timeout.
-Result<std::unique_ptr<Conn>> openConnection(const std::string& path);
+// Opens (creating if needed) with WAL, foreign keys, a busy timeout and, by default,
+// synchronous=FULL through the jingban-wal VFS (wal_buffer.hpp: the log's writes gathered, which
+// is sound only when every commit syncs). kNormal: synchronous=NORMAL on the plain unix VFS, for
+// bookkeeping whose loss in a power cut is harmless (sqlite_peer_deliveries).
+enum class Sync { kFull, kNormal };
+Result<std::unique_ptr<Conn>> openConnection(const std::string& path, Sync sync = Sync::kFull);
 // Process-wide settings made once before the first connection opens (openConnection and the
-// maintenance commands call it): SQLite's allocation statistics are off.
+// maintenance commands call it): SQLite's allocation statistics are off, the jingban-wal VFS is
+// registered.
 void configureLibrary();
 
 // Brings the schema to the latest version (PRAGMA user_version), one transaction per version.
