@@ -1,6 +1,8 @@
 // store/sqlite/wal_buffer.hpp: the jingban-wal VFS gathers a commit's WAL writes into one write;
 // a reader on another connection (the plain unix VFS) sees every commit as soon as COMMIT returns;
 // a write the file system refuses fails that commit only; NORMAL connections are not buffered.
+#include "store/sqlite/wal_buffer.hpp"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -11,7 +13,6 @@
 #include <string>
 
 #include "store/sqlite/db.hpp"
-#include "store/sqlite/wal_buffer.hpp"
 
 namespace jingban::sqlite {
 namespace {

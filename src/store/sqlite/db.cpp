@@ -65,8 +65,9 @@ Result<std::unique_ptr<Conn>> openConnection(const std::string& path, Sync sync)
                       full ? walBufferVfs() : nullptr) != SQLITE_OK)
     return std::unexpected(dbError(c->db, "打开数据库"));
   sqlite3_busy_timeout(c->db, 5000);
-  if (!c->exec(full ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"))
+  if (!c->exec(full
+                   ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"))
     return std::unexpected(dbError(c->db, "设置 WAL"));
   return c;
 }

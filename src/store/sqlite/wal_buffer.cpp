@@ -17,9 +17,9 @@ constexpr int kBufferBytes = 120 * 1024;
 
 // A WAL file: our header, then the unix VFS's own file object in the same allocation.
 struct WalFile {
-  sqlite3_file base;   // pMethods = &kMethods
-  sqlite3_file* real;  // the unix file, after this struct
-  unsigned char* buf;  // kBufferBytes
+  sqlite3_file base;    // pMethods = &kMethods
+  sqlite3_file* real;   // the unix file, after this struct
+  unsigned char* buf;   // kBufferBytes
   sqlite3_int64 start;  // file offset of buf[0]
   int len;              // bytes gathered
 };
@@ -130,11 +130,25 @@ int walUnfetch(sqlite3_file* p, sqlite3_int64 off, void* page) {
   return real(wal(p))->xUnfetch(wal(p)->real, off, page);
 }
 
-const sqlite3_io_methods kMethods = {
-    3,           walClose,         walRead,         walWrite,    walTruncate,
-    walSync,     walFileSize,      walLock,         walUnlock,   walCheckReservedLock,
-    walFileControl, walSectorSize, walDeviceCharacteristics, walShmMap, walShmLock,
-    walShmBarrier, walShmUnmap,    walFetch,        walUnfetch};
+const sqlite3_io_methods kMethods = {3,
+                                     walClose,
+                                     walRead,
+                                     walWrite,
+                                     walTruncate,
+                                     walSync,
+                                     walFileSize,
+                                     walLock,
+                                     walUnlock,
+                                     walCheckReservedLock,
+                                     walFileControl,
+                                     walSectorSize,
+                                     walDeviceCharacteristics,
+                                     walShmMap,
+                                     walShmLock,
+                                     walShmBarrier,
+                                     walShmUnmap,
+                                     walFetch,
+                                     walUnfetch};
 
 int vfsOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* p, int flags, int* out_flags) {
   // Everything but a write-ahead log is the unix VFS's own file, in place.
