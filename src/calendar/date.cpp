@@ -44,17 +44,38 @@ unsigned Date::weekday() const {
   return chr::weekday{chr::sys_days{chr::days{days_}}}.c_encoding();
 }
 
-std::string Date::str() const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year(), month(), day());
-  return buf;
+namespace {
+// YYYY-MM-DD (sep '-') or YYYYMMDD (sep 0) from one calendar conversion, without printf: dates
+// are formatted several times per request (deadlines, the case view).
+std::string formatDate(int32_t days, char sep) {
+  auto v = ymd(days);
+  int y = static_cast<int>(v.year());
+  unsigned m = static_cast<unsigned>(v.month()), d = static_cast<unsigned>(v.day());
+  if (y < 0 || y > 9999) {
+    char buf[32];
+    int n = sep ? std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d)
+                : std::snprintf(buf, sizeof buf, "%04d%02u%02u", y, m, d);
+    return std::string(buf, static_cast<size_t>(n));
+  }
+  char buf[10];
+  size_t i = 0;
+  buf[i++] = static_cast<char>('0' + y / 1000);
+  buf[i++] = static_cast<char>('0' + y / 100 % 10);
+  buf[i++] = static_cast<char>('0' + y / 10 % 10);
+  buf[i++] = static_cast<char>('0' + y % 10);
+  if (sep) buf[i++] = sep;
+  buf[i++] = static_cast<char>('0' + m / 10);
+  buf[i++] = static_cast<char>('0' + m % 10);
+  if (sep) buf[i++] = sep;
+  buf[i++] = static_cast<char>('0' + d / 10);
+  buf[i++] = static_cast<char>('0' + d % 10);
+  return std::string(buf, i);
 }
+}  // namespace
 
-std::string Date::compact() const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u", year(), month(), day());
-  return buf;
-}
+std::string Date::str() const { return formatDate(days_, '-'); }
+
+std::string Date::compact() const { return formatDate(days_, 0); }
 
 Date Instant::date() const {
   int64_t local = unix_seconds + kShanghaiOffset;
@@ -65,12 +86,16 @@ Date Instant::date() const {
 std::string Instant::iso() const {
   int64_t local = unix_seconds + kShanghaiOffset;
   Date d = date();
-  int64_t secs = local - static_cast<int64_t>(d.days()) * 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+08:00", d.str().c_str(),
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                static_cast<int>(secs % 60));
-  return buf;
+  auto secs = static_cast<int>(local - static_cast<int64_t>(d.days()) * 86400);
+  std::string out = d.str();
+  char t[15] = {'T', '0', '0', ':', '0', '0', ':', '0', '0', '+', '0', '8', ':', '0', '0'};
+  int parts[3] = {secs / 3600, secs / 60 % 60, secs % 60};
+  for (int k = 0; k < 3; ++k) {
+    t[1 + 3 * k] = static_cast<char>('0' + parts[k] / 10);
+    t[2 + 3 * k] = static_cast<char>('0' + parts[k] % 10);
+  }
+  out.append(t, sizeof t);
+  return out;
 }
 
 Clock systemClock() {

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -73,10 +74,22 @@ std::string Sha256::hex() {
 
 std::string randomString(size_t n, std::string_view alphabet) {
   ensureInit();
+  if (alphabet.empty() || alphabet.size() > 256)
+    throw std::invalid_argument("randomString: alphabet of 1 to 256 characters");
+  // One draw from the CSPRNG for the whole string (randombytes_uniform per character cost one
+  // getrandom system call each). Bytes at or above the largest multiple of the alphabet's size
+  // are dropped, so every character stays equally likely.
+  const unsigned k = static_cast<unsigned>(alphabet.size());
+  const unsigned limit = 256 - 256 % k;
   std::string out;
   out.reserve(n);
-  for (size_t i = 0; i < n; ++i)
-    out += alphabet[randombytes_uniform(static_cast<uint32_t>(alphabet.size()))];
+  unsigned char buf[64];
+  while (out.size() < n) {
+    size_t want = std::min(sizeof buf, (n - out.size()) * 2);
+    randombytes_buf(buf, want);
+    for (size_t i = 0; i < want && out.size() < n; ++i)
+      if (buf[i] < limit) out += alphabet[buf[i] % k];
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 // hospital_level: when they differ the register wins and the 起付线 step's note says so.
 #include <algorithm>
 
+#include "common/json_object.hpp"
 #include "effects/handlers.hpp"
 #include "effects/support.hpp"
 #include "policy/claim_institution.hpp"
@@ -221,12 +222,14 @@ class Reimbursement : public EffectHandler {
 
   // The year-to-date figures a 结算单 was computed on (recorded with it, compared at 拨付).
   static json ytdJson(const YearToDate& y) {
-    return {{"fund_fen", y.fund_fen},
-            {"serious_illness_fen", y.serious_illness_fen},
-            {"assistance_fen", y.assistance_fen},
-            {"deductible_fen", y.deductible_fen},
-            {"personal_eligible_fen", y.personal_eligible_fen},
-            {"claims", y.claims}};
+    return JsonObject()
+        .set("fund_fen", y.fund_fen)
+        .set("serious_illness_fen", y.serious_illness_fen)
+        .set("assistance_fen", y.assistance_fen)
+        .set("deductible_fen", y.deductible_fen)
+        .set("personal_eligible_fen", y.personal_eligible_fen)
+        .set("claims", y.claims)
+        .take();
   }
 
   Result<Verdict> settleNow(const CaseState& c, const Context& ctx, RegisterView& view) const {
@@ -249,18 +252,22 @@ class Reimbursement : public EffectHandler {
                       : "按结算单本次没有可报销的金额，不能审核通过，请作审核不通过处理"));
     Verdict v;
     v.record["settlement"] = std::move(sj);
-    v.record[kClaimKey] = {{"id_no", ctx.id_no},
-                           {"name", ctx.name},
-                           {"year", ctx.year},
-                           {"admission", ctx.input.admission},
-                           {"deductible_fen", s->deductible_fen},
-                           {"personal_eligible_fen", s->personal_eligible_fen},
-                           {"ytd", ytdJson(ytd)}};
-    v.record["policy"] = {{"region", ctx.policy->region},
-                          {"insurance_type", ctx.policy->insurance_type},
-                          {"year", ctx.policy->year},
-                          {"example", ctx.policy->example},
-                          {"source", ctx.policy->source}};
+    v.record[kClaimKey] = JsonObject()
+                              .set("id_no", ctx.id_no)
+                              .set("name", ctx.name)
+                              .set("year", ctx.year)
+                              .set("admission", ctx.input.admission)
+                              .set("deductible_fen", s->deductible_fen)
+                              .set("personal_eligible_fen", s->personal_eligible_fen)
+                              .set("ytd", ytdJson(ytd))
+                              .take();
+    v.record["policy"] = JsonObject()
+                             .set("region", ctx.policy->region)
+                             .set("insurance_type", ctx.policy->insurance_type)
+                             .set("year", ctx.policy->year)
+                             .set("example", ctx.policy->example)
+                             .set("source", ctx.policy->source)
+                             .take();
     if (ctx.chronic) v.record["policy"]["chronic_disease"] = ctx.qualification;
     return v;
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "calendar/date.hpp"
+#include "common/json_object.hpp"
 
 namespace jingban {
 
@@ -93,8 +94,9 @@ Result<ClaimInput> claimInputFromForm(const nlohmann::json& form,
   size_t row = 0;
   for (const auto& l : *lines) {
     ++row;
-    std::string at = "费用明细第 " + std::to_string(row) + " 条";
-    if (!l.is_object()) return invalid(at + "格式不正确");
+    // Named only when a line is refused (most forms are valid: no text built for them).
+    auto at = [row] { return "费用明细第 " + std::to_string(row) + " 条"; };
+    if (!l.is_object()) return invalid(at() + "格式不正确");
     FeeLine f;
     auto code = l.find("code");
     auto name = l.find("name");
@@ -102,22 +104,24 @@ Result<ClaimInput> claimInputFromForm(const nlohmann::json& form,
     auto amount = l.find("amount_fen");
     auto self = l.find("self_paid_fen");
     if (code == l.end() || !code->is_string() || name == l.end() || !name->is_string())
-      return invalid(at + "缺少项目编码或名称");
-    if (cls == l.end() || !cls->is_string() || !parseFeeClass(cls->get<std::string>()))
-      return invalid(at + "的甲乙类别应为 甲、乙 或 丙");
+      return invalid(at() + "缺少项目编码或名称");
+    auto fee_class = cls != l.end() && cls->is_string()
+                         ? parseFeeClass(cls->get_ref<const std::string&>())
+                         : std::nullopt;
+    if (!fee_class) return invalid(at() + "的甲乙类别应为 甲、乙 或 丙");
     if (amount == l.end() || !amount->is_number_integer())
-      return invalid(at + "的金额应为整数（分）");
+      return invalid(at() + "的金额应为整数（分）");
     f.code = code->get<std::string>();
     f.name = name->get<std::string>();
-    f.cls = *parseFeeClass(cls->get<std::string>());
+    f.cls = *fee_class;
     f.amount_fen = amount->get<int64_t>();
     if (f.amount_fen < 1 || f.amount_fen > kMaxLineFen)
-      return invalid(at + "的金额应在 1 … 10^12 分之间");
+      return invalid(at() + "的金额应在 1 … 10^12 分之间");
     if (self != l.end() && !self->is_null()) {
-      if (!self->is_number_integer()) return invalid(at + "的自付金额应为整数（分）");
+      if (!self->is_number_integer()) return invalid(at() + "的自付金额应为整数（分）");
       f.self_paid_fen = self->get<int64_t>();
       if (f.self_paid_fen < 0 || f.self_paid_fen > f.amount_fen)
-        return invalid(at + "的自付金额应在 0 与该条金额之间");
+        return invalid(at() + "的自付金额应在 0 与该条金额之间");
     }
     in.lines.push_back(std::move(f));
   }
@@ -282,31 +286,39 @@ Result<Settlement> settle(const InsurancePolicy& policy, const ClaimInput& claim
 }
 
 nlohmann::json settlementJson(const Settlement& s) {
-  nlohmann::json steps = nlohmann::json::array();
+  using nlohmann::json;
+  json steps = json::array();
+  steps.get_ref<json::array_t&>().reserve(s.steps.size());
   for (const auto& st : s.steps)
-    steps.push_back({{"name", st.name},
-                     {"base_fen", st.base_fen},
-                     {"rate_permille", st.rate_permille ? nlohmann::json(*st.rate_permille)
-                                                        : nlohmann::json(nullptr)},
-                     {"amount_fen", st.amount_fen},
-                     {"note", st.note}});
-  nlohmann::json lines = nlohmann::json::array();
+    steps.push_back(JsonObject()
+                        .set("name", st.name)
+                        .set("base_fen", st.base_fen)
+                        .set("rate_permille", st.rate_permille ? json(*st.rate_permille) : json())
+                        .set("amount_fen", st.amount_fen)
+                        .set("note", st.note)
+                        .take());
+  json lines = json::array();
+  lines.get_ref<json::array_t&>().reserve(s.lines.size());
   for (const auto& l : s.lines)
-    lines.push_back({{"code", l.code},
-                     {"name", l.name},
-                     {"class", feeClassName(l.cls)},
-                     {"amount_fen", l.amount_fen},
-                     {"excluded_fen", l.excluded_fen},
-                     {"first_paid_fen", l.first_paid_fen},
-                     {"eligible_fen", l.eligible_fen}});
-  return {{"total_fen", s.total_fen},
-          {"fund_fen", s.fund_fen},
-          {"serious_illness_fen", s.serious_illness_fen},
-          {"assistance_fen", s.assistance_fen},
-          {"personal_fen", s.personal_fen},
-          {"steps", std::move(steps)},
-          {"lines", std::move(lines)},
-          {"example", s.example}};
+    lines.push_back(JsonObject()
+                        .set("code", l.code)
+                        .set("name", l.name)
+                        .set("class", feeClassName(l.cls))
+                        .set("amount_fen", l.amount_fen)
+                        .set("excluded_fen", l.excluded_fen)
+                        .set("first_paid_fen", l.first_paid_fen)
+                        .set("eligible_fen", l.eligible_fen)
+                        .take());
+  return JsonObject()
+      .set("total_fen", s.total_fen)
+      .set("fund_fen", s.fund_fen)
+      .set("serious_illness_fen", s.serious_illness_fen)
+      .set("assistance_fen", s.assistance_fen)
+      .set("personal_fen", s.personal_fen)
+      .set("steps", std::move(steps))
+      .set("lines", std::move(lines))
+      .set("example", s.example)
+      .take();
 }
 
 }  // namespace jingban

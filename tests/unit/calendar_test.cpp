@@ -66,6 +66,21 @@ TEST(DateTest, ParseRejectsImpossibleAndMalformedDates) {
   }
 }
 
+// The text forms: zero-padded, and parse(str()) gives the day back for every day of 1900–2100.
+TEST(DateTest, TextFormsRoundTrip) {
+  EXPECT_EQ(D(2026, 2, 3).str(), "2026-02-03");
+  EXPECT_EQ(D(2026, 2, 3).compact(), "20260203");
+  EXPECT_EQ(D(2026, 12, 31).str(), "2026-12-31");
+  EXPECT_EQ(Date::fromYmd(999, 1, 9).str(), "0999-01-09");
+  EXPECT_EQ(Date::fromYmd(10000, 1, 1).str(), "10000-01-01");  // beyond four digits: printed
+  for (Date d = D(1900, 1, 1); d <= D(2100, 12, 31); d = d.plusDays(1)) {
+    std::string s = d.str();
+    ASSERT_EQ(Date::parse(s), d) << s;
+    std::string c = s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2);
+    ASSERT_EQ(d.compact(), c);
+  }
+}
+
 TEST(InstantTest, ShanghaiDateAcrossUtcMidnight) {
   // 16:30 UTC on the 12th is 00:30 on the 13th in Shanghai.
   Instant after{utc(2026, 2, 12, 16, 30)};

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "http/server.hpp"
@@ -54,6 +55,35 @@ TEST(BodyStream, FromStringPiecesAndStop) {
                                         [&](std::string) { ++ends; });
   EXPECT_EQ(pieces, 2);
   EXPECT_EQ(ends, 0);
+}
+
+// Query codes: the length asked, only characters of the alphabet, and every character of a
+// 31-letter alphabet (256 is not a multiple of 31: the rejected bytes) drawn about equally often.
+TEST(RandomString, LengthAlphabetAndSpread) {
+  const std::string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXY";
+  ASSERT_EQ(alphabet.size(), 31u);
+  std::map<char, int> seen;
+  for (int i = 0; i < 4000; ++i) {
+    std::string s = randomString(8, alphabet);
+    ASSERT_EQ(s.size(), 8u);
+    for (char ch : s) {
+      ASSERT_NE(alphabet.find(ch), std::string::npos) << s;
+      ++seen[ch];
+    }
+  }
+  ASSERT_EQ(seen.size(), alphabet.size());
+  // 32,000 draws, about 1,032 each (sd 32).
+  for (auto& [ch, count] : seen) {
+    EXPECT_GT(count, 850) << ch;
+    EXPECT_LT(count, 1220) << ch;
+  }
+  // Unbiased, the first eight characters take 8/31 of the draws (0.258, sd 0.0025). Taking
+  // byte % 31 without rejecting would give them 9/256 each, 0.281 together.
+  int first8 = 0;
+  for (size_t i = 0; i < 8; ++i) first8 += seen[alphabet[i]];
+  EXPECT_NEAR(first8 / 32000.0, 8.0 / 31.0, 0.01);
+  EXPECT_EQ(randomString(0, alphabet), "");
+  EXPECT_THROW(randomString(4, ""), std::invalid_argument);
 }
 
 }  // namespace
