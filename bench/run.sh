@@ -12,6 +12,8 @@
 #   MODES ["lifecycle progress"]  MICRO [1] also run jingban_micro_bench (0: skip)
 #   FSYNC [1] count the server's fsync/fdatasync calls with `perf stat` when perf can attach
 #   QUIET_WAIT [300] s to wait before each run for the machine to be idle (QUIET_BUSY [10] % busy)
+#   SERVER_BIN [$BUILD_DIR/jingban]  another server binary to run (bench/compare.sh uses it); the
+#                                    load generator still comes from BUILD_DIR
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,13 +32,16 @@ FSYNC=${FSYNC:-1}
 
 echo "== build ($BUILD)"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=(jingban jingban_loadgen)
+SERVER_BIN=${SERVER_BIN:-}
+targets=(jingban_loadgen)
+[[ -z $SERVER_BIN ]] && targets+=(jingban)
 [[ $MICRO == 1 ]] && targets+=(jingban_micro_bench)
 ninja -C "$BUILD" "${targets[@]}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jingban-bench.XXXXXX")
 # Private copies: a concurrent rebuild of $BUILD must not swap the binaries under a run.
-cp "$BUILD/jingban" "$BUILD/jingban_loadgen" "$WORK/"
+cp "${SERVER_BIN:-$BUILD/jingban}" "$WORK/jingban"
+cp "$BUILD/jingban_loadgen" "$WORK/"
 SERVER_PID=""
 
 stop_server() {
