@@ -23,7 +23,8 @@ class Sha256 {
  private:
   void* ctx_;  // EVP_MD_CTX, kept opaque here
 };
-// `n` random characters from `alphabet` (libsodium's CSPRNG, unbiased).
+// `n` random characters from `alphabet` (libsodium's CSPRNG, unbiased; one draw for the whole
+// string). An alphabet of 0 or more than 256 characters throws std::invalid_argument.
 std::string randomString(size_t n, std::string_view alphabet);
 // Equality that takes the same time wherever the strings differ (secrets: query codes, tokens).
 bool constantTimeEqual(std::string_view a, std::string_view b);
